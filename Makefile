@@ -1,0 +1,89 @@
+# slktx - plain make with pkg-config.  `make demo` and `make check` install
+# missing Debian packages first (scripts/install-deps).
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/slktx
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKGS = libxml-2.0 libxslt libcrypto sqlite3 libssh2 libarchive inih
+STD = -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
+B = build
+
+# pkg-config runs after install-deps has had its chance: these are read
+# from files the deps stamp writes, so the flags exist when recipes expand.
+PKG_CFLAGS = $(shell cat $(B)/pkg.cflags)
+PKG_LIBS = $(shell cat $(B)/pkg.libs)
+
+SRCS = $(wildcard src/*.c)
+LIB_OBJS = $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out src/main.c,$(SRCS))) $(B)/obj/xsd_embedded.o
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+XSDS = $(wildcard xsd/*.xsd xsd/*.xsl)
+
+all: $(B)/slktx $(B)/genbatch
+
+$(B)/deps.stamp: scripts/install-deps
+	@mkdir -p $(B)
+	@scripts/install-deps
+	@pkg-config --cflags $(PKGS) > $(B)/pkg.cflags
+	@pkg-config --libs $(PKGS) > $(B)/pkg.libs
+	@touch $@
+
+$(B)/obj/%.o: src/%.c | $(B)/deps.stamp
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+# the schemas and stylesheets are compiled into the binary: slktx validate
+# works with nothing installed beside it
+$(B)/xsd_embedded.c: $(XSDS) scripts/embed-files
+	@mkdir -p $(@D)
+	scripts/embed-files $(XSDS) > $@
+
+$(B)/obj/xsd_embedded.o: $(B)/xsd_embedded.c | $(B)/deps.stamp
+	$(CC) $(STD) $(CFLAGS) $(EXTRA_CFLAGS) -Isrc -c $< -o $@
+
+$(B)/libslktx.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/slktx: $(B)/obj/main.o $(B)/libslktx.a
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+$(B)/genbatch: scripts/genbatch.c | $(B)/deps.stamp
+	$(CC) $(STD) $(CFLAGS) -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(B)/libslktx.a
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(B)/libslktx.a $(PKG_LIBS) -lcmocka -lpthread
+
+check: all $(UNIT_BINS)
+	@tests/run
+
+demo: all
+	@scripts/demo
+
+bench: all
+	@scripts/bench
+
+# a separate tree, so that the sanitized and the plain build never mix
+asan:
+	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check-asan
+
+check-asan: all $(UNIT_BINS)
+	@ASAN_OPTIONS=detect_leaks=1 SLKTX=$(CURDIR)/$(B)/slktx SLKTX_BUILD=$(B) tests/run
+
+install: $(B)/slktx
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/xsd $(DESTDIR)$(DATADIR)/config $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(B)/slktx $(DESTDIR)$(BINDIR)/slktx
+	install -m 0644 $(XSDS) $(DESTDIR)$(DATADIR)/xsd/
+	cp -R config/. $(DESTDIR)$(DATADIR)/config/
+	install -m 0644 docs/slktx.1 $(DESTDIR)$(MANDIR)/man1/slktx.1
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all check check-asan demo bench asan install clean
+-include $(wildcard $(B)/obj/*.d)

@@ -1,0 +1,63 @@
+/*
+ * main - the slktx command line: global options, the command table, and the
+ * one place that decides how the process ends.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+#define SLKTX_VERSION "0.1.0"
+
+static const struct command {
+	const char *name;
+	cmd_fn *fn;
+	const char *synopsis;
+} commands[] = {
+	{ "validate", cmd_validate, "validate FILE..." },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: slktx [--config FILE] COMMAND [ARGS...]\n");
+	fprintf(out, "       slktx --help | --version\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  slktx %s\n", commands[i].synopsis);
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd_globals g = { .config_path = NULL, .progname = "slktx" };
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			g.config_path = argv[i + 1];
+			i += 2;
+		} else if (strncmp(argv[i], "--config=", 9) == 0) {
+			g.config_path = argv[i] + 9;
+			i++;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return EX_OK;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("slktx %s\n", SLKTX_VERSION);
+			return EX_OK;
+		} else {
+			fprintf(stderr, "slktx: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (strcmp(argv[i], commands[c].name) == 0)
+			return commands[c].fn(argc - i, argv + i, &g);
+	fprintf(stderr, "slktx: unknown command '%s'\n", argv[i]);
+	usage(stderr);
+	return EX_USAGE;
+}
