@@ -22,6 +22,8 @@ SRCS = $(wildcard src/*.c)
 LIB_OBJS = $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out src/main.c,$(SRCS))) $(B)/obj/xsd_embedded.o
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+# helper programs the end-to-end scripts drive (not tests by themselves)
+TOOL_BINS = $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 XSDS = $(wildcard xsd/*.xsd xsd/*.xsl)
 
 all: $(B)/slktx $(B)/genbatch
@@ -59,7 +61,11 @@ $(B)/tests/%: tests/unit/%.c $(B)/libslktx.a
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(B)/libslktx.a $(PKG_LIBS) -lcmocka -lpthread
 
-check: all $(UNIT_BINS)
+$(B)/tools/%: tests/tools/%.c $(B)/libslktx.a
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(B)/libslktx.a $(PKG_LIBS) -lpthread
+
+check: all $(UNIT_BINS) $(TOOL_BINS)
 	@tests/run
 
 demo: all
@@ -72,7 +78,7 @@ bench: all
 asan:
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check-asan
 
-check-asan: all $(UNIT_BINS)
+check-asan: all $(UNIT_BINS) $(TOOL_BINS)
 	@ASAN_OPTIONS=detect_leaks=1 SLKTX=$(CURDIR)/$(B)/slktx SLKTX_BUILD=$(B) tests/run
 
 install: $(B)/slktx
