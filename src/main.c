@@ -16,6 +16,9 @@ static const struct command {
 	const char *synopsis;
 } commands[] = {
 	{ "validate", cmd_validate, "validate FILE..." },
+	{ "pujk", cmd_pujk, "pujk add CODE --name NAME --sector SECTOR | list | show CODE" },
+	{ "officer", cmd_officer,
+	  "officer add|replace CODE --role ROLE --name NAME --cert FILE | list CODE" },
 };
 
 static void usage(FILE *out)

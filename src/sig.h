@@ -33,6 +33,8 @@ struct sig_signer {
 	int64_t signing_time;    /* from the signed attributes, 0 when absent; logged only */
 };
 
+/* Anchors: PEM files, several certificates each (ERR_CONFIG when missing or
+ * empty).  CRLs: PEM or DER; with any, revocation is checked (fail closed). */
 int sig_trust_load(struct sig_trust **out, const struct config_list *anchors,
 		   const struct config_list *crls, struct err *e);
 void sig_trust_free(struct sig_trust *t);
@@ -61,7 +63,10 @@ int sig_sign_file(const char *cert_path, const char *key_path, const char *data_
 		  const char *out_path, struct err *e);
 
 /* Read a PEM or DER certificate; check that it chains to the trust anchors
- * now. Fills the DER bytes (malloc'd) and the signer description. */
+ * now (t NULL: parse only). Fills the DER bytes (malloc'd) and the signer
+ * description.  ERR_NOT_FOUND / ERR_IO when unreadable, ERR_CONFIG when not
+ * an X.509 certificate, CERT_UNTRUSTED / CERT_EXPIRED / CERT_NOT_YET_VALID /
+ * CERT_REVOKED (e->file = path) when it does not pass the trust anchors. */
 int sig_cert_load(struct sig_trust *t, const char *path, time_t now, unsigned char **der,
 		  size_t *der_len, struct sig_signer *info, struct err *e);
 
