@@ -1,0 +1,199 @@
+#!/bin/sh
+test_description='the exchange schemas: compile, samples, and every pattern and enumeration'
+. "$(dirname "$0")/lib.sh"
+
+# The schema of a root element.
+root_schema() {
+	case $1 in
+	ComplaintBatch) echo "$XSD/complaint-batch.xsd" ;;
+	ResponseFile) echo "$XSD/response-file.xsd" ;;
+	Acknowledgement) echo "$XSD/acknowledgement.xsd" ;;
+	Dispatch) echo "$XSD/dispatch.xsd" ;;
+	*) echo "root_schema: unknown root '$1'" >&2; return 1 ;;
+	esac
+}
+
+# The root element a file is meant to have, from its name: the SPEC §2 prefix
+# of a sample (CB_, RSP_, ACK_, DSP_) or the template name of a case (cb...,
+# rsp..., ack..., dsp...); invalid samples use the template prefixes too.
+root_of_name() {
+	case $(basename "$1") in
+	CB_* | cb*) echo ComplaintBatch ;;
+	RSP_* | rsp*) echo ResponseFile ;;
+	ACK_* | ack*) echo Acknowledgement ;;
+	DSP_* | dsp*) echo Dispatch ;;
+	*) echo "root_of_name: no root for '$1'" >&2; return 1 ;;
+	esac
+}
+
+# schema_check FILE ROOT: 0 when FILE is valid against ROOT's schema, 1 when
+# it is not.  Both libxml2 validators run (the tree and the streaming one) and
+# must agree; a disagreement or a schema that does not compile is status 2.
+schema_check() {
+	xsd=$(root_schema "$2") || return 2
+	xmllint --noout --schema "$xsd" "$1" 2>"$TRASH/.tree.err"
+	tree=$?
+	xmllint --stream --noout --schema "$xsd" "$1" 2>"$TRASH/.stream.err"
+	stream=$?
+	cat "$TRASH/.tree.err" >&2
+	case $tree/$stream in
+	0/0) return 0 ;;
+	3/3) return 1 ;;
+	esac
+	cat "$TRASH/.stream.err" >&2
+	echo "schema_check: xmllint exited $tree (tree) and $stream (stream) on '$1'" >&2
+	return 2
+}
+
+# render TEMPLATE PLACEHOLDER VALUE: the template with every @@NAME|default@@
+# marker replaced by its default, except PLACEHOLDER's, replaced by VALUE
+# (XML-escaped).  In VALUE, "{empty}" is the empty string and "{S*N}" is S
+# repeated N times ("{a*201}", "{ *1}BANKA").  Fails when the template has no
+# such placeholder, so that a case cannot pass by testing nothing.
+render() {
+	CASE_PH=$2 CASE_VALUE=$3 awk '
+	function xmlesc(s) {
+		gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s)
+		gsub(/>/, "\\&gt;", s); gsub(/"/, "\\&quot;", s)
+		return s
+	}
+	function repeat(s, n,   r) {
+		r = ""
+		while (n > 0) {
+			if (n % 2) r = r s
+			s = s s
+			n = int(n / 2)
+		}
+		return r
+	}
+	function expand(v,   out, inner, n, str) {
+		if (v == "{empty}") return ""
+		out = ""
+		while (match(v, /\{[^{}]+\*[0-9]+\}/)) {
+			inner = substr(v, RSTART + 1, RLENGTH - 2)
+			n = inner; sub(/.*\*/, "", n)
+			str = inner; sub(/\*[0-9]+$/, "", str)
+			out = out substr(v, 1, RSTART - 1) repeat(str, n + 0)
+			v = substr(v, RSTART + RLENGTH)
+		}
+		return out v
+	}
+	BEGIN {
+		ph = ENVIRON["CASE_PH"]
+		val = xmlesc(expand(ENVIRON["CASE_VALUE"]))
+		found = 0; bad = 0
+	}
+	{
+		line = $0; out = ""
+		while ((s = index(line, "@@")) > 0) {
+			rest = substr(line, s + 2)
+			e = index(rest, "@@")
+			if (e == 0) { print "render: unclosed marker at line " NR > "/dev/stderr"; bad = 1; break }
+			marker = substr(rest, 1, e - 1)
+			bar = index(marker, "|")
+			name = substr(marker, 1, bar - 1)
+			if (name == ph) { out = out substr(line, 1, s - 1) val; found++ }
+			else out = out substr(line, 1, s - 1) substr(marker, bar + 1)
+			line = substr(rest, e + 2)
+		}
+		print out line
+	}
+	END {
+		if (bad) exit 2
+		if (ph != "" && !found) { print "render: no placeholder " ph > "/dev/stderr"; exit 3 }
+	}' "$SAMPLES/templates/$1.xml"
+}
+
+for xsd in "$XSD"/*.xsd; do
+	test_expect_success "$(basename "$xsd") compiles" '
+		echo "<NoSuchRoot xmlns=\"urn:slktx:exchange:1\"/>" >probe.xml &&
+		test_expect_code 3 xmllint --noout --schema "$xsd" probe.xml 2>err &&
+		grep "No matching global declaration" err &&
+		test_expect_code 3 xmllint --stream --noout --schema "$xsd" probe.xml
+	'
+done
+
+test_expect_success 'common.xsd declares no element: it is no root' '
+	! grep "^  <xs:element" "$XSD/common.xsd" &&
+	for f in complaint-batch response-file acknowledgement dispatch; do
+		grep "<xs:include schemaLocation=\"common.xsd\"/>" "$XSD/$f.xsd" || return 1
+	done
+'
+
+test_expect_success 'no identity constraints or IDs in the schemas (streaming)' '
+	! grep -E "xs:(unique|key|keyref|ID)\b|type=\"xs:ID" "$XSD"/*.xsd
+'
+
+test_expect_success 'every named type and every element is documented' '
+	for f in "$XSD"/*.xsd; do
+		awk -v f="$f" "
+			/<xs:(element|simpleType|complexType|attribute|attributeGroup) name=|<xs:enumeration / {
+				if (/<xs:annotation>/) next
+				if (/\/>\$/) { print f \":\" NR \": undocumented: \" \$0; bad = 1; next }
+				want = \$0; n = NR; next
+			}
+			want != \"\" && /<xs:annotation>/ { want = \"\"; next }
+			want != \"\" { print f \":\" n \": undocumented: \" want; bad = 1; want = \"\" }
+			END { exit bad }" "$f" || return 1
+	done
+'
+
+for f in "$SAMPLES"/valid/*.xml; do
+	test_expect_success "valid sample $(basename "$f") validates" '
+		root=$(root_of_name "$f") &&
+		schema_check "$f" "$root"
+	'
+done
+
+test_expect_success 'valid samples have the header count of their records' '
+	for f in "$SAMPLES"/valid/CB_*.xml "$SAMPLES"/valid/RSP_*.xml "$SAMPLES"/valid/DSP_*.xml; do
+		want=$(sed -n "s/.*<\(RecordCount\|ItemCount\)>\([0-9]*\)<.*/\2/p" "$f") &&
+		have=$(grep -cE "^    <[A-Za-z]+ id=" "$f") &&
+		test "$want" = "$have" || { echo "$f: count $want, records $have"; return 1; }
+	done
+'
+
+test_expect_success 'valid samples are named after their identifier' '
+	for f in "$SAMPLES"/valid/*.xml; do
+		base=$(basename "$f" .xml) &&
+		grep -E "<(BatchId|DispatchId|AckId)>$base<" "$f" >/dev/null || { echo "$f"; return 1; }
+	done
+'
+
+for f in "$SAMPLES"/invalid/*.xml; do
+	test_expect_success "invalid sample $(basename "$f") is rejected where its comment says" '
+		root=$(root_of_name "$f") &&
+		line=$(sed -n "2s/^<!-- line \([0-9]*\):.*/\1/p" "$f") &&
+		test -n "$line" &&
+		test_expect_code 1 schema_check "$f" "$root" 2>err &&
+		grep ":$line: " err
+	'
+done
+
+for t in "$SAMPLES"/templates/*.xml; do
+	test_expect_success "template $(basename "$t") with its defaults validates" '
+		name=$(basename "$t" .xml) &&
+		render "$name" "" "" >case.xml &&
+		! grep "@@" case.xml &&
+		schema_check case.xml "$(root_of_name "$name")"
+	'
+done
+
+lineno=0
+while IFS= read -r row; do
+	lineno=$((lineno + 1))
+	case $row in '' | '#'*) continue ;; esac
+	read -r tmpl ph verdict value <<-ROW
+	$row
+	ROW
+	test_expect_success "case $lineno: $tmpl $ph $verdict '$value'" '
+		render "$tmpl" "$ph" "$value" >case.xml &&
+		case $verdict in
+		accept) schema_check case.xml "$(root_of_name "$tmpl")" ;;
+		reject) test_expect_code 1 schema_check case.xml "$(root_of_name "$tmpl")" ;;
+		*) echo "bad verdict '\''$verdict'\''"; false ;;
+		esac
+	'
+done <"$SRC/tests/schema-cases.txt"
+
+test_done
