@@ -15,16 +15,14 @@
 
 static const char validate_usage[] = "usage: slktx validate [--max-errors N] FILE...\n";
 
-static void print_findings(const struct xmlstream_result *res, const char *display)
+static void print_errs(const struct err *v, size_t n)
 {
 	char line[3072];
 
-	for (size_t i = 0; i < res->n_errors; i++) {
-		err_format(&res->errors[i], line, sizeof(line));
+	for (size_t i = 0; i < n; i++) {
+		err_format(&v[i], line, sizeof(line));
 		printf("%s\n", line);
 	}
-	if (res->n_unlisted > 0)
-		printf("%s: ... and %zu more problems not listed\n", display, res->n_unlisted);
 }
 
 static int validate_one(struct schema_set *schemas, const struct config *cfg, const char *path,
@@ -36,11 +34,22 @@ static int validate_one(struct schema_set *schemas, const struct config *cfg, co
 
 	if (filecheck_run(schemas, cfg, path, path, time(NULL), &fc, &res, e) != 0)
 		return -1;
-	print_findings(&res, path);
-	if (res.n_errors == 0) {
+	print_errs(res.errors, res.n_errors);
+	if (res.n_unlisted > 0)
+		printf("%s: ... and %zu more problems not listed\n", path, res.n_unlisted);
+	if (res.n_errors == 0)
+		print_errs(fc.record_problems, fc.n_record_problems);
+	if (res.n_errors == 0 && fc.n_record_problems == 0) {
 		printf("%s: valid %s, %ld %s\n", path, res.root_name, res.records,
-		       res.records == 1 ? "record" : "records");
+		       res.root == ROOT_ACKNOWLEDGEMENT ? "results"
+		       : res.root == ROOT_DISPATCH	? "items"
+							: "records");
 		rc = 0;
+	} else if (res.n_errors == 0) {
+		printf("%s: invalid (%s, %zu %s rejected)\n", path,
+		       err_code_name(fc.record_problems[0].code), fc.n_record_problems,
+		       fc.n_record_problems == 1 ? "record would be" : "records would be");
+		rc = 1;
 	} else {
 		size_t total = res.n_errors + res.n_unlisted;
 

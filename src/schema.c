@@ -54,8 +54,8 @@ static xmlParserInputPtr embedded_loader(const char *url, const char *id,
 	f = embedded_find(base_name(url));
 	if (f == NULL || strstr(f->name, ".xsd") == NULL)
 		return NULL;
-	buf = xmlParserInputBufferCreateStatic((const char *)f->data, (int)f->size,
-					       XML_CHAR_ENCODING_NONE);
+	buf = xmlParserInputBufferCreateMem((const char *)f->data, (int)f->size,
+					    XML_CHAR_ENCODING_NONE);
 	if (buf == NULL)
 		return NULL;
 	in = xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE);

@@ -54,6 +54,14 @@ struct parser {
 	long depth;
 	int root_closed;
 	long cur_text_len;
+	long elem_line, elem_col; /* the start tag of the innermost element */
+	/*
+	 * The validator judges an element at its start tag (attributes, "not
+	 * expected") or at its end tag (missing children, content facets); both
+	 * are reported at the element's start tag, as xmllint does.
+	 */
+	long open_line[MAX_TREE_DEPTH], open_col[MAX_TREE_DEPTH];
+	long judged_line, judged_col;
 
 	/* what the root type makes of its children */
 	const char *records_name;
@@ -191,21 +199,24 @@ static void add_finding(struct parser *p, enum err_code code, long line, long co
 	va_end(ap);
 }
 
-/* A finding that ends the parse (limits, forbidden constructs). */
+/*
+ * A finding that ends the parse (limits, forbidden constructs).  libxml2
+ * 2.9 cannot be halted from inside a callback (xmlStopParser there leaves
+ * xmlParseCharData reading a reset buffer), so every handler ignores what
+ * follows and the feeding loop stops after the current chunk.
+ */
 static void stop_with(struct parser *p, enum err_code code, const char *msg)
 {
 	if (p->stopped)
 		return;
 	add_finding(p, code, current_line(p), current_col(p), "%s", msg);
 	p->stopped = code;
-	xmlStopParser(p->pctxt);
+	p->res->stopped = code;
 }
 
 static void fail_with(struct parser *p)
 {
 	p->failed = 1;
-	if (p->pctxt)
-		xmlStopParser(p->pctxt);
 }
 
 static void structured_error(void *ctx, xmlErrorPtr error)
@@ -218,17 +229,32 @@ static void structured_error(void *ctx, xmlErrorPtr error)
 
 	if (p->stopped || p->failed || error->level < XML_ERR_ERROR)
 		return;
-	code = error->domain == XML_FROM_SCHEMASV ? ERR_SCHEMA_INVALID : ERR_XML_MALFORMED;
+	if (error->domain == XML_FROM_SCHEMASV)
+		code = ERR_SCHEMA_INVALID;
+	else if (error->code == XML_ERR_NAME_TOO_LONG)
+		code = ERR_LIMIT_EXCEEDED; /* libxml2's own name limit, met before ours */
+	else
+		code = ERR_XML_MALFORMED;
 	snprintf(msg, sizeof(msg), "%s", error->message ? error->message : "error");
+	for (char *c = msg; *c; c++)
+		if (*c == '\n' && c[1] != '\0')
+			*c = ' ';
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	line = error->line > 0 ? error->line : current_line(p);
-	col = error->int2 > 0 ? error->int2 : current_col(p);
+	if (code == ERR_SCHEMA_INVALID && p->judged_line > 0) {
+		line = p->judged_line;
+		col = p->judged_col;
+	} else {
+		line = error->line > 0 ? error->line : current_line(p);
+		col = error->int2 > 0 ? error->int2 : current_col(p);
+	}
 	add_finding(p, code, line, col, "%s", msg);
 	/* with well-formedness gone nothing later is worth listing */
-	if (code == ERR_XML_MALFORMED)
-		xmlStopParser(p->pctxt);
+	if (code != ERR_SCHEMA_INVALID)
+		p->stopped = code;
+	if (code == ERR_LIMIT_EXCEEDED)
+		p->res->stopped = code;
 }
 
 static int schema_locator(void *ctx, const char **file, unsigned long *line)
@@ -450,6 +476,14 @@ static void start_element(void *ctx, const xmlChar *localname, const xmlChar *pr
 		return;
 	p->depth++;
 	p->cur_text_len = 0;
+	p->elem_line = current_line(p);
+	p->elem_col = tag_start_col(p);
+	p->judged_line = p->elem_line;
+	p->judged_col = p->elem_col;
+	if (p->depth < MAX_TREE_DEPTH) {
+		p->open_line[p->depth] = p->elem_line;
+		p->open_col[p->depth] = p->elem_col;
+	}
 	if (p->depth > p->lim->max_depth) {
 		char msg[128];
 
@@ -511,6 +545,10 @@ static void end_element(void *ctx, const xmlChar *localname, const xmlChar *pref
 	if (p->stopped || p->failed)
 		return;
 	p->cur_text_len = 0;
+	if (p->depth < MAX_TREE_DEPTH) {
+		p->judged_line = p->open_line[p->depth];
+		p->judged_col = p->open_col[p->depth];
+	}
 	if (p->depth == 2 && p->in_records && p->tree_depth == 0)
 		p->in_records = 0;
 	if (p->depth == 1)
@@ -560,7 +598,8 @@ static void characters(void *ctx, const xmlChar *ch, int len)
 
 		snprintf(msg, sizeof(msg), "a text node longer than %ld bytes",
 			 p->lim->max_text_length);
-		stop_with(p, ERR_LIMIT_EXCEEDED, msg);
+		add_finding(p, ERR_LIMIT_EXCEEDED, p->elem_line, p->elem_col, "%s", msg);
+		p->stopped = p->res->stopped = ERR_LIMIT_EXCEEDED;
 		return;
 	}
 	if (p->tree_depth > 0 && text_append(p, (const char *)ch, (size_t)len) != 0) {
@@ -1003,6 +1042,8 @@ int xmlstream_parse_mem(struct schema_set *schemas, const unsigned char *data, s
 
 enum err_code xmlstream_verdict(const struct xmlstream_result *r)
 {
+	if (r->stopped != ERR_NONE)
+		return r->stopped;
 	return r->n_errors > 0 ? r->errors[0].code : ERR_NONE;
 }
 

@@ -74,10 +74,11 @@ struct xmlstream_result {
 	struct err *errors;    /* file-level findings, in the order met */
 	size_t n_errors;
 	size_t n_unlisted;     /* findings past limits.max_errors */
+	enum err_code stopped; /* a limit or a forbidden construct ended the parse */
 	char root_name[64];
 };
 
-/* The first finding's code, ERR_NONE when the file is valid. */
+/* The code that ended the parse, else the first finding's; ERR_NONE when valid. */
 enum err_code xmlstream_verdict(const struct xmlstream_result *r);
 void xmlstream_result_free(struct xmlstream_result *r);
 

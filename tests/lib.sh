@@ -54,24 +54,24 @@ test_skip() {
 
 test_must_fail() {
 	"$@"
-	status=$?
-	if [ $status -eq 0 ]; then
+	_tmf_status=$?
+	if [ $_tmf_status -eq 0 ]; then
 		echo "test_must_fail: '$*' succeeded" >&2
 		return 1
-	elif [ $status -gt 128 ]; then
-		echo "test_must_fail: '$*' died of signal $((status - 128))" >&2
+	elif [ $_tmf_status -gt 128 ]; then
+		echo "test_must_fail: '$*' died of signal $((_tmf_status - 128))" >&2
 		return 1
 	fi
 	return 0
 }
 
 test_expect_code() {
-	want=$1
+	_tec_want=$1
 	shift
 	"$@"
-	status=$?
-	[ $status -eq "$want" ] && return 0
-	echo "test_expect_code: '$*' exited $status, wanted $want" >&2
+	_tec_status=$?
+	[ $_tec_status -eq "$_tec_want" ] && return 0
+	echo "test_expect_code: '$*' exited $_tec_status, wanted $_tec_want" >&2
 	return 1
 }
 
