@@ -26,7 +26,10 @@
 #define HOLIDAY_FILE_MAX (1024 * 1024)
 
 struct calendar {
-	int *years; /* the years that have a file */
+	struct year {
+		int year;
+		int provisional;
+	} *years; /* the years that have a file */
 	size_t nyears;
 	int32_t *holidays; /* sorted */
 	size_t nholidays;
@@ -99,11 +102,19 @@ static int64_t weekdays_through(int32_t day)
 	return 5 * floor_div(s, 7) + (r + 1 < 5 ? r + 1 : 5);
 }
 
-static void note_year(struct calendar *c, int year)
+enum calendar_year_status calendar_year_status(const struct calendar *c, int year)
 {
 	for (size_t i = 0; i < c->nyears; i++)
-		if (c->years[i] == year)
-			return;
+		if (c->years[i].year == year)
+			return c->years[i].provisional ? CALENDAR_YEAR_PROVISIONAL
+						       : CALENDAR_YEAR_KNOWN;
+	return CALENDAR_YEAR_MISSING;
+}
+
+static void note_year(struct calendar *c, int year)
+{
+	if (calendar_year_status(c, year) == CALENDAR_YEAR_KNOWN)
+		return;
 	if (c->missing == 0 || year < c->missing)
 		c->missing = year;
 }
@@ -250,7 +261,8 @@ static int parse_file(struct calendar *c, const char *where, int year, const cha
 {
 	size_t pos = 0;
 	long line = 0;
-	int *years;
+	int provisional = 0;
+	struct year *years;
 
 	while (pos < size) {
 		const char *s = data + pos;
@@ -267,6 +279,10 @@ static int parse_file(struct calendar *c, const char *where, int year, const cha
 			i++;
 		if (i == len || s[i] == '#')
 			continue;
+		if (len == 11 && memcmp(s, "provisional", 11) == 0) {
+			provisional = 1;
+			continue;
+		}
 		if (memchr(s, '\0', len))
 			return err_set_at(e, ERR_CONFIG, where, line, 0, "NUL byte in holiday file");
 		if (i != 0 || len < 10 || parse_date(s, 10, &day) < 0 ||
@@ -287,7 +303,8 @@ static int parse_file(struct calendar *c, const char *where, int year, const cha
 	if (years == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory");
 	c->years = years;
-	c->years[c->nyears++] = year;
+	c->years[c->nyears].year = year;
+	c->years[c->nyears++].provisional = provisional;
 	return 0;
 }
 

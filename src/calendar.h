@@ -5,13 +5,17 @@
  * leave day of the calendar files.  A calendar file is named YYYY.txt and
  * holds one date a line: "YYYY-MM-DD", optionally followed by blanks and a
  * text naming the day; blank lines and lines starting with '#' are comments.
+ * A line "provisional" marks a file written before the year's decree was
+ * known (estimated dates, no collective leave): its days count, and the year
+ * is reported like a missing one.
  * The files come from a configured directory, or, when none is configured,
  * from the copies of the files in config/holidays compiled into the binary.
  *
  * A date in a year with no file is counted as if the year had no holidays
  * (Monday to Friday only), and calendar_missing_year() tells the caller, who
- * must warn loudly.  That is why the counting functions take a non-const
- * calendar: they record the years they touch that have no file.
+ * must warn loudly (calendar_year_status() says whether the file is missing
+ * or provisional).  That is why the counting functions take a non-const
+ * calendar: they record the years they touch that have no decreed file.
  *
  * Dates are days since 1970-01-01 in WIB.  WIB is UTC+7 all year (Indonesia
  * has no daylight saving), so a WIB day is computed arithmetically from UTC
@@ -47,10 +51,16 @@ int32_t calendar_add_working_days(struct calendar *c, int32_t from_day, int n);
 /* Working days after `from` up to and including `to`; negative when to < from. */
 int calendar_working_days_between(struct calendar *c, int32_t from_day, int32_t to_day);
 /*
- * The earliest year without a calendar file that a call since calendar_load()
- * or calendar_clear_missing() has touched, or 0.
+ * The earliest year without a calendar file, or with a provisional one, that
+ * a call since calendar_load() or calendar_clear_missing() has touched, or 0.
  */
 int calendar_missing_year(const struct calendar *c);
+enum calendar_year_status {
+	CALENDAR_YEAR_MISSING,
+	CALENDAR_YEAR_PROVISIONAL,
+	CALENDAR_YEAR_KNOWN
+};
+enum calendar_year_status calendar_year_status(const struct calendar *c, int year);
 void calendar_clear_missing(struct calendar *c);
 /* "2026-11-28" */
 void calendar_format_day(int32_t day, char buf[11]);

@@ -135,7 +135,6 @@ static void test_embedded_working_days(void **state)
 	assert_false(calendar_is_working_day(c, D("2026-03-24")));
 	assert_true(calendar_is_working_day(c, D("2026-03-25")));
 	assert_false(calendar_is_working_day(c, D("2026-12-24")));
-	assert_false(calendar_is_working_day(c, D("2027-01-01")));
 	assert_int_equal(calendar_missing_year(c), 0);
 
 	/* a whole year: 261 weekdays less the weekday holidays of the decree */
@@ -143,6 +142,14 @@ static void test_embedded_working_days(void **state)
 	assert_int_equal(calendar_working_days_between(c, D("2025-12-31"), D("2026-12-31")), 240);
 	/* 2024-12-31 itself is not counted, so 2024 is not touched */
 	assert_int_equal(calendar_missing_year(c), 0);
+
+	/* 2027 ships provisional: its days count, and it is reported */
+	assert_false(calendar_is_working_day(c, D("2027-01-01")));
+	assert_int_equal(calendar_missing_year(c), 2027);
+	assert_int_equal(calendar_year_status(c, 2025), CALENDAR_YEAR_KNOWN);
+	assert_int_equal(calendar_year_status(c, 2026), CALENDAR_YEAR_KNOWN);
+	assert_int_equal(calendar_year_status(c, 2027), CALENDAR_YEAR_PROVISIONAL);
+	assert_int_equal(calendar_year_status(c, 2028), CALENDAR_YEAR_MISSING);
 	calendar_free(c);
 }
 
@@ -263,6 +270,28 @@ static void test_directory_file(void **state)
 	calendar_free(c);
 }
 
+static void test_provisional_file(void **state)
+{
+	struct calendar *c;
+	struct err e;
+
+	(void)state;
+	write_file("2030.txt", "# estimates\nprovisional\n2030-01-01\n");
+	write_file("2031.txt", "2031-01-01\n");
+	assert_int_equal(calendar_load(&c, scratch, &e), 0);
+	assert_int_equal(calendar_year_status(c, 2030), CALENDAR_YEAR_PROVISIONAL);
+	assert_int_equal(calendar_year_status(c, 2031), CALENDAR_YEAR_KNOWN);
+	assert_false(calendar_is_working_day(c, D("2031-01-01")));
+	assert_int_equal(calendar_missing_year(c), 0);
+	/* the start day is not counted, so only 2030 is touched */
+	assert_day(calendar_add_working_days(c, D("2029-12-31"), 1), "2030-01-02");
+	assert_int_equal(calendar_missing_year(c), 2030);
+	calendar_clear_missing(c);
+	assert_true(calendar_is_working_day(c, D("2029-12-31")));
+	assert_int_equal(calendar_missing_year(c), 2029);
+	calendar_free(c);
+}
+
 static void expect_bad(const char *text, long line, const char *msg_part)
 {
 	struct calendar *c = (struct calendar *)&c; /* not NULL: load must clear it */
@@ -290,6 +319,8 @@ static void test_bad_lines(void **state)
 	expect_bad("2030-01-01\n2031-01-01\n", 2, "is not in 2030");
 	expect_bad("2030-01-01\n2030-01-01 again\n", 2, "listed twice");
 	expect_bad("2030-01-01\n2030-01-0", 2, "expected a date");
+	expect_bad("2030-01-01\n provisional\n", 2, "expected a date");
+	expect_bad("provisional 2030\n", 1, "expected a date");
 }
 
 static void test_bad_directories(void **state)
@@ -327,6 +358,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_year, make_scratch, remove_scratch),
 		cmocka_unit_test(test_between_matches_walk),
 		cmocka_unit_test_setup_teardown(test_directory_file, make_scratch, remove_scratch),
+		cmocka_unit_test_setup_teardown(test_provisional_file, make_scratch, remove_scratch),
 		cmocka_unit_test_setup_teardown(test_bad_lines, make_scratch, remove_scratch),
 		cmocka_unit_test_setup_teardown(test_bad_directories, make_scratch, remove_scratch),
 	};
