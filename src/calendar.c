@@ -334,7 +334,8 @@ static int load_file(struct calendar *c, const char *path, int year, struct err 
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		err_sys(e, ERR_IO, "cannot open '%s'", path);
+		/* a link (ELOOP under O_NOFOLLOW) is the configuration's fault */
+		err_sys(e, errno == ELOOP ? ERR_CONFIG : ERR_IO, "cannot open '%s'", path);
 		goto out;
 	}
 	if (fstat(fd, &st) < 0) {

@@ -343,6 +343,7 @@ static void test_bad_directories(void **state)
 	snprintf(path, sizeof(path), "%s/2030.txt", scratch);
 	assert_int_equal(symlink("target", path), 0);
 	assert_int_equal(calendar_load(&c, scratch, &e), -1);
+	assert_int_equal(e.code, ERR_CONFIG);
 	assert_null(c);
 }
 
