@@ -24,7 +24,7 @@ UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 # helper programs the end-to-end scripts drive (not tests by themselves)
 TOOL_BINS = $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
-XSDS = $(wildcard xsd/*.xsd xsd/*.xsl)
+EMBEDDED = $(wildcard xsd/*.xsd xsd/*.xsl config/holidays/*.txt)
 
 all: $(B)/slktx $(B)/genbatch
 
@@ -39,11 +39,11 @@ $(B)/obj/%.o: src/%.c | $(B)/deps.stamp
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
-# the schemas and stylesheets are compiled into the binary: slktx validate
-# works with nothing installed beside it
-$(B)/xsd_embedded.c: $(XSDS) scripts/embed-files
+# the schemas, stylesheets and holiday calendars are compiled into the
+# binary: slktx validate works with nothing installed beside it
+$(B)/xsd_embedded.c: $(EMBEDDED) scripts/embed-files
 	@mkdir -p $(@D)
-	scripts/embed-files $(XSDS) > $@
+	scripts/embed-files $(EMBEDDED) > $@
 
 $(B)/obj/xsd_embedded.o: $(B)/xsd_embedded.c | $(B)/deps.stamp
 	$(CC) $(STD) $(CFLAGS) $(EXTRA_CFLAGS) -Isrc -c $< -o $@
@@ -84,7 +84,7 @@ check-asan: all $(UNIT_BINS) $(TOOL_BINS)
 install: $(B)/slktx
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/xsd $(DESTDIR)$(DATADIR)/config $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(B)/slktx $(DESTDIR)$(BINDIR)/slktx
-	install -m 0644 $(XSDS) $(DESTDIR)$(DATADIR)/xsd/
+	install -m 0644 $(filter xsd/%,$(EMBEDDED)) $(DESTDIR)$(DATADIR)/xsd/
 	cp -R config/. $(DESTDIR)$(DATADIR)/config/
 	install -m 0644 docs/slktx.1 $(DESTDIR)$(MANDIR)/man1/slktx.1
 

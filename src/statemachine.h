@@ -45,9 +45,11 @@ enum record_type {
 enum err_code statemachine_next(enum ticket_kind kind, enum ticket_status from,
 				enum record_type rec, enum ticket_status *to);
 
-const char *statemachine_status_name(enum ticket_status s); /* "BARU" */
+/* "BARU"; "NONE" for ST_NONE, "?" for a value outside the enum */
+const char *statemachine_status_name(enum ticket_status s);
 enum ticket_status statemachine_status_from_name(const char *name); /* ST_NONE if unknown */
 const char *statemachine_record_name(enum record_type r); /* "TakeOver", "Decision" for both */
-int statemachine_is_open(enum ticket_status s); /* not SELESAI, not DITUTUP */
+/* The ticket exists and is not SELESAI or DITUTUP (ST_NONE is not open). */
+int statemachine_is_open(enum ticket_status s);
 
 #endif
