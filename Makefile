@@ -79,7 +79,7 @@ asan:
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check-asan
 
 check-asan: all $(UNIT_BINS) $(TOOL_BINS)
-	@ASAN_OPTIONS=detect_leaks=1 SLKTX=$(CURDIR)/$(B)/slktx SLKTX_BUILD=$(B) tests/run
+	@ASAN_OPTIONS=detect_leaks=1 SLKTX_BUILD=$(B) tests/run
 
 install: $(B)/slktx
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/xsd $(DESTDIR)$(DATADIR)/config $(DESTDIR)$(MANDIR)/man1

@@ -105,6 +105,8 @@ static int on_record(void *ctx, const struct xml_node *n, long index, struct err
 	struct err f, why;
 	enum err_code pre;
 
+	why.code = ERR_NONE;
+
 	if (r->res->root != ROOT_COMPLAINT_BATCH && r->res->root != ROOT_RESPONSE_FILE)
 		return 0;
 	if (records_from_node(n, r->display, &rec, &f) != 0) {
@@ -118,7 +120,6 @@ static int on_record(void *ctx, const struct xml_node *n, long index, struct err
 		file_finding(r, &f);
 		return 0;
 	}
-	err_clear(&why);
 	pre = records_check(&rec, r->display, r->now, r->cfg->limits.clock_skew_s, &why);
 	if (r->hooks && r->hooks->record)
 		return r->hooks->record(r->ctx, &rec, index, pre, &why, e);

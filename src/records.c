@@ -3,6 +3,7 @@
  */
 #include "records.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,16 +117,9 @@ void records_format_utc(int64_t t, char buf[32])
 	format_time(t, 0, "Z", buf);
 }
 
-static const char *text(const struct xml_node *n, const char *name)
+static int typed_time(const struct xml_node *c, const struct xml_node *n, const char *name,
+		      const char *file, struct record *r, struct err *e)
 {
-	return xmlstream_child_text(n, name);
-}
-
-static int typed_time(const struct xml_node *n, const char *name, const char *file,
-		      struct record *r, struct err *e)
-{
-	const struct xml_node *c = xmlstream_child(n, name);
-
 	r->at_text = c ? c->text : NULL;
 	if (c == NULL || records_parse_time(c->text, &r->at) != 0)
 		return err_set_at(e, ERR_SCHEMA_INVALID, file, c ? c->line : n->line,
@@ -134,38 +128,36 @@ static int typed_time(const struct xml_node *n, const char *name, const char *fi
 	return 0;
 }
 
-static int attachments(const struct xml_node *n, const char *file, struct record *r,
-		       struct err *e)
+static int attachment(const struct xml_node *c, const char *file, struct record *r,
+		      struct err *e)
 {
-	for (const struct xml_node *c = n->first_child; c; c = c->next) {
-		struct attachment_ref *a;
-		const char *size;
+	struct attachment_ref *a;
+	const char *size;
 
-		if (strcmp(c->name, "Attachment") != 0)
-			continue;
-		if (r->n_att == RECORDS_MAX_ATTACHMENTS)
-			return err_set_at(e, ERR_LIMIT_EXCEEDED, file, c->line, c->col,
-					  "more than %d attachments in record '%s'",
-					  RECORDS_MAX_ATTACHMENTS, r->id);
-		a = &r->att[r->n_att++];
-		a->name = xmlstream_attr(c, "name");
-		a->sha256 = xmlstream_attr(c, "sha256");
-		a->media_type = xmlstream_attr(c, "mediaType");
-		size = xmlstream_attr(c, "size");
-		a->size = size ? strtoll(size, NULL, 10) : -1;
-		a->line = c->line;
-		a->col = c->col;
-	}
+	if (r->n_att == RECORDS_MAX_ATTACHMENTS)
+		return err_set_at(e, ERR_LIMIT_EXCEEDED, file, c->line, c->col,
+				  "more than %d attachments in record '%s'", RECORDS_MAX_ATTACHMENTS,
+				  r->id);
+	a = &r->att[r->n_att++];
+	a->name = xmlstream_attr(c, "name");
+	a->sha256 = xmlstream_attr(c, "sha256");
+	a->media_type = xmlstream_attr(c, "mediaType");
+	size = xmlstream_attr(c, "size");
+	a->size = size ? strtoll(size, NULL, 10) : -1;
+	a->line = c->line;
+	a->col = c->col;
 	return 0;
 }
 
+/* One pass over the children: records are typed a million times a file. */
 int records_from_node(const struct xml_node *n, const char *file, struct record *r,
 		      struct err *e)
 {
-	const struct xml_node *amount;
+	const struct xml_node *when = NULL, *amount = NULL;
 	size_t i;
 
-	memset(r, 0, sizeof(*r));
+	memset(r, 0, offsetof(struct record, att));
+	r->n_att = 0;
 	r->node = n;
 	r->element = n->name;
 	r->line = n->line;
@@ -178,37 +170,78 @@ int records_from_node(const struct xml_node *n, const char *file, struct record 
 		return err_set_at(e, ERR_SCHEMA_INVALID, file, n->line, n->col,
 				  "'%s' is not a record", n->name);
 	r->type = elements[i].type;
-	r->ticket_no = text(n, "TicketNo");
+	for (const struct xml_node *c = n->first_child; c; c = c->next) {
+		const char *name = c->name;
+
+		switch (name[0]) {
+		case 'A':
+			if (strcmp(name, "At") == 0)
+				when = c;
+			else if (strcmp(name, "Action") == 0)
+				r->action = c->text;
+			else if (strcmp(name, "Amount") == 0)
+				amount = c;
+			else if (strcmp(name, "Attachment") == 0 && attachment(c, file, r, e) != 0)
+				return -1;
+			break;
+		case 'C':
+			if (strcmp(name, "Channel") == 0) {
+				r->channel = c->text;
+			} else if (strcmp(name, "ClaimAmount") == 0) {
+				amount = c;
+			} else if (strcmp(name, "Consumer") == 0) {
+				r->consumer_name = xmlstream_child_text(c, "Name");
+				r->nik = xmlstream_child_text(c, "Nik");
+				r->phone = xmlstream_child_text(c, "Phone");
+				r->email = xmlstream_child_text(c, "Email");
+			}
+			break;
+		case 'D':
+			if (strcmp(name, "Description") == 0)
+				r->description = c->text;
+			break;
+		case 'N':
+			if (strcmp(name, "Note") == 0)
+				r->note = c->text;
+			break;
+		case 'O':
+			if (strcmp(name, "Outcome") == 0)
+				r->outcome = c->text;
+			break;
+		case 'P':
+			if (strcmp(name, "PujkCode") == 0)
+				r->pujk_code = c->text;
+			else if (strcmp(name, "Product") == 0)
+				r->product = c->text;
+			break;
+		case 'R':
+			if (strcmp(name, "ReceivedAt") == 0)
+				when = c;
+			else if (strcmp(name, "Reason") == 0)
+				r->reason = c->text;
+			else if (strcmp(name, "Resolution") == 0)
+				r->resolution = c->text;
+			break;
+		case 'S':
+			if (strcmp(name, "Subject") == 0)
+				r->subject = c->text;
+			else if (strcmp(name, "Summary") == 0)
+				r->note = c->text;
+			break;
+		case 'T':
+			if (strcmp(name, "TicketNo") == 0)
+				r->ticket_no = c->text;
+			break;
+		}
+	}
 	if (r->ticket_no == NULL)
 		return err_set_at(e, ERR_SCHEMA_INVALID, file, n->line, n->col,
 				  "record '%s' has no TicketNo", r->id ? r->id : "");
 	r->kind = strncmp(r->ticket_no, "PGD-", 4) == 0 ? KIND_PGD : KIND_IND;
-	if (typed_time(n, r->type == REC_NEW_TICKET ? "ReceivedAt" : "At", file, r, e) != 0)
+	if (typed_time(when, n, r->type == REC_NEW_TICKET ? "ReceivedAt" : "At", file, r, e) != 0)
 		return -1;
-	r->pujk_code = text(n, "PujkCode");
-	r->channel = text(n, "Channel");
-	r->product = text(n, "Product");
-	r->subject = text(n, "Subject");
-	r->description = text(n, "Description");
-	r->note = text(n, "Note");
-	if (r->note == NULL)
-		r->note = text(n, "Summary");
-	r->reason = text(n, "Reason");
-	r->action = text(n, "Action");
-	r->resolution = text(n, "Resolution");
-	r->outcome = text(n, "Outcome");
 	if (r->outcome && strcmp(r->outcome, "REJECTED") == 0)
 		r->type = REC_DECISION_REJECTED;
-	const struct xml_node *consumer = xmlstream_child(n, "Consumer");
-	if (consumer) {
-		r->consumer_name = text(consumer, "Name");
-		r->nik = text(consumer, "Nik");
-		r->phone = text(consumer, "Phone");
-		r->email = text(consumer, "Email");
-	}
-	amount = xmlstream_child(n, "ClaimAmount");
-	if (amount == NULL)
-		amount = xmlstream_child(n, "Amount");
 	if (amount) {
 		r->amount = amount->text;
 		r->currency = xmlstream_attr(amount, "currency");
@@ -220,7 +253,7 @@ int records_from_node(const struct xml_node *n, const char *file, struct record 
 		return err_set_at(e, ERR_SCHEMA_INVALID, file, n->line, n->col,
 				  "record '%s': a MONETARY_RELIEF proposal needs an Amount",
 				  r->id ? r->id : "");
-	return attachments(n, file, r, e);
+	return 0;
 }
 
 enum err_code records_check(const struct record *r, const char *file, int64_t now, long skew,

@@ -22,7 +22,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 
-#define READ_CHUNK (256 * 1024)
+#define READ_CHUNK (64 * 1024)
 /* The prolog (XML declaration, comments) must end within the first chunk. */
 #define PROLOG_MAX (64 * 1024)
 #define ARENA_BLOCK (64 * 1024)
@@ -71,6 +71,7 @@ struct parser {
 
 	struct arena arena;
 	struct xml_node *stack[MAX_TREE_DEPTH];
+	struct xml_node *last_child[MAX_TREE_DEPTH];
 	int tree_depth;        /* 0: not building a tree */
 	int tree_is_header;
 	char *text;
@@ -380,12 +381,12 @@ static int text_append(struct parser *p, const char *s, size_t n)
 
 static int is_xinclude(const xmlChar *uri)
 {
-	return uri && (xmlStrEqual(uri, BAD_CAST "http://www.w3.org/2001/XInclude") ||
+	return uri && uri[0] == 'h' && (xmlStrEqual(uri, BAD_CAST "http://www.w3.org/2001/XInclude") ||
 		       xmlStrEqual(uri, BAD_CAST "http://www.w3.org/2003/XInclude"));
 }
 
 static struct xml_node *new_node(struct parser *p, const xmlChar *localname, int nb_attributes,
-				 const xmlChar **attributes)
+				 const xmlChar **attributes, long line, long col)
 {
 	struct xml_node *n = arena_alloc(&p->arena, sizeof(*n));
 	struct xml_attr *attrs = NULL;
@@ -412,8 +413,8 @@ static struct xml_node *new_node(struct parser *p, const xmlChar *localname, int
 	}
 	n->attrs = attrs;
 	n->n_attrs = nb_attributes;
-	n->line = current_line(p);
-	n->col = tag_start_col(p);
+	n->line = line;
+	n->col = col;
 	return n->name ? n : NULL;
 }
 
@@ -455,7 +456,7 @@ static void on_record_start(struct parser *p, int nb_attributes, const xmlChar *
 		err_set(p->fail, ERR_INTERNAL, "out of memory");
 		fail_with(p);
 	} else if (seen) {
-		add_finding(p, ERR_DUPLICATE_RECORD_ID, current_line(p), tag_start_col(p),
+		add_finding(p, ERR_DUPLICATE_RECORD_ID, p->elem_line, p->elem_col,
 			    "record id '%.*s' is used twice", (int)id_len, (const char *)id);
 	}
 }
@@ -514,20 +515,22 @@ static void start_element(void *ctx, const xmlChar *localname, const xmlChar *pr
 	}
 	if (p->tree_depth >= MAX_TREE_DEPTH)
 		return;
-	n = new_node(p, localname, nb_attributes, attributes);
+	n = new_node(p, localname, nb_attributes, attributes, p->elem_line, p->elem_col);
 	if (n == NULL) {
 		err_set(p->fail, ERR_INTERNAL, "out of memory");
 		fail_with(p);
 		return;
 	}
 	if (p->tree_depth > 0) {
-		struct xml_node *parent = p->stack[p->tree_depth - 1];
-		struct xml_node **link = &parent->first_child;
+		struct xml_node **last = &p->last_child[p->tree_depth - 1];
 
-		while (*link)
-			link = &(*link)->next;
-		*link = n;
+		if (*last)
+			(*last)->next = n;
+		else
+			p->stack[p->tree_depth - 1]->first_child = n;
+		*last = n;
 	}
+	p->last_child[p->tree_depth] = NULL;
 	p->stack[p->tree_depth++] = n;
 	p->text_len = 0;
 }
@@ -872,7 +875,7 @@ static int parse(struct schema_set *schemas, read_fn *rd, void *src, const char 
 	p.fail = e;
 	plugged_user = &p;
 
-	buf = malloc(READ_CHUNK);
+	buf = malloc(READ_CHUNK > PROLOG_MAX ? READ_CHUNK : PROLOG_MAX);
 	if (buf == NULL) {
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;

@@ -11,15 +11,19 @@
 #   test_cmp EXPECT ACTUAL    files equal (diff shown when not)
 #   test_done                 plan line and exit status
 #
-# Variables: SRC (repo root), SLKTX (the binary), XSD, SAMPLES, TRASH.
+# Variables: SRC (repo root), BUILD (build dir, on PATH with its tools/),
+# SLKTX (the binary), XSD, SAMPLES, TRASH.
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-: "${SLKTX:=$SRC/build/slktx}"
+# make asan builds into build-asan/ and says so here
+: "${SLKTX_BUILD:=build}"
+BUILD=$SRC/$SLKTX_BUILD
+: "${SLKTX:=$BUILD/slktx}"
 XSD=$SRC/xsd
 SAMPLES=$SRC/tests/samples
-PATH=$SRC/build:$SRC/scripts:$PATH
+PATH=$BUILD:$BUILD/tools:$SRC/scripts:$PATH
 TZ=UTC LC_ALL=C
-export SRC SLKTX XSD SAMPLES PATH TZ LC_ALL
+export SRC BUILD SLKTX XSD SAMPLES PATH TZ LC_ALL
 unset SLKTX_CONFIG SLKTX_FAULT
 
 test_name=$(basename "$0" .sh)

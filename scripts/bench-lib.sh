@@ -1,0 +1,32 @@
+# bench-lib.sh - shared by scripts/bench-*: timing and the generated batches.
+
+# measure NAME CMD...: run CMD, set NAME_secs (wall), NAME_cpu and NAME_kb (peak RSS)
+measure() {
+	_name=$1
+	shift
+	/usr/bin/time -f "%e %U %S %M" -o "$BENCH_DIR/.time" "$@" >/dev/null 2>"$BENCH_DIR/.err" || {
+		echo "bench: '$*' failed:" >&2
+		tail -5 "$BENCH_DIR/.err" >&2
+		exit 1
+	}
+	set -- $(tail -n 1 "$BENCH_DIR/.time")
+	eval "${_name}_secs=$1 ${_name}_cpu=$(echo "$2 + $3" | bc) ${_name}_kb=$4"
+}
+
+ratio() {
+	echo "scale=2; $1 / $2" | bc | sed 's/^\./0./'
+}
+
+mib() {
+	echo $(($1 / 1024))
+}
+
+# batch N SEQ: path of a generated complaint batch of N records (made once)
+batch() {
+	_f=$BENCH_DIR/CB_OJK_20261127_$(printf %06d "$2").xml
+	if [ ! -s "$_f" ] || [ "$(sed -n 's/.*<RecordCount>\([0-9]*\)<.*/\1/p' "$_f" | head -1)" != "$1" ]; then
+		echo "bench: generating $1 records into $_f" >&2
+		build/genbatch -n "$1" -q "$2" -p BANKA,ASURB -o "$_f"
+	fi
+	echo "$_f"
+}
