@@ -207,6 +207,10 @@ static int check_integrity(struct ledger *l, struct err *e)
 	if (strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
 		err_set_at(e, ERR_IO, l->path, 0, 0, "integrity check failed: %s",
 			   (const char *)sqlite3_column_text(st, 0));
+		/* SQLite's report spans lines; an error message is one */
+		for (char *p = e ? e->msg : NULL; p != NULL && *p != '\0'; p++)
+			if (*p == '\n')
+				*p = ' ';
 		goto out;
 	}
 	rc = 0;
