@@ -117,6 +117,12 @@ test_expect_success 'an expired or not yet valid certificate is refused' '
 	refused "CERT_NOT_YET_VALID" officer replace BANKA --role PRODUCT --name X --cert pki/notyet.crt
 '
 
+test_expect_success 'a revoked certificate is refused when a CRL is configured' '
+	printf "[spool]\ndir = spool\n[hub]\ntrust_anchors = pki/ca.crt\ncrls = pki/crl.pem\n" >crl.conf &&
+	SLKTX_CONFIG=$TRASH/crl.conf refused "CERT_REVOKED" \
+		officer replace BANKA --role PRODUCT --name X --cert pki/revoked.crt
+'
+
 test_expect_success 'a duplicate PUJK code is refused' '
 	refused "PUJK .BANKA. is already registered" pujk add BANKA --name "Bank A again" --sector BANK
 '

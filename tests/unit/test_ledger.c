@@ -70,7 +70,7 @@ static void test_new_ledger(void **state)
 {
 	struct ledger *l;
 	struct stat st;
-	char buf[64], sub[128];
+	char buf[64], sub[160];
 	mode_t old = umask(0);
 
 	(void)state;
@@ -89,6 +89,10 @@ static void test_new_ledger(void **state)
 	snprintf(sub, sizeof(sub), "%s/spool", dir);
 	assert_int_equal(stat(sub, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
+	/* SQLite gives the WAL the database file's mode */
+	snprintf(sub, sizeof(sub), "%s-wal", path);
+	assert_int_equal(stat(sub, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
 	ledger_close(l);
 }
 
