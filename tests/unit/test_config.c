@@ -234,6 +234,8 @@ static void test_env_and_given_file(void **state)
 static void test_errors_name_file_line_key(void **state)
 {
 	char longline[400];
+	struct config c;
+	struct err e;
 
 	(void)state;
 	expect_error("[spool]\ndir = x\nfoo = 1\n", 3, "unknown key 'foo' in [spool]");
@@ -264,6 +266,17 @@ static void test_errors_name_file_line_key(void **state)
 	memcpy(longline, "[spool]\ndir = ", 14);
 	strcpy(longline + sizeof(longline) - 2, "\n");
 	expect_error(longline, 2, "line longer than");
+	/* the longest line that fits, with and without its newline */
+	memset(longline, 'a', sizeof(longline));
+	memcpy(longline, "[spool]\ndir = /", 15);
+	strcpy(longline + 8 + 199, "\n");
+	write_conf(longline);
+	assert_int_equal(config_load(&c, file, &e), 0);
+	assert_int_equal(strlen(c.spool.dir), 199 - 6);
+	longline[8 + 199] = '\0';
+	write_conf(longline);
+	assert_int_equal(config_load(&c, file, &e), 0);
+	assert_int_equal(strlen(c.spool.dir), 199 - 6);
 	/* the first error is the one reported */
 	expect_error("[spool]\nbad = 1\n[limits]\nmax_depth = x\n", 2, "unknown key 'bad'");
 }
