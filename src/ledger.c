@@ -191,6 +191,17 @@ static int create_file(const char *path, struct err *e)
 		close(fd);
 		return -1;
 	}
+	if (close(fd) < 0)
+		return err_sys(e, ERR_IO, "cannot create ledger '%s'", path);
+	/* the new name itself must survive a crash */
+	fd = open(slash == NULL ? "." : slash == dir ? "/" : dir,
+		  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0) {
+		err_sys(e, ERR_IO, "cannot sync the directory of '%s'", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	return close(fd);
 }
 
