@@ -25,5 +25,7 @@ int cmd_exit_status(const struct err *e);
 void cmd_print_err(const struct err *e);
 
 cmd_fn cmd_validate;
+cmd_fn cmd_sign;
+cmd_fn cmd_verify;
 
 #endif
