@@ -565,6 +565,10 @@ static int verify_bio(struct sig_trust *t, BIO *data, const unsigned char *p7s, 
 		unsigned long code = ERR_peek_last_error();
 		if (ERR_GET_LIB(code) == ERR_LIB_SYS || ERR_GET_LIB(code) == ERR_LIB_BIO)
 			err_set(e, ERR_IO, "cannot read the signed data: %s", ssl_reason());
+		else if (ERR_GET_LIB(code) == ERR_LIB_CMS &&
+			 ERR_GET_REASON(code) == CMS_R_CONTENT_VERIFY_ERROR)
+			err_set(e, ERR_SIGNATURE_INVALID,
+				"the data is not what was signed (digest mismatch)");
 		else
 			err_set(e, ERR_SIGNATURE_INVALID, "the signature does not verify: %s",
 				ssl_reason());
