@@ -34,6 +34,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -65,9 +66,13 @@ static const char *ssl_reason(void)
 	return r ? r : "unknown error";
 }
 
-/* Read a whole small file (at most max bytes) into *buf. */
-static int read_small(const char *path, size_t max, const char *what, unsigned char **buf,
-		      size_t *len, struct err *e)
+/*
+ * Read a whole small file (at most max bytes) into *buf.  ERR_NOT_FOUND or
+ * ERR_IO when it cannot be read; bad (the caller's code for a bad file) when
+ * it is no regular file or is too large.
+ */
+static int read_small(const char *path, size_t max, const char *what, enum err_code bad,
+		      unsigned char **buf, size_t *len, struct err *e)
 {
 	unsigned char *p = NULL;
 	size_t n = 0;
@@ -83,11 +88,11 @@ static int read_small(const char *path, size_t max, const char *what, unsigned c
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		err_set(e, ERR_IO, "%s '%s' is not a regular file", what, path);
+		err_set(e, bad, "%s '%s' is not a regular file", what, path);
 		goto out;
 	}
 	if ((uint64_t)st.st_size > max) {
-		err_set(e, ERR_IO, "%s '%s' is larger than %zu bytes", what, path, max);
+		err_set(e, bad, "%s '%s' is larger than %zu bytes", what, path, max);
 		goto out;
 	}
 	p = malloc((size_t)st.st_size + 1);
@@ -214,7 +219,7 @@ static int crl_add(struct sig_trust *t, const char *path, struct err *e)
 	size_t len = 0;
 	int rc = -1;
 
-	if (read_small(path, 64 * 1024 * 1024, "CRL", &buf, &len, e) < 0) {
+	if (read_small(path, 64 * 1024 * 1024, "CRL", ERR_TRANSIENT, &buf, &len, e) < 0) {
 		e->code = ERR_TRANSIENT;
 		goto out;
 	}
@@ -381,17 +386,45 @@ out:
 	return rc;
 }
 
+/* SPEC §2 allows RSA of at least 2048 bits and ECDSA on P-256; desc says what x has. */
+static int key_allowed(X509 *x, char *desc, size_t size)
+{
+	EVP_PKEY *k = X509_get0_pubkey(x);
+	char group[64];
+	size_t glen = 0;
+
+	if (!k) {
+		ERR_clear_error();
+		snprintf(desc, size, "an unreadable key");
+		return 0;
+	}
+	if (EVP_PKEY_is_a(k, "RSA")) {
+		snprintf(desc, size, "RSA %d", EVP_PKEY_get_bits(k));
+		return EVP_PKEY_get_bits(k) >= 2048;
+	}
+	if (EVP_PKEY_is_a(k, "EC") &&
+	    EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+					   &glen)) {
+		snprintf(desc, size, "ECDSA %.48s", group);
+		return strcmp(group, SN_X9_62_prime256v1) == 0;
+	}
+	ERR_clear_error();
+	snprintf(desc, size, "%s", EVP_PKEY_get0_type_name(k) ? EVP_PKEY_get0_type_name(k) : "an unknown key");
+	return 0;
+}
+
 int sig_cert_load(struct sig_trust *t, const char *path, time_t now, unsigned char **der,
 		  size_t *der_len, struct sig_signer *info, struct err *e)
 {
 	unsigned char *buf = NULL, *out = NULL;
+	char keydesc[96];
 	X509 *x = NULL;
 	size_t len = 0;
 	int n, rc = -1;
 
 	*der = NULL;
 	*der_len = 0;
-	if (read_small(path, CERT_MAX, "certificate", &buf, &len, e) < 0)
+	if (read_small(path, CERT_MAX, "certificate", ERR_CONFIG, &buf, &len, e) < 0)
 		goto out;
 	x = cert_parse(buf, len);
 	if (!x) {
@@ -402,6 +435,12 @@ int sig_cert_load(struct sig_trust *t, const char *path, time_t now, unsigned ch
 		goto out;
 	if (t && chain_check(t, x, NULL, now, e) < 0) {
 		snprintf(e->file, sizeof(e->file), "%s", path);
+		goto out;
+	}
+	if (!key_allowed(x, keydesc, sizeof(keydesc))) {
+		err_set_at(e, ERR_CERT_UNTRUSTED, path, 0, 0,
+			   "the certificate's key is %s: RSA of 2048 bits or more or ECDSA P-256 is needed",
+			   keydesc);
 		goto out;
 	}
 	n = i2d_X509(x, &out);
@@ -485,9 +524,12 @@ static int verify_bio(struct sig_trust *t, BIO *data, const unsigned char *p7s, 
 	STACK_OF(X509) *carried = NULL, *reg = NULL;
 	const unsigned char *p = p7s;
 	CMS_ContentInfo *cms = NULL;
+	const ASN1_OBJECT *digest_oid;
 	CMS_SignerInfo *si;
+	X509_ALGOR *digest;
 	X509 *cert = NULL;
 	unsigned char md[32];
+	char keydesc[96];
 	unsigned int flags = CMS_BINARY | CMS_CADES;
 	int rc = -1;
 
@@ -519,6 +561,13 @@ static int verify_bio(struct sig_trust *t, BIO *data, const unsigned char *p7s, 
 		goto out;
 	}
 	si = sk_CMS_SignerInfo_value(infos, 0);
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &digest, NULL);
+	X509_ALGOR_get0(&digest_oid, NULL, NULL, digest);
+	if (OBJ_obj2nid(digest_oid) != NID_sha256) {
+		err_set(e, ERR_SIGNATURE_INVALID, "the digest is %s: it must be SHA-256",
+			OBJ_nid2sn(OBJ_obj2nid(digest_oid)));
+		goto out;
+	}
 	carried = CMS_get1_certs(cms);
 	if (n_registered > 0 && !(reg = registered_stack(registered, n_registered, e)))
 		goto out;
@@ -544,6 +593,12 @@ static int verify_bio(struct sig_trust *t, BIO *data, const unsigned char *p7s, 
 	signer->signing_time = signing_time(si);
 	if (chain_check(t, cert, carried, now, e) < 0)
 		goto out;
+	if (!key_allowed(cert, keydesc, sizeof(keydesc))) {
+		err_set(e, ERR_SIGNATURE_INVALID,
+			"the signer's key is %s: RSA of 2048 bits or more or ECDSA P-256 is needed",
+			keydesc);
+		goto out;
+	}
 
 	if (reg) {
 		int found = 0;
@@ -583,6 +638,36 @@ out:
 	return rc;
 }
 
+/* A BIO streaming a regular file, opened without following a final symlink. */
+static BIO *data_open(const char *path, struct err *e)
+{
+	struct stat st;
+	BIO *b;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		err_sys(e, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO, "cannot open '%s'", path);
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		err_sys(e, ERR_IO, "cannot stat '%s'", path);
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err_set(e, ERR_IO, "'%s' is not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	b = BIO_new_fd(fd, BIO_CLOSE);
+	if (!b) {
+		close(fd);
+		err_set(e, ERR_INTERNAL, "cannot allocate a BIO: %s", ssl_reason());
+	}
+	return b;
+}
+
 int sig_verify_mem(struct sig_trust *t, const unsigned char *data, size_t data_len,
 		   const unsigned char *p7s, size_t p7s_len,
 		   const struct sig_cert *registered, size_t n_registered, time_t now,
@@ -610,26 +695,17 @@ int sig_verify_file(struct sig_trust *t, const char *data_path, const char *p7s_
 	unsigned char *p7s = NULL;
 	size_t p7s_len = 0;
 	BIO *data = NULL;
-	int fd = -1, rc = -1;
+	int rc = -1;
 
 	memset(signer, 0, sizeof(*signer));
-	if (read_small(p7s_path, P7S_MAX, "signature", &p7s, &p7s_len, e) < 0) {
+	if (read_small(p7s_path, P7S_MAX, "signature", ERR_SIGNATURE_INVALID, &p7s, &p7s_len, e) < 0) {
 		if (e->code == ERR_NOT_FOUND)
 			e->code = ERR_SIGNATURE_MISSING;
 		snprintf(e->file, sizeof(e->file), "%s", data_path);
 		goto out;
 	}
-	fd = open(data_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		err_sys(e, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO, "cannot open '%s'", data_path);
+	if (!(data = data_open(data_path, e)))
 		goto out;
-	}
-	data = BIO_new_fd(fd, BIO_CLOSE);
-	if (!data) {
-		close(fd);
-		err_set(e, ERR_INTERNAL, "cannot allocate a BIO: %s", ssl_reason());
-		goto out;
-	}
 	rc = verify_bio(t, data, p7s, p7s_len, registered, n_registered, now, signer, e);
 	if (rc < 0 && !e->file[0])
 		snprintf(e->file, sizeof(e->file), "%s", data_path);
@@ -694,7 +770,7 @@ static int cert_read(const char *path, X509 **out, struct err *e)
 	unsigned char *buf = NULL;
 	size_t len = 0;
 
-	if (read_small(path, CERT_MAX, "certificate", &buf, &len, e) < 0) {
+	if (read_small(path, CERT_MAX, "certificate", ERR_CONFIG, &buf, &len, e) < 0) {
 		e->code = ERR_CONFIG;
 		return -1;
 	}
@@ -780,28 +856,26 @@ int sig_sign_file(const char *cert_path, const char *key_path, const char *data_
 	CMS_ContentInfo *cms = NULL;
 	unsigned char *der = NULL;
 	EVP_PKEY *pkey = NULL;
+	char keydesc[96];
 	X509 *cert = NULL;
 	BIO *data = NULL;
-	int fd = -1, len, rc = -1;
+	int len, rc = -1;
 
 	if (!(pkey = key_load(key_path, e)) || cert_read(cert_path, &cert, e) < 0)
 		goto out;
+	if (!key_allowed(cert, keydesc, sizeof(keydesc))) {
+		err_set(e, ERR_CONFIG,
+			"certificate '%s' has %s: RSA of 2048 bits or more or ECDSA P-256 is needed",
+			cert_path, keydesc);
+		goto out;
+	}
 	if (X509_check_private_key(cert, pkey) != 1) {
 		err_set(e, ERR_CONFIG, "key '%s' does not belong to certificate '%s'", key_path,
 			cert_path);
 		goto out;
 	}
-	fd = open(data_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		err_sys(e, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO, "cannot open '%s'", data_path);
+	if (!(data = data_open(data_path, e)))
 		goto out;
-	}
-	data = BIO_new_fd(fd, BIO_CLOSE);
-	if (!data) {
-		close(fd);
-		err_set(e, ERR_INTERNAL, "cannot allocate a BIO: %s", ssl_reason());
-		goto out;
-	}
 	cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
 	if (!cms || !CMS_add1_signer(cms, cert, pkey, EVP_sha256(), flags)) {
 		err_set(e, ERR_INTERNAL, "cannot set up the signature: %s", ssl_reason());

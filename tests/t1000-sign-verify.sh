@@ -103,6 +103,13 @@ test_expect_success 'a symlinked key file is refused' '
 	grep "link.key" err
 '
 
+test_expect_success 'a certificate with an RSA 1024 key is refused for signing' '
+	cp pki/weak.key weak.key && echo data >w.dat &&
+	test_expect_code 78 slktx sign --cert pki/weak.crt --key weak.key w.dat 2>err &&
+	grep "RSA 1024" err &&
+	test ! -e w.dat.p7s
+'
+
 test_expect_success 'sign and verify usage errors' '
 	test_expect_code 64 slktx sign --cert pki/hub.crt k.dat &&
 	test_expect_code 64 slktx verify &&

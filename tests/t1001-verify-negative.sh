@@ -132,6 +132,28 @@ test_expect_success 'signer certificate left out of the signature: SIGNATURE_INV
 	expect_reason SIGNATURE_INVALID 65 nocerts.xml
 '
 
+test_expect_success 'a digest other than SHA-256: SIGNATURE_INVALID' '
+	echo data >sha512.xml &&
+	openssl cms -sign -binary -cades -md sha512 -outform DER -in sha512.xml -out sha512.xml.p7s \
+		-signer pki/BANKA-decision.crt -inkey pki/BANKA-decision.key &&
+	expect_reason SIGNATURE_INVALID 65 sha512.xml &&
+	grep "SHA-256" err
+'
+
+test_expect_success 'an RSA 1024 signer: SIGNATURE_INVALID' '
+	echo data >weak.xml &&
+	ossl_sign weak weak.xml &&
+	openssl cms -verify -binary -inform DER -content weak.xml -in weak.xml.p7s \
+		-CAfile pki/ca.crt -out /dev/null 2>/dev/null &&
+	expect_reason SIGNATURE_INVALID 65 weak.xml &&
+	grep "RSA 1024" err
+'
+
+test_expect_success 'a .p7s that is no regular file: SIGNATURE_INVALID' '
+	echo data >dir.xml && mkdir dir.xml.p7s &&
+	expect_reason SIGNATURE_INVALID 65 dir.xml
+'
+
 test_expect_success 'empty .p7s: SIGNATURE_INVALID' '
 	echo data >empty.xml && : >empty.xml.p7s &&
 	expect_reason SIGNATURE_INVALID 65 empty.xml &&

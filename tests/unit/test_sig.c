@@ -148,6 +148,7 @@ static void test_cert_load(void **state)
 	assert_int_equal(cert_code(t, "revoked.crt"), ERR_NONE);
 	assert_int_equal(cert_code(tc, "revoked.crt"), ERR_CERT_REVOKED);
 	assert_int_equal(cert_code(tc, "BANKA-service.crt"), ERR_NONE);
+	assert_int_equal(cert_code(t, "weak.crt"), ERR_CERT_UNTRUSTED);
 	assert_int_equal(cert_code(t, "no-such.crt"), ERR_NOT_FOUND);
 	assert_int_equal(cert_code(t, "BANKA-decision.key"), ERR_CONFIG);
 	/* without a store, only the parsing */
