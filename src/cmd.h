@@ -53,6 +53,8 @@ void cmd_time_wib(int64_t t, char *buf, size_t size);
 void cmd_table(FILE *out, size_t ncols, size_t nrows, const char *const *cells);
 
 cmd_fn cmd_validate;
+cmd_fn cmd_sign;
+cmd_fn cmd_verify;
 cmd_fn cmd_pujk;
 cmd_fn cmd_officer;
 

@@ -16,6 +16,8 @@ static const struct command {
 	const char *synopsis;
 } commands[] = {
 	{ "validate", cmd_validate, "validate FILE..." },
+	{ "sign", cmd_sign, "sign --cert CERT --key KEY FILE..." },
+	{ "verify", cmd_verify, "verify FILE [--as SENDER] [--cafile CA [--crl CRL]...]" },
 	{ "pujk", cmd_pujk, "pujk add CODE --name NAME --sector SECTOR | list | show CODE" },
 	{ "officer", cmd_officer,
 	  "officer add|replace CODE --role ROLE --name NAME --cert FILE | list CODE" },

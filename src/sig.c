@@ -34,6 +34,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -65,9 +66,13 @@ static const char *ssl_reason(void)
 	return r ? r : "unknown error";
 }
 
-/* Read a whole small file (at most max bytes) into *buf. */
-static int read_small(const char *path, size_t max, const char *what, unsigned char **buf,
-		      size_t *len, struct err *e)
+/*
+ * Read a whole small file (at most max bytes) into *buf.  ERR_NOT_FOUND or
+ * ERR_IO when it cannot be read; bad (the caller's code for a bad file) when
+ * it is no regular file or is too large.
+ */
+static int read_small(const char *path, size_t max, const char *what, enum err_code bad,
+		      unsigned char **buf, size_t *len, struct err *e)
 {
 	unsigned char *p = NULL;
 	size_t n = 0;
@@ -83,11 +88,11 @@ static int read_small(const char *path, size_t max, const char *what, unsigned c
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		err_set(e, ERR_IO, "%s '%s' is not a regular file", what, path);
+		err_set(e, bad, "%s '%s' is not a regular file", what, path);
 		goto out;
 	}
 	if ((uint64_t)st.st_size > max) {
-		err_set(e, ERR_IO, "%s '%s' is larger than %zu bytes", what, path, max);
+		err_set(e, bad, "%s '%s' is larger than %zu bytes", what, path, max);
 		goto out;
 	}
 	p = malloc((size_t)st.st_size + 1);
@@ -214,7 +219,7 @@ static int crl_add(struct sig_trust *t, const char *path, struct err *e)
 	size_t len = 0;
 	int rc = -1;
 
-	if (read_small(path, 64 * 1024 * 1024, "CRL", &buf, &len, e) < 0) {
+	if (read_small(path, 64 * 1024 * 1024, "CRL", ERR_TRANSIENT, &buf, &len, e) < 0) {
 		e->code = ERR_TRANSIENT;
 		goto out;
 	}
@@ -381,17 +386,45 @@ out:
 	return rc;
 }
 
+/* SPEC §2 allows RSA of at least 2048 bits and ECDSA on P-256; desc says what x has. */
+static int key_allowed(X509 *x, char *desc, size_t size)
+{
+	EVP_PKEY *k = X509_get0_pubkey(x);
+	char group[64];
+	size_t glen = 0;
+
+	if (!k) {
+		ERR_clear_error();
+		snprintf(desc, size, "an unreadable key");
+		return 0;
+	}
+	if (EVP_PKEY_is_a(k, "RSA")) {
+		snprintf(desc, size, "RSA %d", EVP_PKEY_get_bits(k));
+		return EVP_PKEY_get_bits(k) >= 2048;
+	}
+	if (EVP_PKEY_is_a(k, "EC") &&
+	    EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+					   &glen)) {
+		snprintf(desc, size, "ECDSA %.48s", group);
+		return strcmp(group, SN_X9_62_prime256v1) == 0;
+	}
+	ERR_clear_error();
+	snprintf(desc, size, "%s", EVP_PKEY_get0_type_name(k) ? EVP_PKEY_get0_type_name(k) : "an unknown key");
+	return 0;
+}
+
 int sig_cert_load(struct sig_trust *t, const char *path, time_t now, unsigned char **der,
 		  size_t *der_len, struct sig_signer *info, struct err *e)
 {
 	unsigned char *buf = NULL, *out = NULL;
+	char keydesc[96];
 	X509 *x = NULL;
 	size_t len = 0;
 	int n, rc = -1;
 
 	*der = NULL;
 	*der_len = 0;
-	if (read_small(path, CERT_MAX, "certificate", &buf, &len, e) < 0)
+	if (read_small(path, CERT_MAX, "certificate", ERR_CONFIG, &buf, &len, e) < 0)
 		goto out;
 	x = cert_parse(buf, len);
 	if (!x) {
@@ -402,6 +435,12 @@ int sig_cert_load(struct sig_trust *t, const char *path, time_t now, unsigned ch
 		goto out;
 	if (t && chain_check(t, x, NULL, now, e) < 0) {
 		snprintf(e->file, sizeof(e->file), "%s", path);
+		goto out;
+	}
+	if (!key_allowed(x, keydesc, sizeof(keydesc))) {
+		err_set_at(e, ERR_CERT_UNTRUSTED, path, 0, 0,
+			   "the certificate's key is %s: RSA of 2048 bits or more or ECDSA P-256 is needed",
+			   keydesc);
 		goto out;
 	}
 	n = i2d_X509(x, &out);
@@ -421,5 +460,445 @@ out:
 	OPENSSL_free(out);
 	X509_free(x);
 	free(buf);
+	return rc;
+}
+
+static int der_sha256(X509 *x, unsigned char md[32])
+{
+	unsigned char *der = NULL;
+	int len = i2d_X509(x, &der), ok;
+
+	ok = len > 0 && EVP_Digest(der, (size_t)len, md, NULL, EVP_sha256(), NULL);
+	OPENSSL_free(der);
+	return ok ? 0 : -1;
+}
+
+static int64_t signing_time(CMS_SignerInfo *si)
+{
+	int idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
+	X509_ATTRIBUTE *attr = idx >= 0 ? CMS_signed_get_attr(si, idx) : NULL;
+	ASN1_TYPE *v = attr ? X509_ATTRIBUTE_get0_type(attr, 0) : NULL;
+	struct tm tm;
+
+	if (!v || (v->type != V_ASN1_UTCTIME && v->type != V_ASN1_GENERALIZEDTIME))
+		return 0;
+	if (!ASN1_TIME_to_tm((const ASN1_TIME *)v->value.asn1_string, &tm))
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
+/* The registered certificates, parsed; NULL with e filled on failure. */
+static STACK_OF(X509) *registered_stack(const struct sig_cert *registered, size_t n,
+					struct err *e)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+
+	if (!sk) {
+		err_set(e, ERR_INTERNAL, "cannot allocate a certificate list: %s", ssl_reason());
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *p = registered[i].der;
+		X509 *x = d2i_X509(NULL, &p, (long)registered[i].len);
+		if (!x || !sk_X509_push(sk, x)) {
+			X509_free(x);
+			err_set(e, ERR_INTERNAL, "registered certificate %zu does not parse: %s", i,
+				ssl_reason());
+			sk_X509_pop_free(sk, X509_free);
+			return NULL;
+		}
+	}
+	return sk;
+}
+
+/*
+ * The heart of verification, over data read from a BIO.  Order: structure,
+ * the signer's chain (time, revocation), registration, then the signed bytes:
+ * so that a rogue certificate is CERT_UNTRUSTED, not a digest mismatch.
+ */
+static int verify_bio(struct sig_trust *t, BIO *data, const unsigned char *p7s, size_t p7s_len,
+		      const struct sig_cert *registered, size_t n_registered, time_t now,
+		      struct sig_signer *signer, struct err *e)
+{
+	STACK_OF(CMS_SignerInfo) *infos;
+	STACK_OF(X509) *carried = NULL, *reg = NULL;
+	const unsigned char *p = p7s;
+	CMS_ContentInfo *cms = NULL;
+	const ASN1_OBJECT *digest_oid;
+	CMS_SignerInfo *si;
+	X509_ALGOR *digest;
+	X509 *cert = NULL;
+	unsigned char md[32];
+	char keydesc[96];
+	unsigned int flags = CMS_BINARY | CMS_CADES;
+	int rc = -1;
+
+	for (int i = 0; i < t->n_crls; i++)
+		if (crl_fresh(&t->crls[i], now, e) < 0)
+			return -1;
+	if (p7s_len == 0)
+		return err_set(e, ERR_SIGNATURE_INVALID, "the signature file is empty");
+	if (p7s_len > P7S_MAX)
+		return err_set(e, ERR_SIGNATURE_INVALID, "the signature file is larger than %d bytes",
+			       P7S_MAX);
+	cms = d2i_CMS_ContentInfo(NULL, &p, (long)p7s_len);
+	if (!cms || p != p7s + p7s_len) {
+		err_set(e, ERR_SIGNATURE_INVALID, "the signature is not one DER CMS structure");
+		goto out;
+	}
+	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+		err_set(e, ERR_SIGNATURE_INVALID, "the signature is not CMS SignedData");
+		goto out;
+	}
+	if (CMS_is_detached(cms) != 1) {
+		err_set(e, ERR_SIGNATURE_INVALID, "the signature embeds its content: it must be detached");
+		goto out;
+	}
+	infos = CMS_get0_SignerInfos(cms);
+	if (sk_CMS_SignerInfo_num(infos) != 1) {
+		err_set(e, ERR_SIGNATURE_INVALID, "the signature has %d signers: it must have one",
+			sk_CMS_SignerInfo_num(infos));
+		goto out;
+	}
+	si = sk_CMS_SignerInfo_value(infos, 0);
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &digest, NULL);
+	X509_ALGOR_get0(&digest_oid, NULL, NULL, digest);
+	if (OBJ_obj2nid(digest_oid) != NID_sha256) {
+		err_set(e, ERR_SIGNATURE_INVALID, "the digest is %s: it must be SHA-256",
+			OBJ_nid2sn(OBJ_obj2nid(digest_oid)));
+		goto out;
+	}
+	carried = CMS_get1_certs(cms);
+	if (n_registered > 0 && !(reg = registered_stack(registered, n_registered, e)))
+		goto out;
+
+	/* the signer's certificate as carried, or else as registered */
+	for (int i = 0; carried && !cert && i < sk_X509_num(carried); i++)
+		if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(carried, i)) == 0)
+			cert = sk_X509_value(carried, i);
+	for (int i = 0; reg && !cert && i < sk_X509_num(reg); i++)
+		if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(reg, i)) == 0)
+			cert = sk_X509_value(reg, i);
+	if (!cert) {
+		if (reg)
+			err_set(e, ERR_SIGNER_NOT_REGISTERED,
+				"the signer's certificate is neither in the signature nor registered");
+		else
+			err_set(e, ERR_SIGNATURE_INVALID,
+				"the signature does not carry the signer's certificate");
+		goto out;
+	}
+	if (signer_describe(cert, signer, e) < 0)
+		goto out;
+	signer->signing_time = signing_time(si);
+	if (chain_check(t, cert, carried, now, e) < 0)
+		goto out;
+	if (!key_allowed(cert, keydesc, sizeof(keydesc))) {
+		err_set(e, ERR_SIGNATURE_INVALID,
+			"the signer's key is %s: RSA of 2048 bits or more or ECDSA P-256 is needed",
+			keydesc);
+		goto out;
+	}
+
+	if (reg) {
+		int found = 0;
+		for (int i = 0; !found && i < sk_X509_num(reg); i++)
+			found = der_sha256(sk_X509_value(reg, i), md) == 0 &&
+				memcmp(md, signer->cert_sha256, sizeof(md)) == 0;
+		if (!found) {
+			err_set(e, ERR_SIGNER_NOT_REGISTERED,
+				"signer '%s' (serial %s) is not a registered certificate",
+				signer->subject, signer->serial);
+			goto out;
+		}
+		/* from here the signer can only be one of the registered */
+		flags |= CMS_NOINTERN;
+	}
+
+	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(t->store), now);
+	if (CMS_verify(cms, reg, t->store, data, NULL, flags) != 1) {
+		unsigned long code = ERR_peek_last_error();
+		if (ERR_GET_LIB(code) == ERR_LIB_SYS || ERR_GET_LIB(code) == ERR_LIB_BIO)
+			err_set(e, ERR_IO, "cannot read the signed data: %s", ssl_reason());
+		else if (ERR_GET_LIB(code) == ERR_LIB_CMS &&
+			 ERR_GET_REASON(code) == CMS_R_CONTENT_VERIFY_ERROR)
+			err_set(e, ERR_SIGNATURE_INVALID,
+				"the data is not what was signed (digest mismatch)");
+		else
+			err_set(e, ERR_SIGNATURE_INVALID, "the signature does not verify: %s",
+				ssl_reason());
+		goto out;
+	}
+	rc = 0;
+out:
+	ERR_clear_error();
+	sk_X509_pop_free(reg, X509_free);
+	sk_X509_pop_free(carried, X509_free);
+	CMS_ContentInfo_free(cms);
+	return rc;
+}
+
+/* A BIO streaming a regular file, opened without following a final symlink. */
+static BIO *data_open(const char *path, struct err *e)
+{
+	struct stat st;
+	BIO *b;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		err_sys(e, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO, "cannot open '%s'", path);
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		err_sys(e, ERR_IO, "cannot stat '%s'", path);
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err_set(e, ERR_IO, "'%s' is not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	b = BIO_new_fd(fd, BIO_CLOSE);
+	if (!b) {
+		close(fd);
+		err_set(e, ERR_INTERNAL, "cannot allocate a BIO: %s", ssl_reason());
+	}
+	return b;
+}
+
+int sig_verify_mem(struct sig_trust *t, const unsigned char *data, size_t data_len,
+		   const unsigned char *p7s, size_t p7s_len,
+		   const struct sig_cert *registered, size_t n_registered, time_t now,
+		   struct sig_signer *signer, struct err *e)
+{
+	BIO *b;
+	int rc;
+
+	memset(signer, 0, sizeof(*signer));
+	if (data_len > INT_MAX)
+		return err_set(e, ERR_INTERNAL, "data of %zu bytes is too large to verify in memory",
+			       data_len);
+	b = BIO_new_mem_buf(data_len ? data : (const unsigned char *)"", (int)data_len);
+	if (!b)
+		return err_set(e, ERR_INTERNAL, "cannot allocate a buffer: %s", ssl_reason());
+	rc = verify_bio(t, b, p7s, p7s_len, registered, n_registered, now, signer, e);
+	BIO_free(b);
+	return rc;
+}
+
+int sig_verify_file(struct sig_trust *t, const char *data_path, const char *p7s_path,
+		    const struct sig_cert *registered, size_t n_registered, time_t now,
+		    struct sig_signer *signer, struct err *e)
+{
+	unsigned char *p7s = NULL;
+	size_t p7s_len = 0;
+	BIO *data = NULL;
+	int rc = -1;
+
+	memset(signer, 0, sizeof(*signer));
+	if (read_small(p7s_path, P7S_MAX, "signature", ERR_SIGNATURE_INVALID, &p7s, &p7s_len, e) < 0) {
+		if (e->code == ERR_NOT_FOUND)
+			e->code = ERR_SIGNATURE_MISSING;
+		snprintf(e->file, sizeof(e->file), "%s", data_path);
+		goto out;
+	}
+	if (!(data = data_open(data_path, e)))
+		goto out;
+	rc = verify_bio(t, data, p7s, p7s_len, registered, n_registered, now, signer, e);
+	if (rc < 0 && !e->file[0])
+		snprintf(e->file, sizeof(e->file), "%s", data_path);
+out:
+	BIO_free(data);
+	free(p7s);
+	return rc;
+}
+
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf; (void)size; (void)rwflag; (void)u;
+	return -1;
+}
+
+/* The private key, from a regular file that only its owner can read or write. */
+static EVP_PKEY *key_load(const char *path, struct err *e)
+{
+	EVP_PKEY *pkey = NULL;
+	struct stat st;
+	BIO *b = NULL;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		err_sys(e, ERR_CONFIG, "cannot open key file '%s'", path);
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		err_sys(e, ERR_CONFIG, "cannot stat key file '%s'", path);
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err_set(e, ERR_CONFIG, "key file '%s' is not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		err_set(e, ERR_CONFIG,
+			"key file '%s' is open to group or others (mode %04o): chmod 600 it", path,
+			(unsigned)(st.st_mode & 07777));
+		close(fd);
+		return NULL;
+	}
+	b = BIO_new_fd(fd, BIO_CLOSE);
+	if (!b) {
+		close(fd);
+		err_set(e, ERR_INTERNAL, "cannot allocate a BIO: %s", ssl_reason());
+		return NULL;
+	}
+	pkey = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL);
+	if (!pkey)
+		err_set(e, ERR_CONFIG, "key file '%s' holds no unencrypted PEM private key: %s", path,
+			ssl_reason());
+	BIO_free(b);
+	return pkey;
+}
+
+static int cert_read(const char *path, X509 **out, struct err *e)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+
+	if (read_small(path, CERT_MAX, "certificate", ERR_CONFIG, &buf, &len, e) < 0) {
+		e->code = ERR_CONFIG;
+		return -1;
+	}
+	*out = cert_parse(buf, len);
+	free(buf);
+	if (!*out)
+		return err_set(e, ERR_CONFIG, "'%s' is not an X.509 certificate (PEM or DER)", path);
+	return 0;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Write bytes to path by a temporary name in its directory, fsync, rename, fsync the directory. */
+static int file_replace(const char *path, const unsigned char *p, size_t n, struct err *e)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd = -1, dfd = -1, rc = -1;
+
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) + (slash == path), path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
+		return err_set(e, ERR_IO, "path '%s' is too long", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return err_sys(e, ERR_IO, "cannot create '%s'", tmp);
+	if (fchmod(fd, 0644) < 0 || write_all(fd, p, n) < 0) {
+		err_sys(e, ERR_IO, "cannot write '%s'", tmp);
+		goto out;
+	}
+	if (fsync(fd) < 0) {
+		err_sys(e, ERR_IO, "cannot fsync '%s'", tmp);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		err_sys(e, ERR_IO, "cannot close '%s'", tmp);
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		err_sys(e, ERR_IO, "cannot rename '%s' to '%s'", tmp, path);
+		goto out;
+	}
+	tmp[0] = '\0';
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd) < 0) {
+		err_sys(e, ERR_IO, "cannot fsync directory '%s'", dir);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (dfd >= 0)
+		close(dfd);
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0]) {
+		int saved = errno;
+		unlink(tmp);
+		errno = saved;
+	}
+	return rc;
+}
+
+int sig_sign_file(const char *cert_path, const char *key_path, const char *data_path,
+		  const char *out_path, struct err *e)
+{
+	const unsigned int flags = CMS_BINARY | CMS_DETACHED | CMS_PARTIAL | CMS_CADES;
+	CMS_ContentInfo *cms = NULL;
+	unsigned char *der = NULL;
+	EVP_PKEY *pkey = NULL;
+	char keydesc[96];
+	X509 *cert = NULL;
+	BIO *data = NULL;
+	int len, rc = -1;
+
+	if (!(pkey = key_load(key_path, e)) || cert_read(cert_path, &cert, e) < 0)
+		goto out;
+	if (!key_allowed(cert, keydesc, sizeof(keydesc))) {
+		err_set(e, ERR_CONFIG,
+			"certificate '%s' has %s: RSA of 2048 bits or more or ECDSA P-256 is needed",
+			cert_path, keydesc);
+		goto out;
+	}
+	if (X509_check_private_key(cert, pkey) != 1) {
+		err_set(e, ERR_CONFIG, "key '%s' does not belong to certificate '%s'", key_path,
+			cert_path);
+		goto out;
+	}
+	if (!(data = data_open(data_path, e)))
+		goto out;
+	cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+	if (!cms || !CMS_add1_signer(cms, cert, pkey, EVP_sha256(), flags)) {
+		err_set(e, ERR_INTERNAL, "cannot set up the signature: %s", ssl_reason());
+		goto out;
+	}
+	if (CMS_final(cms, data, NULL, flags) != 1) {
+		unsigned long code = ERR_peek_last_error();
+		err_set(e, ERR_GET_LIB(code) == ERR_LIB_SYS || ERR_GET_LIB(code) == ERR_LIB_BIO ?
+			ERR_IO : ERR_INTERNAL, "cannot sign '%s': %s", data_path, ssl_reason());
+		goto out;
+	}
+	len = i2d_CMS_ContentInfo(cms, &der);
+	if (len <= 0) {
+		err_set(e, ERR_INTERNAL, "cannot encode the signature: %s", ssl_reason());
+		goto out;
+	}
+	rc = file_replace(out_path, der, (size_t)len, e);
+out:
+	ERR_clear_error();
+	OPENSSL_free(der);
+	CMS_ContentInfo_free(cms);
+	BIO_free(data);
+	X509_free(cert);
+	EVP_PKEY_free(pkey);
 	return rc;
 }

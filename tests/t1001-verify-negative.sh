@@ -1,0 +1,168 @@
+#!/bin/sh
+test_description='slktx verify gives each bad signature its own reason code'
+. "$(dirname "$0")/lib.sh"
+
+ossl_sign() { # NAME FILE [openssl cms options]: sign FILE as pki/NAME with the openssl CLI
+	name=$1 file=$2
+	shift 2
+	openssl cms -sign -binary -cades -md sha256 -outform DER \
+		-signer "pki/$name.crt" -inkey "pki/$name.key" -in "$file" -out "$file.p7s" "$@"
+}
+# expect_reason CODE STATUS FILE [options]: slktx verify FILE exits STATUS, saying FILE: CODE
+expect_reason() {
+	code=$1 status=$2 file=$3
+	shift 3
+	test_expect_code "$status" slktx verify "$file" --cafile pki/ca.crt "$@" >out 2>err &&
+	cat err &&
+	grep "^slktx: $file: $code: " err &&
+	test ! -s out
+}
+
+make-test-pki "$TRASH/pki" >/dev/null || exit 1
+
+test_expect_success 'control: a good signature verifies, also with a fresh CRL' '
+	echo good >good.xml &&
+	ossl_sign BANKA-decision good.xml &&
+	slktx verify good.xml --cafile pki/ca.crt --crl pki/crl.pem >out &&
+	grep "good.xml: OK" out
+'
+
+test_expect_success 'one byte of content changed: SIGNATURE_INVALID' '
+	echo "<Batch>100</Batch>" >changed.xml &&
+	ossl_sign BANKA-decision changed.xml &&
+	echo "<Batch>900</Batch>" >changed.xml &&
+	expect_reason SIGNATURE_INVALID 65 changed.xml
+'
+
+test_expect_success 'rogue self-signed certificate with the officer subject: CERT_UNTRUSTED' '
+	echo data >rogue.xml &&
+	ossl_sign rogue rogue.xml &&
+	expect_reason CERT_UNTRUSTED 65 rogue.xml &&
+	grep "CN=Budi Santoso" err
+'
+
+test_expect_success 'certificate from another CA: CERT_UNTRUSTED' '
+	echo data >foreign.xml &&
+	ossl_sign foreign foreign.xml &&
+	expect_reason CERT_UNTRUSTED 65 foreign.xml
+'
+
+test_expect_success 'revoked certificate with the CRL: CERT_REVOKED' '
+	echo data >revoked.xml &&
+	ossl_sign revoked revoked.xml &&
+	expect_reason CERT_REVOKED 65 revoked.xml --crl pki/crl.pem &&
+	slktx verify revoked.xml --cafile pki/ca.crt >out &&
+	grep "revoked.xml: OK" out
+'
+
+test_expect_success 'CRL configured but missing: transient, exit 75, naming it' '
+	test_expect_code 75 slktx verify good.xml --cafile pki/ca.crt --crl pki/gone.pem 2>err &&
+	grep "TRANSIENT: cannot open CRL .pki/gone.pem." err
+'
+
+test_expect_success 'CRL configured but unreadable garbage: transient, exit 75' '
+	echo "not a crl" >junk.pem &&
+	test_expect_code 75 slktx verify good.xml --cafile pki/ca.crt --crl junk.pem 2>err &&
+	grep "TRANSIENT: cannot read CRL .junk.pem." err
+'
+
+test_expect_success 'stale CRL: transient, exit 75, naming it' '
+	test_expect_code 75 slktx verify good.xml --cafile pki/ca.crt --crl pki/stale-crl.pem 2>err &&
+	grep "TRANSIENT: CRL .pki/stale-crl.pem. is stale" err
+'
+
+test_expect_success 'expired certificate: CERT_EXPIRED' '
+	echo data >expired.xml &&
+	ossl_sign expired expired.xml &&
+	expect_reason CERT_EXPIRED 65 expired.xml
+'
+
+test_expect_success 'certificate not yet valid: CERT_NOT_YET_VALID' '
+	echo data >notyet.xml &&
+	ossl_sign notyet notyet.xml &&
+	expect_reason CERT_NOT_YET_VALID 65 notyet.xml
+'
+
+test_expect_success 'content embedded in the signature: SIGNATURE_INVALID' '
+	echo data >embedded.xml &&
+	ossl_sign BANKA-decision embedded.xml -nodetach &&
+	expect_reason SIGNATURE_INVALID 65 embedded.xml &&
+	grep "detached" err
+'
+
+test_expect_success 'garbage .p7s: SIGNATURE_INVALID' '
+	echo data >garbage.xml &&
+	head -c 512 /dev/urandom >garbage.xml.p7s &&
+	expect_reason SIGNATURE_INVALID 65 garbage.xml
+'
+
+test_expect_success 'good .p7s with trailing bytes: SIGNATURE_INVALID' '
+	cp good.xml trailing.xml && cp good.xml.p7s trailing.xml.p7s &&
+	echo junk >>trailing.xml.p7s &&
+	expect_reason SIGNATURE_INVALID 65 trailing.xml
+'
+
+test_expect_success 'CMS that is not SignedData: SIGNATURE_INVALID' '
+	echo data >notsigned.xml &&
+	openssl cms -data_create -in notsigned.xml -outform DER -out notsigned.xml.p7s &&
+	expect_reason SIGNATURE_INVALID 65 notsigned.xml &&
+	grep "not CMS SignedData" err
+'
+
+test_expect_success 'two signers: SIGNATURE_INVALID' '
+	echo data >two.xml &&
+	openssl cms -sign -binary -cades -md sha256 -outform DER -in two.xml -out two.xml.p7s \
+		-signer pki/BANKA-decision.crt -inkey pki/BANKA-decision.key \
+		-signer pki/BANKA-product.crt -inkey pki/BANKA-product.key &&
+	expect_reason SIGNATURE_INVALID 65 two.xml &&
+	grep "2 signers" err
+'
+
+test_expect_success 'no CAdES signing-certificate-v2 attribute: SIGNATURE_INVALID' '
+	echo data >nocades.xml &&
+	openssl cms -sign -binary -md sha256 -outform DER -in nocades.xml -out nocades.xml.p7s \
+		-signer pki/BANKA-decision.crt -inkey pki/BANKA-decision.key &&
+	expect_reason SIGNATURE_INVALID 65 nocades.xml &&
+	grep "signing certificate attribute" err
+'
+
+test_expect_success 'signer certificate left out of the signature: SIGNATURE_INVALID' '
+	echo data >nocerts.xml &&
+	ossl_sign BANKA-decision nocerts.xml -nocerts &&
+	expect_reason SIGNATURE_INVALID 65 nocerts.xml
+'
+
+test_expect_success 'a digest other than SHA-256: SIGNATURE_INVALID' '
+	echo data >sha512.xml &&
+	openssl cms -sign -binary -cades -md sha512 -outform DER -in sha512.xml -out sha512.xml.p7s \
+		-signer pki/BANKA-decision.crt -inkey pki/BANKA-decision.key &&
+	expect_reason SIGNATURE_INVALID 65 sha512.xml &&
+	grep "SHA-256" err
+'
+
+test_expect_success 'an RSA 1024 signer: SIGNATURE_INVALID' '
+	echo data >weak.xml &&
+	ossl_sign weak weak.xml &&
+	openssl cms -verify -binary -inform DER -content weak.xml -in weak.xml.p7s \
+		-CAfile pki/ca.crt -out /dev/null 2>/dev/null &&
+	expect_reason SIGNATURE_INVALID 65 weak.xml &&
+	grep "RSA 1024" err
+'
+
+test_expect_success 'a .p7s that is no regular file: SIGNATURE_INVALID' '
+	echo data >dir.xml && mkdir dir.xml.p7s &&
+	expect_reason SIGNATURE_INVALID 65 dir.xml
+'
+
+test_expect_success 'empty .p7s: SIGNATURE_INVALID' '
+	echo data >empty.xml && : >empty.xml.p7s &&
+	expect_reason SIGNATURE_INVALID 65 empty.xml &&
+	grep "empty" err
+'
+
+test_expect_success 'missing .p7s: SIGNATURE_MISSING' '
+	echo data >missing.xml &&
+	expect_reason SIGNATURE_MISSING 65 missing.xml
+'
+
+test_done
