@@ -297,34 +297,34 @@ static void name_oneline(const X509_NAME *name, char *buf, size_t size)
 	BIO_free(b);
 }
 
+static int der_sha256(X509 *x, unsigned char md[32])
+{
+	unsigned char *der = NULL;
+	int len = i2d_X509(x, &der), ok;
+
+	ok = len > 0 && EVP_Digest(der, (size_t)len, md, NULL, EVP_sha256(), NULL);
+	OPENSSL_free(der);
+	return ok ? 0 : -1;
+}
+
 static int signer_describe(X509 *x, struct sig_signer *s, struct err *e)
 {
-	const ASN1_INTEGER *serial = X509_get0_serialNumber(x);
-	unsigned char *der = NULL;
-	BIGNUM *bn = NULL;
-	char *hex = NULL;
-	int len, rc = -1;
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	int rc = -1;
 
 	memset(s, 0, sizeof(*s));
 	name_oneline(X509_get_subject_name(x), s->subject, sizeof(s->subject));
 	name_oneline(X509_get_issuer_name(x), s->issuer, sizeof(s->issuer));
-	bn = ASN1_INTEGER_to_BN(serial, NULL);
-	hex = bn ? BN_bn2hex(bn) : NULL;
-	len = i2d_X509(x, &der);
-	if (!hex || len <= 0) {
+	if (!hex || der_sha256(x, s->cert_sha256) < 0) {
 		err_set(e, ERR_INTERNAL, "cannot describe a certificate: %s", ssl_reason());
 		goto out;
 	}
 	snprintf(s->serial, sizeof(s->serial), "%s", hex);
-	if (!EVP_Digest(der, (size_t)len, s->cert_sha256, NULL, EVP_sha256(), NULL)) {
-		err_set(e, ERR_INTERNAL, "cannot hash a certificate: %s", ssl_reason());
-		goto out;
-	}
 	for (int i = 0; i < 32; i++)
 		snprintf(s->cert_sha256_hex + 2 * i, 3, "%02x", s->cert_sha256[i]);
 	rc = 0;
 out:
-	OPENSSL_free(der);
 	OPENSSL_free(hex);
 	BN_free(bn);
 	return rc;
@@ -461,16 +461,6 @@ out:
 	X509_free(x);
 	free(buf);
 	return rc;
-}
-
-static int der_sha256(X509 *x, unsigned char md[32])
-{
-	unsigned char *der = NULL;
-	int len = i2d_X509(x, &der), ok;
-
-	ok = len > 0 && EVP_Digest(der, (size_t)len, md, NULL, EVP_sha256(), NULL);
-	OPENSSL_free(der);
-	return ok ? 0 : -1;
 }
 
 static int64_t signing_time(CMS_SignerInfo *si)
