@@ -71,6 +71,21 @@ test_expect_success 'stale CRL: transient, exit 75, naming it' '
 	grep "TRANSIENT: CRL .pki/stale-crl.pem. is stale" err
 '
 
+test_expect_success 'a CRL from no trust anchor is a configuration error (exit 78)' '
+	openssl ca -batch -config pki/otherca-db/ca.cnf -gencrl -out other-crl.pem 2>/dev/null &&
+	test_expect_code 78 slktx verify good.xml --cafile pki/ca.crt --crl other-crl.pem 2>err &&
+	grep "CONFIG: CRL .other-crl.pem. is not issued by a trust anchor" err
+'
+
+test_expect_success 'a CRL whose signature is damaged: transient, exit 75' '
+	openssl crl -in pki/crl.pem -outform DER -out crl.der &&
+	slktx verify good.xml --cafile pki/ca.crt --crl crl.der >/dev/null &&
+	size=$(wc -c <crl.der) &&
+	printf "\\001" | dd of=crl.der bs=1 seek=$((size - 3)) conv=notrunc 2>/dev/null &&
+	test_expect_code 75 slktx verify good.xml --cafile pki/ca.crt --crl crl.der 2>err &&
+	grep "TRANSIENT: CRL .crl.der.: its signature does not verify" err
+'
+
 test_expect_success 'expired certificate: CERT_EXPIRED' '
 	echo data >expired.xml &&
 	ossl_sign expired expired.xml &&
