@@ -86,6 +86,15 @@ test_expect_success 'a CRL whose signature is damaged: transient, exit 75' '
 	grep "TRANSIENT: CRL .crl.der.: its signature does not verify" err
 '
 
+test_expect_success 'CRLs configured, none for the signer issuer: transient, exit 75' '
+	cat pki/ca.crt pki/otherca.crt >anchors.pem &&
+	echo data >foreign2.xml &&
+	ossl_sign foreign foreign2.xml &&
+	slktx verify foreign2.xml --cafile anchors.pem >/dev/null &&
+	test_expect_code 75 slktx verify foreign2.xml --cafile anchors.pem --crl pki/crl.pem 2>err &&
+	grep "TRANSIENT: cannot check revocation of .CN=Budi Santoso" err
+'
+
 test_expect_success 'expired certificate: CERT_EXPIRED' '
 	echo data >expired.xml &&
 	ossl_sign expired expired.xml &&
