@@ -142,6 +142,13 @@ test_expect_success 'two signers: SIGNATURE_INVALID' '
 	grep "2 signers" err
 '
 
+test_expect_success 'no signer (a certificates-only SignedData): SIGNATURE_INVALID' '
+	echo data >zero.xml &&
+	openssl crl2pkcs7 -nocrl -certfile pki/BANKA-decision.crt -outform DER -out zero.xml.p7s &&
+	expect_reason SIGNATURE_INVALID 65 zero.xml &&
+	grep "0 signers" err
+'
+
 test_expect_success 'no CAdES signing-certificate-v2 attribute: SIGNATURE_INVALID' '
 	echo data >nocades.xml &&
 	openssl cms -sign -binary -md sha256 -outform DER -in nocades.xml -out nocades.xml.p7s \
