@@ -8,7 +8,7 @@
  * cannot be read is an ERR_CONFIG naming the file.  A file's relative paths
  * are resolved against the file's own directory.
  *
- * libinih reads lines of at most INI_MAX_LINE (200) bytes; a longer line is
+ * libinih reads lines of at most INI_MAX_LINE - 1 (199) bytes; a longer line is
  * refused rather than silently split.  A value may go on over indented
  * continuation lines only for the lists (trust_anchors, crls, certs).
  */
@@ -194,8 +194,9 @@ static char *reader(char *str, int num, void *stream)
 	if (fgets(str, num, p->f) == NULL)
 		return NULL;
 	p->lineno++;
-	if (strchr(str, '\n') == NULL && !feof(p->f)) {
-		fail(p, p->lineno, "line longer than %d characters", num - 2);
+	/* a line that filled str: fine if it ends right there, too long if not */
+	if (strchr(str, '\n') == NULL && (ch = fgetc(p->f)) != EOF && ch != '\n') {
+		fail(p, p->lineno, "line longer than %d characters", num - 1);
 		while ((ch = fgetc(p->f)) != EOF && ch != '\n')
 			;
 	}

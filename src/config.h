@@ -8,7 +8,10 @@
  * an unknown section or key, or a bad value is an ERR_CONFIG naming the file,
  * line and key: never a silent default.  Relative paths in a file are taken
  * relative to that file's directory; the defaults relative to the working
- * directory.  config/slktx.conf.example documents every key.
+ * directory.  config/slktx.conf.example documents every key.  Each key is
+ * named as its field below, in the section of its struct ([limits]
+ * clock_skew_s, [ledger] busy_timeout_ms); ledger.path and report.dir, when
+ * absent, follow spool.dir.
  */
 #ifndef SLKTX_CONFIG_H
 #define SLKTX_CONFIG_H

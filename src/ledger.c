@@ -191,6 +191,17 @@ static int create_file(const char *path, struct err *e)
 		close(fd);
 		return -1;
 	}
+	if (close(fd) < 0)
+		return err_sys(e, ERR_IO, "cannot create ledger '%s'", path);
+	/* the new name itself must survive a crash */
+	fd = open(slash == NULL ? "." : slash == dir ? "/" : dir,
+		  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0) {
+		err_sys(e, ERR_IO, "cannot sync the directory of '%s'", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	return close(fd);
 }
 
@@ -207,6 +218,10 @@ static int check_integrity(struct ledger *l, struct err *e)
 	if (strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
 		err_set_at(e, ERR_IO, l->path, 0, 0, "integrity check failed: %s",
 			   (const char *)sqlite3_column_text(st, 0));
+		/* SQLite's report spans lines; an error message is one */
+		for (char *p = e ? e->msg : NULL; p != NULL && *p != '\0'; p++)
+			if (*p == '\n')
+				*p = ' ';
 		goto out;
 	}
 	rc = 0;

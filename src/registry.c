@@ -462,13 +462,14 @@ out:
 	return rc;
 }
 
+#define OFFICER_NAME_MAX ((int)sizeof(((struct registry_officer *)0)->name) - 1)
+
 static int officer_change(struct ledger *l, struct sig_trust *t, const char *code,
 			  const char *role, const char *name, const char *cert_path,
 			  int64_t now, int replace, struct err *e)
 {
 	struct registry_pujk pujk;
 	struct sig_signer info;
-	struct registry_officer probe;
 	unsigned char *der = NULL;
 	size_t der_len = 0;
 	unsigned filled;
@@ -484,10 +485,10 @@ static int officer_change(struct ledger *l, struct sig_trust *t, const char *cod
 		err_set(e, ERR_NAME_INVALID, "unknown role '%s': PRODUCT, SERVICE or DECISION", role);
 		goto out;
 	}
-	if (!name_valid(name, sizeof(probe.name) - 1)) {
+	if (!name_valid(name, OFFICER_NAME_MAX)) {
 		err_set(e, ERR_NAME_INVALID,
-			"invalid officer name: 1 to %zu characters, no control characters",
-			sizeof(probe.name) - 1);
+			"invalid officer name: 1 to %d characters, no control characters",
+			OFFICER_NAME_MAX);
 		goto out;
 	}
 	if (check_readable(cert_path, e) < 0)
