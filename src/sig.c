@@ -10,8 +10,9 @@
  * (SIGNATURE_MISSING, SIGNATURE_INVALID, CERT_UNTRUSTED, CERT_EXPIRED,
  * CERT_NOT_YET_VALID, CERT_REVOKED, SIGNER_NOT_REGISTERED).  A configured CRL
  * that is missing, unreadable or past its nextUpdate is ERR_TRANSIENT naming
- * it, at load time and again at each verification; a bad trust anchor or an
- * unsafe key file is ERR_CONFIG; the hub's own disk failing is ERR_IO; an
+ * it, at load time and again at each verification, and so is one whose
+ * signature does not hold; a bad trust anchor, a CRL issued by no anchor or
+ * an unsafe key file is ERR_CONFIG; the hub's own disk failing is ERR_IO; an
  * OpenSSL failure that is none of these is ERR_INTERNAL.
  *
  * The signer's chain is checked by us (X509_STORE_CTX at `now`) before
@@ -212,6 +213,37 @@ out:
 	return rc;
 }
 
+/*
+ * A CRL must come from one of the anchors (else ERR_CONFIG: it could never
+ * apply) and its signature must hold (else ERR_TRANSIENT: a damaged copy).
+ */
+static int crl_issuer_check(X509_STORE *store, const struct sig_crl *c, struct err *e)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+	const X509_NAME *issuer = X509_CRL_get_issuer(c->crl);
+
+	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		X509_OBJECT *o = sk_X509_OBJECT_value(objs, i);
+		X509 *a = X509_OBJECT_get_type(o) == X509_LU_X509 ? X509_OBJECT_get0_X509(o) : NULL;
+		EVP_PKEY *k = a ? X509_get0_pubkey(a) : NULL;
+
+		if (!a || X509_NAME_cmp(X509_get_subject_name(a), issuer) != 0)
+			continue;
+		if (k && X509_CRL_verify(c->crl, k) == 1)
+			return 0;
+	}
+	ERR_clear_error();
+	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		X509_OBJECT *o = sk_X509_OBJECT_value(objs, i);
+		X509 *a = X509_OBJECT_get_type(o) == X509_LU_X509 ? X509_OBJECT_get0_X509(o) : NULL;
+
+		if (a && X509_NAME_cmp(X509_get_subject_name(a), issuer) == 0)
+			return err_set(e, ERR_TRANSIENT, "CRL '%s': its signature does not verify",
+				       c->path);
+	}
+	return err_set(e, ERR_CONFIG, "CRL '%s' is not issued by a trust anchor", c->path);
+}
+
 static int crl_add(struct sig_trust *t, const char *path, struct err *e)
 {
 	struct sig_crl *c = &t->crls[t->n_crls];
@@ -230,7 +262,7 @@ static int crl_add(struct sig_trust *t, const char *path, struct err *e)
 		goto out;
 	}
 	t->n_crls++;
-	if (crl_fresh(c, time(NULL), e) < 0)
+	if (crl_issuer_check(t->store, c, e) < 0 || crl_fresh(c, time(NULL), e) < 0)
 		goto out;
 	if (!X509_STORE_add_crl(t->store, c->crl)) {
 		err_set(e, ERR_INTERNAL, "cannot add CRL '%s': %s", path, ssl_reason());
@@ -297,34 +329,34 @@ static void name_oneline(const X509_NAME *name, char *buf, size_t size)
 	BIO_free(b);
 }
 
+static int der_sha256(X509 *x, unsigned char md[32])
+{
+	unsigned char *der = NULL;
+	int len = i2d_X509(x, &der), ok;
+
+	ok = len > 0 && EVP_Digest(der, (size_t)len, md, NULL, EVP_sha256(), NULL);
+	OPENSSL_free(der);
+	return ok ? 0 : -1;
+}
+
 static int signer_describe(X509 *x, struct sig_signer *s, struct err *e)
 {
-	const ASN1_INTEGER *serial = X509_get0_serialNumber(x);
-	unsigned char *der = NULL;
-	BIGNUM *bn = NULL;
-	char *hex = NULL;
-	int len, rc = -1;
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	int rc = -1;
 
 	memset(s, 0, sizeof(*s));
 	name_oneline(X509_get_subject_name(x), s->subject, sizeof(s->subject));
 	name_oneline(X509_get_issuer_name(x), s->issuer, sizeof(s->issuer));
-	bn = ASN1_INTEGER_to_BN(serial, NULL);
-	hex = bn ? BN_bn2hex(bn) : NULL;
-	len = i2d_X509(x, &der);
-	if (!hex || len <= 0) {
+	if (!hex || der_sha256(x, s->cert_sha256) < 0) {
 		err_set(e, ERR_INTERNAL, "cannot describe a certificate: %s", ssl_reason());
 		goto out;
 	}
 	snprintf(s->serial, sizeof(s->serial), "%s", hex);
-	if (!EVP_Digest(der, (size_t)len, s->cert_sha256, NULL, EVP_sha256(), NULL)) {
-		err_set(e, ERR_INTERNAL, "cannot hash a certificate: %s", ssl_reason());
-		goto out;
-	}
 	for (int i = 0; i < 32; i++)
 		snprintf(s->cert_sha256_hex + 2 * i, 3, "%02x", s->cert_sha256[i]);
 	rc = 0;
 out:
-	OPENSSL_free(der);
 	OPENSSL_free(hex);
 	BN_free(bn);
 	return rc;
@@ -461,16 +493,6 @@ out:
 	X509_free(x);
 	free(buf);
 	return rc;
-}
-
-static int der_sha256(X509 *x, unsigned char md[32])
-{
-	unsigned char *der = NULL;
-	int len = i2d_X509(x, &der), ok;
-
-	ok = len > 0 && EVP_Digest(der, (size_t)len, md, NULL, EVP_sha256(), NULL);
-	OPENSSL_free(der);
-	return ok ? 0 : -1;
 }
 
 static int64_t signing_time(CMS_SignerInfo *si)

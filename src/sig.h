@@ -45,7 +45,10 @@ struct sig_signer {
 };
 
 /* Anchors: PEM files, several certificates each (ERR_CONFIG when missing or
- * empty).  CRLs: PEM or DER; with any, revocation is checked (fail closed). */
+ * empty).  CRLs: PEM or DER, each issued by an anchor (else ERR_CONFIG);
+ * missing, unreadable, badly signed or stale is ERR_TRANSIENT naming it.
+ * With any CRL, the signer's revocation is checked (fail closed: an issuer
+ * without a CRL then fails as ERR_TRANSIENT). */
 int sig_trust_load(struct sig_trust **out, const struct config_list *anchors,
 		   const struct config_list *crls, struct err *e);
 void sig_trust_free(struct sig_trust *t);

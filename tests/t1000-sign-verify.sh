@@ -110,6 +110,27 @@ test_expect_success 'a certificate with an RSA 1024 key is refused for signing' 
 	test ! -e w.dat.p7s
 '
 
+test_expect_success 'an anchor file may hold several CA certificates' '
+	cat pki/otherca.crt pki/ca.crt >anchors.pem &&
+	echo data >multi.dat &&
+	ossl_sign foreign multi.dat &&
+	test_expect_code 65 slktx verify multi.dat --cafile pki/ca.crt 2>err &&
+	grep CERT_UNTRUSTED err &&
+	slktx verify multi.dat --cafile anchors.pem >out &&
+	grep "issuer: CN=Other Test Root CA" out &&
+	ossl_sign BANKA-decision multi.dat &&
+	slktx verify multi.dat --cafile anchors.pem >out &&
+	grep "issuer: CN=SLKTX Test Root CA" out
+'
+
+test_expect_success 'a missing or empty anchor file is a configuration error (exit 78)' '
+	test_expect_code 78 slktx verify multi.dat --cafile pki/none.crt 2>err &&
+	grep "CONFIG: cannot open trust anchor file .pki/none.crt." err &&
+	: >empty.pem &&
+	test_expect_code 78 slktx verify multi.dat --cafile empty.pem 2>err &&
+	grep "no PEM certificate in trust anchor file .empty.pem." err
+'
+
 test_expect_success 'sign and verify usage errors' '
 	test_expect_code 64 slktx sign --cert pki/hub.crt k.dat &&
 	test_expect_code 64 slktx verify &&

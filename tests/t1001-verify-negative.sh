@@ -71,6 +71,30 @@ test_expect_success 'stale CRL: transient, exit 75, naming it' '
 	grep "TRANSIENT: CRL .pki/stale-crl.pem. is stale" err
 '
 
+test_expect_success 'a CRL from no trust anchor is a configuration error (exit 78)' '
+	openssl ca -batch -config pki/otherca-db/ca.cnf -gencrl -out other-crl.pem 2>/dev/null &&
+	test_expect_code 78 slktx verify good.xml --cafile pki/ca.crt --crl other-crl.pem 2>err &&
+	grep "CONFIG: CRL .other-crl.pem. is not issued by a trust anchor" err
+'
+
+test_expect_success 'a CRL whose signature is damaged: transient, exit 75' '
+	openssl crl -in pki/crl.pem -outform DER -out crl.der &&
+	slktx verify good.xml --cafile pki/ca.crt --crl crl.der >/dev/null &&
+	size=$(wc -c <crl.der) &&
+	printf "\\001" | dd of=crl.der bs=1 seek=$((size - 3)) conv=notrunc 2>/dev/null &&
+	test_expect_code 75 slktx verify good.xml --cafile pki/ca.crt --crl crl.der 2>err &&
+	grep "TRANSIENT: CRL .crl.der.: its signature does not verify" err
+'
+
+test_expect_success 'CRLs configured, none for the signer issuer: transient, exit 75' '
+	cat pki/ca.crt pki/otherca.crt >anchors.pem &&
+	echo data >foreign2.xml &&
+	ossl_sign foreign foreign2.xml &&
+	slktx verify foreign2.xml --cafile anchors.pem >/dev/null &&
+	test_expect_code 75 slktx verify foreign2.xml --cafile anchors.pem --crl pki/crl.pem 2>err &&
+	grep "TRANSIENT: cannot check revocation of .CN=Budi Santoso" err
+'
+
 test_expect_success 'expired certificate: CERT_EXPIRED' '
 	echo data >expired.xml &&
 	ossl_sign expired expired.xml &&
@@ -116,6 +140,13 @@ test_expect_success 'two signers: SIGNATURE_INVALID' '
 		-signer pki/BANKA-product.crt -inkey pki/BANKA-product.key &&
 	expect_reason SIGNATURE_INVALID 65 two.xml &&
 	grep "2 signers" err
+'
+
+test_expect_success 'no signer (a certificates-only SignedData): SIGNATURE_INVALID' '
+	echo data >zero.xml &&
+	openssl crl2pkcs7 -nocrl -certfile pki/BANKA-decision.crt -outform DER -out zero.xml.p7s &&
+	expect_reason SIGNATURE_INVALID 65 zero.xml &&
+	grep "0 signers" err
 '
 
 test_expect_success 'no CAdES signing-certificate-v2 attribute: SIGNATURE_INVALID' '
