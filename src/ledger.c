@@ -51,6 +51,53 @@ static const struct migration migrations[] = {
 		  "CREATE UNIQUE INDEX officer_active ON officer(pujk_code, role)"
 		  " WHERE active_to IS NULL;"
 		  "CREATE INDEX officer_cert ON officer(cert_sha256)"),
+	MIGRATION(2,
+		  /* every data file fetched, and what became of it */
+		  "CREATE TABLE file(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+		  " kind TEXT NOT NULL CHECK (kind IN ('CB','RSP')), sender TEXT NOT NULL,"
+		  " remote_dir TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+		  " sig_sha256 TEXT NOT NULL, fetched_at INTEGER NOT NULL,"
+		  " remote_removed_at INTEGER,"
+		  " state TEXT NOT NULL CHECK (state IN ('FETCHED','PROCESSED')),"
+		  " processed_at INTEGER, status TEXT, error_code TEXT, batch_id TEXT,"
+		  " signer_subject TEXT, signer_serial TEXT, officer_id INTEGER, officer_role TEXT,"
+		  " signing_time INTEGER, received INTEGER, accepted INTEGER, rejected INTEGER,"
+		  " duplicate INTEGER, ack_name TEXT, archive_dir TEXT);"
+		  "CREATE INDEX file_name ON file(name);"
+		  "CREATE INDEX file_sha ON file(sha256);"
+		  /* the current state of each ticket; its complaint is in its NewTicket event */
+		  "CREATE TABLE ticket(no TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+		  " pujk_code TEXT NOT NULL, status TEXT NOT NULL, received_at INTEGER NOT NULL,"
+		  " assigned_at INTEGER NOT NULL, due_day INTEGER NOT NULL,"
+		  " extended INTEGER NOT NULL DEFAULT 0, first_response_at INTEGER,"
+		  " proposal_at INTEGER, closed_at INTEGER, created_seq INTEGER NOT NULL,"
+		  " updated_seq INTEGER NOT NULL) WITHOUT ROWID;"
+		  /* the append-only, hash-chained history (riwayat) */
+		  "CREATE TABLE event(seq INTEGER PRIMARY KEY, ticket_no TEXT NOT NULL,"
+		  " pujk_code TEXT NOT NULL, prior_pujk TEXT, record TEXT NOT NULL,"
+		  " actor TEXT NOT NULL, officer_id INTEGER, happened_at INTEGER NOT NULL,"
+		  " recorded_at INTEGER NOT NULL, file_id INTEGER NOT NULL,"
+		  " record_id TEXT NOT NULL, status_before TEXT, status_after TEXT NOT NULL,"
+		  " detail TEXT NOT NULL, hash TEXT NOT NULL);"
+		  "CREATE INDEX event_ticket ON event(ticket_no);"
+		  "CREATE TRIGGER event_append_only_update BEFORE UPDATE ON event"
+		  " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+		  "CREATE TRIGGER event_append_only_delete BEFORE DELETE ON event"
+		  " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+		  "CREATE TABLE attachment(event_seq INTEGER NOT NULL, name TEXT NOT NULL,"
+		  " sha256 TEXT NOT NULL, size INTEGER NOT NULL, media_type TEXT NOT NULL,"
+		  " PRIMARY KEY (event_seq, name)) WITHOUT ROWID;"
+		  /* what each PUJK has been sent: events up to last_seq */
+		  "CREATE TABLE dispatch_cursor(pujk_code TEXT PRIMARY KEY,"
+		  " last_seq INTEGER NOT NULL) WITHOUT ROWID;"
+		  "CREATE TABLE dispatch(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+		  " pujk_code TEXT NOT NULL, created_at INTEGER NOT NULL,"
+		  " first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, items INTEGER NOT NULL);"
+		  /* signed files in the outbox, committed with the work that made them */
+		  "CREATE TABLE outfile(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+		  " destination TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('ACK','DSP')),"
+		  " sha256 TEXT NOT NULL, size INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+		  " pushed_at INTEGER, file_id INTEGER, UNIQUE (destination, name))"),
 };
 
 #define LEDGER_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
