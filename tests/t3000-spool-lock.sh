@@ -2,7 +2,7 @@
 test_description='the spool lock, tmp leftovers, and fault points that crash for real'
 . "$(dirname "$0")/lib.sh"
 
-TOOL=$SRC/build/tools/spool-lock
+TOOL=$SRC/${SLKTX_BUILD:-build}/tools/spool-lock
 
 # wait (boundedly, not timed) until FILE has a line matching PATTERN
 wait_for() {
