@@ -12,7 +12,7 @@
  *
  * The points the pipeline uses (keep this list and the calls in step):
  *   after-fetch           a fetched pair is durable in inbox/, not yet recorded
- *   mid-fetch             inside a transport's fetch, part of the file copied
+ *   mid-fetch             inside a transport's fetch, the bytes copied, not checked nor synced
  *   mid-apply             inside the ledger transaction applying a file's records
  *   after-commit          the ledger transaction committed, no acknowledgement yet
  *   after-ack             the acknowledgement is in the outbox, input not archived

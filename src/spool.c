@@ -407,6 +407,14 @@ out:
 	return rc;
 }
 
+static int same_dir(int fd1, int fd2)
+{
+	struct stat s1, s2;
+
+	return fstat(fd1, &s1) == 0 && fstat(fd2, &s2) == 0 && s1.st_dev == s2.st_dev &&
+	       s1.st_ino == s2.st_ino;
+}
+
 /* Rename fromdir/name to todir/newname, never replacing, and fsync both. */
 static int move_file(struct spool *s, const char *from_dir, const char *name, const char *to_dir,
 		     const char *newname, struct err *e)
@@ -422,6 +430,12 @@ static int move_file(struct spool *s, const char *from_dir, const char *name, co
 	tfd = open_rel_dir(s, to_dir, 1, e);
 	if (tfd < 0)
 		goto out;
+	if (same_dir(ffd, tfd) && strcmp(name, newname) == 0) {
+		/* it is where it should be: the link-half-made repair below must not
+		 * mistake it for its own second name */
+		rc = 0;
+		goto out;
+	}
 	if (safefile_rename_noreplace(ffd, name, tfd, newname) < 0) {
 		struct stat from, to;
 		int had_from, had_to;
@@ -480,6 +494,23 @@ int spool_move(struct spool *s, const char *from_rel, const char *to_dir, struct
 	return move_file(s, dir, name, to_dir, name, e);
 }
 
+/* 0 when dir/name exists (whatever it is, never followed), -1 and e filled when not */
+static int file_exists(struct spool *s, const char *dir, const char *name, struct err *e)
+{
+	struct stat st;
+	int dfd = open_rel_dir(s, dir, 0, e);
+	int rc;
+
+	if (dfd < 0)
+		return -1;
+	rc = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW);
+	if (rc < 0)
+		err_sys(e, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO, "cannot find '%s/%s/%s'", s->dir,
+			dir, name);
+	close_keep_errno(dfd);
+	return rc < 0 ? -1 : 0;
+}
+
 int spool_quarantine(struct spool *s, const char *rel, const char *reason,
 		     char out_rel[SPOOL_PATH_MAX], struct err *e)
 {
@@ -498,6 +529,9 @@ int spool_quarantine(struct spool *s, const char *rel, const char *reason,
 		err_set(e, ERR_NAME_INVALID, "name too long to quarantine '%s'", rel);
 		goto out;
 	}
+	/* no reason file for a file that is not there */
+	if (file_exists(s, dir, name, e) < 0)
+		goto out;
 	for (int i = 0; i < 1000 && !found; i++) {
 		struct stat st;
 

@@ -219,10 +219,11 @@ static int local_fetch(struct transport *t, const char *dir, const char *name,
 			goto out;
 		}
 		total += n;
-		fault_point("mid-fetch");
 		if (total > before.st_size)
 			break; /* growing: no use reading on */
 	}
+	/* once per fetch: the bytes are copied, not yet checked nor synced */
+	fault_point("mid-fetch");
 	if (fstat(in, &after) < 0) {
 		err_sys(e, ERR_IO, "cannot stat '%s/%s'", dir, name);
 		goto out;

@@ -308,6 +308,9 @@ static void test_move_and_its_replay(void **state)
 	assert_non_null(strstr(e.msg, "another file is already there"));
 	assert_string_equal(slurp(f->dir, "archive/2026/11/28/RSP_BANKA_20261128_000001.xml"), "r");
 	assert_string_equal(slurp(f->dir, "inbox/RSP_BANKA_20261128_000001.xml"), "other");
+	/* a move onto itself leaves the file alone */
+	assert_int_equal(spool_move(s, "inbox/RSP_BANKA_20261128_000001.xml", "inbox", &e), 0);
+	assert_string_equal(slurp(f->dir, "inbox/RSP_BANKA_20261128_000001.xml"), "other");
 	assert_int_equal(spool_move(s, "inbox/../lock", "archive", &e), -1);
 	assert_int_equal(e.code, ERR_NAME_INVALID);
 }
@@ -336,6 +339,7 @@ static void test_quarantine_writes_the_reason(void **state)
 
 	assert_int_equal(spool_quarantine(s, "inbox/gone.xml", "x", where, &e), -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
+	assert_false(exists(f->dir, "quarantine/gone.xml.reason"));
 }
 
 static void test_list_takes_regular_files_with_safe_names(void **state)
