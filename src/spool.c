@@ -18,16 +18,24 @@
 
 #define WIB_OFFSET (7 * 3600)
 
-static const char *const fixed_dirs[] = {
-	SPOOL_TMP, SPOOL_INBOX, SPOOL_ARCHIVE, SPOOL_QUARANTINE,
-	SPOOL_OUTBOX, SPOOL_SENT, SPOOL_ATTACHMENTS, SPOOL_REPORTS,
+enum fixed { FIXED_TMP, FIXED_INBOX, FIXED_ARCHIVE, FIXED_QUARANTINE, FIXED_OUTBOX,
+	     FIXED_SENT, FIXED_ATTACHMENTS, FIXED_REPORTS, FIXED_COUNT };
+
+static const char *const fixed_dirs[FIXED_COUNT] = {
+	[FIXED_TMP] = SPOOL_TMP,
+	[FIXED_INBOX] = SPOOL_INBOX,
+	[FIXED_ARCHIVE] = SPOOL_ARCHIVE,
+	[FIXED_QUARANTINE] = SPOOL_QUARANTINE,
+	[FIXED_OUTBOX] = SPOOL_OUTBOX,
+	[FIXED_SENT] = SPOOL_SENT,
+	[FIXED_ATTACHMENTS] = SPOOL_ATTACHMENTS,
+	[FIXED_REPORTS] = SPOOL_REPORTS,
 };
-#define FIXED_COUNT (sizeof(fixed_dirs) / sizeof(fixed_dirs[0]))
 
 struct spool {
 	char dir[PATH_MAX];
 	int root;
-	int fixed[FIXED_COUNT]; /* fds of fixed_dirs, same order; fixed[0] is tmp/ */
+	int fixed[FIXED_COUNT]; /* fds of fixed_dirs */
 	int lock_fd;            /* -1 until spool_lock */
 	int cleaned;
 	unsigned long counter;  /* for unique tmp names */
@@ -84,7 +92,7 @@ int spool_open(struct spool **out, const char *dir, struct err *e)
 		return err_sys(e, ERR_INTERNAL, "cannot allocate the spool");
 	s->root = -1;
 	s->lock_fd = -1;
-	for (size_t i = 0; i < FIXED_COUNT; i++)
+	for (int i = 0; i < FIXED_COUNT; i++)
 		s->fixed[i] = -1;
 	if (strlen(dir) >= sizeof(s->dir)) {
 		err_set(e, ERR_CONFIG, "spool directory name too long");
@@ -98,7 +106,7 @@ int spool_open(struct spool **out, const char *dir, struct err *e)
 		err_sys(e, ERR_IO, "cannot open spool directory '%s'", dir);
 		goto out;
 	}
-	for (size_t i = 0; i < FIXED_COUNT; i++) {
+	for (int i = 0; i < FIXED_COUNT; i++) {
 		s->fixed[i] = safefile_open_dir(s->root, s->dir, fixed_dirs[i], 0700, e);
 		if (s->fixed[i] < 0)
 			goto out;
@@ -117,7 +125,7 @@ void spool_close(struct spool *s)
 		return;
 	if (s->lock_fd >= 0)
 		close(s->lock_fd); /* releases the flock */
-	for (size_t i = FIXED_COUNT; i-- > 0;)
+	for (int i = FIXED_COUNT; i-- > 0;)
 		if (s->fixed[i] >= 0)
 			close(s->fixed[i]);
 	if (s->root >= 0)
@@ -150,7 +158,7 @@ static int clean_tmp(struct spool *s, struct err *e)
 	DIR *d;
 	int fd, rc = -1;
 
-	fd = dup(s->fixed[0]);
+	fd = dup(s->fixed[FIXED_TMP]);
 	if (fd < 0)
 		return err_sys(e, ERR_IO, "cannot read directory '%s/%s'", s->dir, SPOOL_TMP);
 	d = fdopendir(fd);
@@ -159,16 +167,16 @@ static int clean_tmp(struct spool *s, struct err *e)
 		close_keep_errno(fd);
 		return -1;
 	}
-	/* the dup shares the offset with fixed[0]: start from the top */
+	/* the dup shares the offset with tmp/'s fd: start from the top */
 	rewinddir(d);
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		struct stat st;
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (fstatat(s->fixed[0], de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode))
+		if (fstatat(s->fixed[FIXED_TMP], de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode))
 			continue;
-		if (unlinkat(s->fixed[0], de->d_name, 0) < 0) {
+		if (unlinkat(s->fixed[FIXED_TMP], de->d_name, 0) < 0) {
 			err_sys(e, ERR_IO, "cannot remove '%s/%s/%s'", s->dir, SPOOL_TMP, de->d_name);
 			goto out;
 		}
@@ -178,7 +186,7 @@ static int clean_tmp(struct spool *s, struct err *e)
 		err_sys(e, ERR_IO, "cannot read directory '%s/%s'", s->dir, SPOOL_TMP);
 		goto out;
 	}
-	if (s->cleaned > 0 && fsync(s->fixed[0]) < 0) {
+	if (s->cleaned > 0 && fsync(s->fixed[FIXED_TMP]) < 0) {
 		err_sys(e, ERR_IO, "cannot fsync directory '%s/%s'", s->dir, SPOOL_TMP);
 		goto out;
 	}
@@ -238,7 +246,7 @@ static int open_rel_dir(struct spool *s, const char *rel, int create, struct err
 	len = slash ? (size_t)(slash - rel) : strlen(rel);
 	memcpy(top, rel, len);
 	top[len] = '\0';
-	for (size_t i = 0; i < FIXED_COUNT; i++) {
+	for (int i = 0; i < FIXED_COUNT; i++) {
 		char shown[PATH_MAX];
 
 		if (strcmp(top, fixed_dirs[i]) != 0)
@@ -283,7 +291,7 @@ int spool_tmp_create(struct spool *s, char name[SPOOL_NAME_MAX], struct err *e)
 		int fd;
 
 		spool_tmp_name(s, name);
-		fd = openat(s->fixed[0], name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		fd = openat(s->fixed[FIXED_TMP], name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			    0600);
 		if (fd < 0 && errno == EEXIST)
 			continue;
@@ -292,7 +300,7 @@ int spool_tmp_create(struct spool *s, char name[SPOOL_NAME_MAX], struct err *e)
 		if (fchmod(fd, 0600) < 0) {
 			err_sys(e, ERR_IO, "cannot chmod '%s/%s/%s'", s->dir, SPOOL_TMP, name);
 			close_keep_errno(fd);
-			unlinkat(s->fixed[0], name, 0);
+			unlinkat(s->fixed[FIXED_TMP], name, 0);
 			return -1;
 		}
 		return fd;
@@ -306,7 +314,7 @@ void spool_tmp_abandon(struct spool *s, int fd, const char *tmpname)
 	if (fd >= 0)
 		close(fd);
 	if (safefile_name_ok(tmpname))
-		unlinkat(s->fixed[0], tmpname, 0);
+		unlinkat(s->fixed[FIXED_TMP], tmpname, 0);
 }
 
 /* 1 when dir1/name1 and dir2/name2 hold the same bytes, 0 when not, -1 on error. */
@@ -349,7 +357,7 @@ int spool_tmp_commit(struct spool *s, int fd, const char *tmpname, const char *d
 		goto out;
 	}
 	if (fd < 0) {
-		fd = openat(s->fixed[0], tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		fd = openat(s->fixed[FIXED_TMP], tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			err_sys(e, ERR_IO, "cannot open '%s/%s'", tmpshown, tmpname);
 			goto out;
@@ -368,7 +376,7 @@ int spool_tmp_commit(struct spool *s, int fd, const char *tmpname, const char *d
 	dfd = open_rel_dir(s, dest_dir, 1, e);
 	if (dfd < 0)
 		goto out;
-	if (safefile_rename_noreplace(s->fixed[0], tmpname, dfd, final_name) < 0) {
+	if (safefile_rename_noreplace(s->fixed[FIXED_TMP], tmpname, dfd, final_name) < 0) {
 		int same;
 
 		if (errno != EEXIST) {
@@ -376,7 +384,7 @@ int spool_tmp_commit(struct spool *s, int fd, const char *tmpname, const char *d
 				destshown, final_name);
 			goto out;
 		}
-		same = same_file(s->fixed[0], tmpshown, tmpname, dfd, destshown, final_name, e);
+		same = same_file(s->fixed[FIXED_TMP], tmpshown, tmpname, dfd, destshown, final_name, e);
 		if (same < 0)
 			goto out;
 		if (same == 0) {
@@ -385,7 +393,7 @@ int spool_tmp_commit(struct spool *s, int fd, const char *tmpname, const char *d
 				tmpshown, tmpname, destshown, final_name);
 			goto out;
 		}
-		if (unlinkat(s->fixed[0], tmpname, 0) < 0) {
+		if (unlinkat(s->fixed[FIXED_TMP], tmpname, 0) < 0) {
 			err_sys(e, ERR_IO, "cannot remove '%s/%s'", tmpshown, tmpname);
 			goto out;
 		}
@@ -394,7 +402,7 @@ int spool_tmp_commit(struct spool *s, int fd, const char *tmpname, const char *d
 		err_sys(e, ERR_IO, "cannot fsync directory '%s'", destshown);
 		goto out;
 	}
-	if (fsync(s->fixed[0]) < 0) {
+	if (fsync(s->fixed[FIXED_TMP]) < 0) {
 		err_sys(e, ERR_IO, "cannot fsync directory '%s'", tmpshown);
 		goto out;
 	}
@@ -516,7 +524,7 @@ int spool_quarantine(struct spool *s, const char *rel, const char *reason,
 {
 	char dir[SPOOL_PATH_MAX], name[SPOOL_NAME_MAX], qname[SPOOL_NAME_MAX];
 	char rname[SPOOL_NAME_MAX], tmpname[SPOOL_NAME_MAX];
-	const int qfd = s->fixed[3];
+	const int qfd = s->fixed[FIXED_QUARANTINE];
 	int fd = -1, found = 0;
 	size_t len;
 	char *line = NULL;
