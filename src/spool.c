@@ -158,7 +158,7 @@ static int clean_tmp(struct spool *s, struct err *e)
 	DIR *d;
 	int fd, rc = -1;
 
-	fd = dup(s->fixed[FIXED_TMP]);
+	fd = openat(s->fixed[FIXED_TMP], ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return err_sys(e, ERR_IO, "cannot read directory '%s/%s'", s->dir, SPOOL_TMP);
 	d = fdopendir(fd);
@@ -167,8 +167,6 @@ static int clean_tmp(struct spool *s, struct err *e)
 		close_keep_errno(fd);
 		return -1;
 	}
-	/* the dup shares the offset with tmp/'s fd: start from the top */
-	rewinddir(d);
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		struct stat st;
 
@@ -252,7 +250,8 @@ static int open_rel_dir(struct spool *s, const char *rel, int create, struct err
 		if (strcmp(top, fixed_dirs[i]) != 0)
 			continue;
 		if (slash == NULL) {
-			fd = fcntl(s->fixed[i], F_DUPFD_CLOEXEC, 0);
+			/* a new open file description: readdir offsets are not shared */
+			fd = openat(s->fixed[i], ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (fd < 0)
 				return err_sys(e, ERR_IO, "cannot open directory '%s/%s'", s->dir, top);
 			return fd;
@@ -280,7 +279,7 @@ static int split_rel(const char *rel, char dir[SPOOL_PATH_MAX], char name[SPOOL_
 void spool_tmp_name(struct spool *s, char name[SPOOL_NAME_MAX])
 {
 	snprintf(name, SPOOL_NAME_MAX, "t%ld-%lld-%lu", (long)getpid(), (long long)time(NULL),
-		 ++s->counter);
+		 __atomic_add_fetch(&s->counter, 1, __ATOMIC_RELAXED));
 }
 
 int spool_tmp_create(struct spool *s, char name[SPOOL_NAME_MAX], struct err *e)
@@ -631,7 +630,6 @@ static int list_dir(struct spool *s, const char *rel, int want_dirs, struct spoo
 		close_keep_errno(fd);
 		return -1;
 	}
-	rewinddir(d);
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		struct stat st;
 		int wanted;

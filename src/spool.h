@@ -19,6 +19,10 @@
  * also removes the leftovers in tmp/: only the lock holder may, because
  * another run's in-flight files live there.
  *
+ * Threads: once spool_lock has returned, the functions below it may be
+ * called from several threads at once (the fetch stage's connections);
+ * spool_open, spool_lock and spool_close may not.
+ *
  * Error contract: -1 with struct err filled: ERR_TRANSIENT when another
  * process holds the lock, ERR_NAME_INVALID for an unsafe name, ERR_NOT_FOUND
  * for a missing file, ERR_IO for everything the disk refused (the message

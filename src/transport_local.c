@@ -64,7 +64,7 @@ static int in_layout(const struct config *cfg, const char *dir)
 	if (strcmp(cfg->transport.after_fetch, "move") == 0 &&
 	    strcmp(dir, cfg->transport.move_to) == 0)
 		return 1;
-	if (strncmp(dir, cfg->transport.pujk_root, len) != 0 || dir[len] != '/')
+	if (len == 0 || strncmp(dir, cfg->transport.pujk_root, len) != 0 || dir[len] != '/')
 		return 0;
 	rest = dir + len + 1;
 	slash = strchr(rest, '/');
