@@ -224,6 +224,14 @@ static int cd_prescan(int fd, uint64_t size, const char *zip_path,
 		}
 		pos += CDH + nlen + le(h + 30, 2) + le(h + 32, 2);
 	}
+	/* libarchive reads the central directory to its end, whatever the
+	 * count says: a count that hides entries is a lie */
+	if (pread_all(fd, h, 4, pos) == 0 && memcmp(h, "PK\1\2", 4) == 0) {
+		err_set_at(e, ERR_PACKAGE_INVALID, zip_path, 0, 0,
+			   "central directory holds more entries than the %llu declared",
+			   (unsigned long long)entries);
+		goto out;
+	}
 	rc = 0;
 	goto out;
 corrupt:
