@@ -288,7 +288,7 @@ static int read_data(struct reader *r, struct meter *m,
 		la_ssize_t n = archive_read_data(r->a, r->buf, sizeof(r->buf));
 		if (n == 0)
 			break;
-		if (n < 0) /* ARCHIVE_WARN (bad CRC...), RETRY, FAILED, FATAL */
+		if (n < 0) /* ARCHIVE_WARN (bad CRC, wrong size), RETRY, FAILED, FATAL */
 			return err_set_at(e, ERR_PACKAGE_INVALID, r->zip_path, 0, 0,
 					  "entry '%s' cannot be read: %s",
 					  shown(m->name, nb, sizeof(nb)),
@@ -480,17 +480,17 @@ static int read_entries(struct reader *r, struct err *e)
 	struct payload_sink ps = { .pkg = pkg, .cap = 0 };
 	struct archive_entry *en;
 	char nb[256];
+	int st;
 
-	for (;;) {
+	/* ARCHIVE_EOF ends the loop; ARCHIVE_OK is an entry to judge; the rest
+	 * reject the package, a hostile one gets no benefit of the doubt:
+	 * ARCHIVE_WARN (a name that does not convert, local header and central
+	 * directory that disagree), ARCHIVE_RETRY (a damaged header bsdtar
+	 * would skip), ARCHIVE_FAILED and ARCHIVE_FATAL (truncated, corrupt) */
+	while ((st = archive_read_next_header(r->a, &en)) != ARCHIVE_EOF) {
 		struct meter m = { 0 };
 		const char *path;
-		int st = archive_read_next_header(r->a, &en);
 
-		if (st == ARCHIVE_EOF)
-			break;
-		/* WARN is a name that does not convert or a header libarchive
-		 * had to guess at, RETRY a damaged header: a hostile package
-		 * gets no benefit of the doubt */
 		if (st != ARCHIVE_OK)
 			return err_set_at(e, ERR_PACKAGE_INVALID, r->zip_path, 0, 0,
 					  "entry %ld cannot be read: %s", r->n_seen + 1,

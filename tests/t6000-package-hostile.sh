@@ -75,6 +75,8 @@ test_case many-liar 65 'PACKAGE_INVALID: central directory holds more entries th
 test_case good 65 "LIMIT_EXCEEDED: entry 'attachments/foto.png' declares more than 200 bytes" -s 200
 test_case good 65 'LIMIT_EXCEEDED: package declares 3 entries, more than 2' -n 2
 test_case ratio 0 'OK 1' -r 1000000
+test_case zip64 0 'OK 2'
+test_case zip64 65 'LIMIT_EXCEEDED: package declares 3 entries, more than 2' -n 2
 
 test_expect_success 'the good package is stored by content, once' '
 	cd work && rm -rf store && mkdir store &&
