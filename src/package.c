@@ -6,9 +6,12 @@
  * Why these libarchive choices (3.6.2):
  *   - archive_read_support_format_zip_seekable alone: one reader, no format
  *     bidding, no filters.  It reads the central directory, the only place
- *     that carries the Unix mode bits, so symlinks, devices, fifos and
- *     directories are seen as such; the streamable reader sees only local
- *     headers and would hand a symlink over as a regular file.
+ *     that carries the Unix mode bits, so symlinks, devices and directories
+ *     are seen as such; the streamable reader sees only local headers and
+ *     would hand a symlink over as a regular file.  (3.6.2 reports a fifo
+ *     mode as a regular file; ZIP has no hard-link type and libarchive
+ *     ignores the PKWARE Unix field's link target: such entries arrive as
+ *     plain bytes, judged by name, size and hash, never followed.)
  *   - libarchive offers no per-entry compressed size.  The compressed bytes
  *     of an entry are measured as the growth of archive_filter_bytes(a, -1)
  *     (raw bytes consumed) while its data is read, and the ratio is checked
@@ -39,7 +42,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define PAYLOAD_NAME "payload.xml"
@@ -181,10 +183,13 @@ static int cd_prescan(int fd, uint64_t size, const char *zip_path,
 	}
 	if (tail < EOCD || pread_all(fd, buf, tail, size - tail) < 0)
 		goto corrupt;
+	/* the last signature, as libarchive takes it; it must end the file
+	 * with its comment, so that a signature planted in the comment makes
+	 * the package corrupt instead of two readers seeing two archives */
 	for (long i = (long)tail - EOCD; i >= 0 && eocd < 0; i--)
 		if (memcmp(buf + i, "PK\5\6", 4) == 0)
 			eocd = i;
-	if (eocd < 0)
+	if (eocd < 0 || (size_t)eocd + EOCD + le(buf + eocd + 20, 2) != tail)
 		goto corrupt;
 	entries = le(buf + eocd + 10, 2);
 	cd_off = le(buf + eocd + 16, 4);

@@ -47,6 +47,7 @@ test_case() {
 test_case good 0 'OK 2'
 test_case attachments-dir 0 'OK 2'
 test_case nested 0 'OK 1'
+test_case comment 65 'PACKAGE_INVALID: not a readable zip: truncated or corrupt central directory'
 test_case dotdot 65 "PACKAGE_INVALID: entry 'attachments/../../evil.pdf' has a '..' path component"
 test_case absolute 65 "PACKAGE_INVALID: entry '/tmp/evil.pdf' has an absolute path"
 test_case backslash 65 "PACKAGE_INVALID: entry 'attachments\\surat.pdf' has a backslash in its name"
