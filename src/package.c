@@ -670,11 +670,19 @@ int package_match(const struct package *pkg,
 	return 0;
 }
 
-/* Copy the file at path into the archive as entry name. */
+/*
+ * Copy the file at path into the archive as entry name; with sha256, the
+ * bytes copied must hash to it (a damaged store blob is not sent).
+ */
 static int write_entry(struct archive *a, const char *name, const char *path,
-		       unsigned char *buf, size_t bufsize, struct err *e)
+		       const char *sha256, unsigned char *buf, size_t bufsize,
+		       struct err *e)
 {
 	struct archive_entry *en = NULL;
+	EVP_MD_CTX *md = NULL;
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
+	char hex[65];
 	struct stat st;
 	int fd, rc = -1;
 
@@ -690,7 +698,8 @@ static int write_entry(struct archive *a, const char *name, const char *path,
 		goto out;
 	}
 	en = archive_entry_new();
-	if (en == NULL) {
+	md = EVP_MD_CTX_new();
+	if (en == NULL || md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
 		err_set(e, ERR_INTERNAL, "cannot allocate an archive entry");
 		goto out;
 	}
@@ -714,11 +723,25 @@ static int write_entry(struct archive *a, const char *name, const char *path,
 		}
 		if (got == 0)
 			break;
+		if (EVP_DigestUpdate(md, buf, (size_t)got) != 1) {
+			err_set(e, ERR_INTERNAL, "sha-256 update failed");
+			goto out;
+		}
 		if (archive_write_data(a, buf, (size_t)got) != got) {
 			err_set(e, ERR_INTERNAL, "cannot write zip entry '%s': %s", name,
 				archive_error_string(a));
 			goto out;
 		}
+	}
+	if (EVP_DigestFinal_ex(md, digest, &dlen) != 1 || dlen != 32) {
+		err_set(e, ERR_INTERNAL, "sha-256 final failed");
+		goto out;
+	}
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	if (sha256 != NULL && strcasecmp(hex, sha256) != 0) {
+		err_set(e, ERR_IO, "store blob '%s' does not hash to its name", path);
+		goto out;
 	}
 	if (archive_write_finish_entry(a) != ARCHIVE_OK) {
 		err_set(e, ERR_INTERNAL, "cannot finish zip entry '%s': %s", name,
@@ -727,6 +750,7 @@ static int write_entry(struct archive *a, const char *name, const char *path,
 	}
 	rc = 0;
 out:
+	EVP_MD_CTX_free(md);
 	archive_entry_free(en);
 	close(fd);
 	return rc;
@@ -777,13 +801,13 @@ int package_write(const char *out_path, const char *payload_path,
 			a ? archive_error_string(a) : "out of memory");
 		goto out;
 	}
-	if (write_entry(a, PAYLOAD_NAME, payload_path, buf, CHUNK, e) < 0)
+	if (write_entry(a, PAYLOAD_NAME, payload_path, NULL, buf, CHUNK, e) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (package_store_path(store_dir, atts[i].sha256, blob, sizeof(blob), e) < 0)
 			goto out;
 		snprintf(name, sizeof(name), "%s%s", ATTACHMENTS_DIR, atts[i].name);
-		if (write_entry(a, name, blob, buf, CHUNK, e) < 0)
+		if (write_entry(a, name, blob, atts[i].sha256, buf, CHUNK, e) < 0)
 			goto out;
 	}
 	if (archive_write_close(a) != ARCHIVE_OK) {

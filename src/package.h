@@ -7,7 +7,8 @@
  * `attachments/NAME` per <Attachment> element (NAME matching
  * [A-Za-z0-9][A-Za-z0-9._-]{0,127}); an `attachments/` directory entry is
  * tolerated.  Nothing is ever extracted by path: the payload is read into
- * memory and each attachment is streamed, while hashed, into the store as
+ * memory (bounded by limits.max_package_size) and each attachment is
+ * streamed, while hashed, into the store as
  * <store_dir>/<first two hex digits>/<sha256 hex>.
  *
  * The store: store_dir must exist.  A blob is written to
@@ -18,9 +19,11 @@
  *
  * Error contract (package_read):
  *   ERR_PACKAGE_INVALID  the archive breaks a rule (message names the entry):
- *                        not a ZIP, truncated or corrupt, a bad or duplicate
- *                        name, a link, device, fifo or directory, encryption,
- *                        no or two payload.xml, declared size != actual size
+ *                        not a ZIP, truncated or corrupt (bytes after the end
+ *                        record, a central directory holding more entries
+ *                        than it declares), a bad or duplicate name, a link,
+ *                        device or directory, encryption, no or two
+ *                        payload.xml, declared size != actual size
  *   ERR_LIMIT_EXCEEDED   limits.max_attachment_size, max_package_size (all
  *                        inflated bytes), max_compression_ratio (per entry),
  *                        max_package_entries: checked on the bytes actually
@@ -94,8 +97,9 @@ int package_store_path(const char *store_dir, const char *sha256, char *buf,
 /*
  * Write a package to out_path: payload_path as payload.xml first, then each
  * attachment as attachments/<name> from its blob in store_dir; deflated, by
- * a temporary file beside out_path, fsync and rename.  ERR_IO on the file
- * system, ERR_INTERNAL on a bad name or libarchive failure.
+ * a temporary file beside out_path (".<name>.XXXXXX"), fsync and rename.
+ * ERR_IO on the file system or a blob that does not hash to its name,
+ * ERR_INTERNAL on a bad attachment name or a libarchive failure.
  */
 int package_write(const char *out_path, const char *payload_path,
 		  const char *store_dir, const struct package_attachment *atts,

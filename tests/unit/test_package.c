@@ -206,6 +206,16 @@ static void test_write_failures_leave_nothing(void **state)
 	assert_int_equal(e.code, ERR_IO);
 	assert_non_null(strstr(e.msg, "cannot open"));
 	assert_int_equal(count_files(f->dir), 2); /* store, payload.xml: no out.zip, no temp */
+
+	/* a damaged blob is not sent */
+	char path[256];
+	struct package_attachment damaged = { .name = "surat.pdf", .sha256 = sha_a };
+	assert_int_equal(package_store_path(f->store, sha_a, path, sizeof(path), &e), 0);
+	write_file(path, "tampered", 8);
+	assert_int_equal(package_write(f->out, f->payload, f->store, &damaged, 1, &e), -1);
+	assert_int_equal(e.code, ERR_IO);
+	assert_non_null(strstr(e.msg, "does not hash"));
+	assert_int_equal(count_files(f->dir), 2);
 }
 
 static void test_read_refuses_non_zip(void **state)
