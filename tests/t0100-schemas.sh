@@ -179,6 +179,27 @@ for t in "$SAMPLES"/templates/*.xml; do
 	'
 done
 
+cases=$SRC/tests/schema-cases.txt
+
+test_expect_success 'every placeholder of every template has an accept and a reject case' '
+	for t in "$SAMPLES"/templates/*.xml; do
+		name=$(basename "$t" .xml)
+		for ph in $(grep -o "@@[A-Z0-9_]*|" "$t" | tr -d "@|" | sort -u); do
+			for verdict in accept reject; do
+				grep -Eq "^$name +$ph +$verdict " "$cases" ||
+					{ echo "no $verdict case for $name $ph"; return 1; }
+			done
+		done
+	done
+'
+
+test_expect_success 'every enumerated value of the schemas is an accept case' '
+	for v in $(sed -n "s/.*<xs:enumeration value=\"\([A-Z_]*\)\".*/\1/p" "$XSD"/*.xsd | sort -u); do
+		grep -Eq "^[a-z-]+ +[A-Z0-9_]+ +accept +$v\$" "$cases" ||
+			{ echo "no accept case for $v"; return 1; }
+	done
+'
+
 lineno=0
 while IFS= read -r row; do
 	lineno=$((lineno + 1))
@@ -194,6 +215,6 @@ while IFS= read -r row; do
 		*) echo "bad verdict '\''$verdict'\''"; false ;;
 		esac
 	'
-done <"$SRC/tests/schema-cases.txt"
+done <"$cases"
 
 test_done
