@@ -170,6 +170,46 @@ for f in "$SAMPLES"/invalid/*.xml; do
 	'
 done
 
+test_expect_success 'a dispatch may have no items; a batch needs a record' '
+	render dsp "" "" | awk "/<Items>/ { print \"  <Items/>\"; skip = 1; next }
+		/<\/Items>/ { skip = 0; next } !skip" >empty-dsp.xml &&
+	grep "<Items/>" empty-dsp.xml &&
+	schema_check empty-dsp.xml Dispatch &&
+	render cb "" "" | awk "/<Records>/ { print \"  <Records/>\"; skip = 1; next }
+		/<\/Records>/ { skip = 0; next } !skip" >empty-cb.xml &&
+	test_expect_code 1 schema_check empty-cb.xml ComplaintBatch
+'
+
+# peak_rss_kb CMD...: the peak resident memory of CMD in KiB, CMD's status
+peak_rss_kb() {
+	python3 -c "
+import resource, subprocess, sys
+rc = subprocess.run(sys.argv[1:]).returncode
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(rc)" "$@"
+}
+
+# records N: a complaint batch of N*5 records (a Decision, Closure, OjkNote,
+# Reassign and NewTicket each time), all with distinct ids
+records() {
+	render cb "" "" | awk -v n="$1" "
+		/<Records>/ { print; inrec = 1; next }
+		/<\/Records>/ { for (i = 1; i <= n; i++) { r = rec; gsub(/id=\"/, \"id=\\\"\" i \"-\", r); printf \"%s\", r }
+			inrec = 0 }
+		inrec { rec = rec \$0 \"\\n\"; next }
+		{ print }"
+}
+
+test_expect_success 'streaming validation memory does not grow with the records' '
+	records 2000 >small.xml &&
+	records 40000 >large.xml &&
+	test $(grep -c " id=\"" large.xml) = 200000 &&
+	small=$(peak_rss_kb xmllint --stream --noout --schema "$XSD/complaint-batch.xsd" small.xml 2>/dev/null) &&
+	large=$(peak_rss_kb xmllint --stream --noout --schema "$XSD/complaint-batch.xsd" large.xml 2>/dev/null) &&
+	echo "peak RSS: $small KiB for 10000 records, $large KiB for 200000" &&
+	test $((large - small)) -lt 2048
+'
+
 for t in "$SAMPLES"/templates/*.xml; do
 	test_expect_success "template $(basename "$t") with its defaults validates" '
 		name=$(basename "$t" .xml) &&
