@@ -240,21 +240,28 @@ test_expect_success 'every enumerated value of the schemas is an accept case' '
 	done
 '
 
-lineno=0
-while IFS= read -r row; do
-	lineno=$((lineno + 1))
-	case $row in '' | '#'*) continue ;; esac
-	read -r tmpl ph verdict value <<-ROW
-	$row
-	ROW
-	test_expect_success "case $lineno: $tmpl $ph $verdict '$value'" '
-		render "$tmpl" "$ph" "$value" >case.xml &&
-		case $verdict in
-		accept) schema_check case.xml "$(root_of_name "$tmpl")" ;;
-		reject) test_expect_code 1 schema_check case.xml "$(root_of_name "$tmpl")" ;;
-		*) echo "bad verdict '\''$verdict'\''"; false ;;
-		esac
-	'
-done <"$cases"
+# run_cases CHECK LABEL: every row of the table through CHECK FILE ROOT, a
+# function answering 0 (valid) or 1 (invalid) like schema_check; one test each,
+# titled "LABEL case LINE: TEMPLATE PLACEHOLDER VERDICT 'VALUE'".
+run_cases() {
+	check=$1 label=$2 lineno=0
+	while IFS= read -r row; do
+		lineno=$((lineno + 1))
+		case $row in '' | '#'*) continue ;; esac
+		read -r tmpl ph verdict value <<-ROW
+		$row
+		ROW
+		test_expect_success "$label case $lineno: $tmpl $ph $verdict '$value'" '
+			render "$tmpl" "$ph" "$value" >case.xml &&
+			case $verdict in
+			accept) "$check" case.xml "$(root_of_name "$tmpl")" ;;
+			reject) test_expect_code 1 "$check" case.xml "$(root_of_name "$tmpl")" ;;
+			*) echo "bad verdict '\''$verdict'\''"; false ;;
+			esac
+		'
+	done <"$cases"
+}
+
+run_cases schema_check xmllint
 
 test_done
