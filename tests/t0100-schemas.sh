@@ -170,6 +170,46 @@ for f in "$SAMPLES"/invalid/*.xml; do
 	'
 done
 
+test_expect_success 'a dispatch may have no items; a batch needs a record' '
+	render dsp "" "" | awk "/<Items>/ { print \"  <Items/>\"; skip = 1; next }
+		/<\/Items>/ { skip = 0; next } !skip" >empty-dsp.xml &&
+	grep "<Items/>" empty-dsp.xml &&
+	schema_check empty-dsp.xml Dispatch &&
+	render cb "" "" | awk "/<Records>/ { print \"  <Records/>\"; skip = 1; next }
+		/<\/Records>/ { skip = 0; next } !skip" >empty-cb.xml &&
+	test_expect_code 1 schema_check empty-cb.xml ComplaintBatch
+'
+
+# peak_rss_kb CMD...: the peak resident memory of CMD in KiB, CMD's status
+peak_rss_kb() {
+	python3 -c "
+import resource, subprocess, sys
+rc = subprocess.run(sys.argv[1:]).returncode
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(rc)" "$@"
+}
+
+# records N: a complaint batch of N*5 records (a Decision, Closure, OjkNote,
+# Reassign and NewTicket each time), all with distinct ids
+records() {
+	render cb "" "" | awk -v n="$1" "
+		/<Records>/ { print; inrec = 1; next }
+		/<\/Records>/ { for (i = 1; i <= n; i++) { r = rec; gsub(/id=\"/, \"id=\\\"\" i \"-\", r); printf \"%s\", r }
+			inrec = 0 }
+		inrec { rec = rec \$0 \"\\n\"; next }
+		{ print }"
+}
+
+test_expect_success 'streaming validation memory does not grow with the records' '
+	records 2000 >small.xml &&
+	records 40000 >large.xml &&
+	test $(grep -c " id=\"" large.xml) = 200000 &&
+	small=$(peak_rss_kb xmllint --stream --noout --schema "$XSD/complaint-batch.xsd" small.xml 2>/dev/null) &&
+	large=$(peak_rss_kb xmllint --stream --noout --schema "$XSD/complaint-batch.xsd" large.xml 2>/dev/null) &&
+	echo "peak RSS: $small KiB for 10000 records, $large KiB for 200000" &&
+	test $((large - small)) -lt 2048
+'
+
 for t in "$SAMPLES"/templates/*.xml; do
 	test_expect_success "template $(basename "$t") with its defaults validates" '
 		name=$(basename "$t" .xml) &&
@@ -179,21 +219,49 @@ for t in "$SAMPLES"/templates/*.xml; do
 	'
 done
 
-lineno=0
-while IFS= read -r row; do
-	lineno=$((lineno + 1))
-	case $row in '' | '#'*) continue ;; esac
-	read -r tmpl ph verdict value <<-ROW
-	$row
-	ROW
-	test_expect_success "case $lineno: $tmpl $ph $verdict '$value'" '
-		render "$tmpl" "$ph" "$value" >case.xml &&
-		case $verdict in
-		accept) schema_check case.xml "$(root_of_name "$tmpl")" ;;
-		reject) test_expect_code 1 schema_check case.xml "$(root_of_name "$tmpl")" ;;
-		*) echo "bad verdict '\''$verdict'\''"; false ;;
-		esac
-	'
-done <"$SRC/tests/schema-cases.txt"
+cases=$SRC/tests/schema-cases.txt
+
+test_expect_success 'every placeholder of every template has an accept and a reject case' '
+	for t in "$SAMPLES"/templates/*.xml; do
+		name=$(basename "$t" .xml)
+		for ph in $(grep -o "@@[A-Z0-9_]*|" "$t" | tr -d "@|" | sort -u); do
+			for verdict in accept reject; do
+				grep -Eq "^$name +$ph +$verdict " "$cases" ||
+					{ echo "no $verdict case for $name $ph"; return 1; }
+			done
+		done
+	done
+'
+
+test_expect_success 'every enumerated value of the schemas is an accept case' '
+	for v in $(sed -n "s/.*<xs:enumeration value=\"\([A-Z_]*\)\".*/\1/p" "$XSD"/*.xsd | sort -u); do
+		grep -Eq "^[a-z-]+ +[A-Z0-9_]+ +accept +$v\$" "$cases" ||
+			{ echo "no accept case for $v"; return 1; }
+	done
+'
+
+# run_cases CHECK LABEL: every row of the table through CHECK FILE ROOT, a
+# function answering 0 (valid) or 1 (invalid) like schema_check; one test each,
+# titled "LABEL case LINE: TEMPLATE PLACEHOLDER VERDICT 'VALUE'".
+run_cases() {
+	check=$1 label=$2 lineno=0
+	while IFS= read -r row; do
+		lineno=$((lineno + 1))
+		case $row in '' | '#'*) continue ;; esac
+		read -r tmpl ph verdict value <<-ROW
+		$row
+		ROW
+		test_expect_success "$label case $lineno: $tmpl $ph $verdict '$value'" '
+			render "$tmpl" "$ph" "$value" >case.xml &&
+			case $verdict in
+			accept) "$check" case.xml "$(root_of_name "$tmpl")" ;;
+			reject) test_expect_code 1 "$check" case.xml "$(root_of_name "$tmpl")" ;;
+			*) echo "bad verdict '\''$verdict'\''"; false ;;
+			esac
+		'
+	done <"$cases"
+}
+
+run_cases schema_check xmllint
 
 test_done
