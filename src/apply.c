@@ -18,6 +18,12 @@
 
 #define PUJK_CACHE 64
 
+struct buf {
+	char *v;
+	size_t len, cap;
+	int failed;
+};
+
 struct apply {
 	struct ledger *l;
 	struct history *h;
@@ -28,10 +34,7 @@ struct apply {
 	/* registered PUJK codes already looked up: a batch names few, a million times */
 	char known[PUJK_CACHE][16];
 	int n_known;
-	struct {
-		char *v;
-		size_t len, cap;
-	} json;
+	struct buf json; /* the current record's detail, reused */
 };
 
 struct ticket_row {
@@ -101,12 +104,6 @@ void apply_close(struct apply *a)
 }
 
 /* ---- the detail JSON ---- */
-
-struct buf {
-	char *v;
-	size_t len, cap;
-	int failed;
-};
 
 static void put(struct buf *b, const char *s, size_t n)
 {
@@ -533,7 +530,7 @@ int apply_record(struct apply *a, const struct apply_actor *who, int64_t file_id
 	const char *name = record_name(r->type);
 	char prior[16] = "";
 	int64_t same_seq;
-	struct buf *json = (struct buf *)&a->json;
+	struct buf *json = &a->json;
 
 	memset(res, 0, sizeof(*res));
 	detail_json(r, json);

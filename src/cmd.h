@@ -52,6 +52,11 @@ void cmd_time_wib(int64_t t, char *buf, size_t size);
 /* Print rows (row-major, the first one the header) in aligned columns. */
 void cmd_table(FILE *out, size_t ncols, size_t nrows, const char *const *cells);
 
+cmd_fn cmd_run;
+cmd_fn cmd_fetch;
+cmd_fn cmd_process;
+cmd_fn cmd_dispatch;
+cmd_fn cmd_push;
 cmd_fn cmd_validate;
 cmd_fn cmd_sign;
 cmd_fn cmd_verify;

@@ -15,7 +15,12 @@ static const struct command {
 	cmd_fn *fn;
 	const char *synopsis;
 } commands[] = {
-	{ "validate", cmd_validate, "validate FILE..." },
+	{ "run", cmd_run, "run [--json] [--syslog]" },
+	{ "fetch", cmd_fetch, "fetch [--json] [--syslog]" },
+	{ "process", cmd_process, "process [--json] [--syslog]" },
+	{ "dispatch", cmd_dispatch, "dispatch [--json] [--syslog]" },
+	{ "push", cmd_push, "push [--json] [--syslog]" },
+	{ "validate", cmd_validate, "validate [--max-errors N] FILE..." },
 	{ "sign", cmd_sign, "sign --cert CERT --key KEY FILE..." },
 	{ "verify", cmd_verify, "verify FILE [--as SENDER] [--cafile CA [--crl CRL]...]" },
 	{ "pujk", cmd_pujk, "pujk add CODE --name NAME --sector SECTOR | list | show CODE" },

@@ -64,6 +64,10 @@ int records_parse_time(const char *s, int64_t *out)
 	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 1;
 	const char *p;
 
+	/* the schema's dateTime collapses white space around the value */
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+
 	if (strlen(s) < 20 || num(s, 4, &y) || s[4] != '-' || num(s + 5, 2, &mo) || s[7] != '-' ||
 	    num(s + 8, 2, &d) || s[10] != 'T' || num(s + 11, 2, &h) || s[13] != ':' ||
 	    num(s + 14, 2, &mi) || s[16] != ':' || num(s + 17, 2, &sec))
@@ -86,6 +90,8 @@ int records_parse_time(const char *s, int64_t *out)
 	} else {
 		return -1;
 	}
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
 	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60 ||
 	    oh > 14 || om > 59)
 		return -1;

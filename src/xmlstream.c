@@ -578,6 +578,8 @@ static void end_element(void *ctx, const xmlChar *localname, const xmlChar *pref
 
 		errno = 0;
 		p->declared_count = strtol(n->text, &end, 10);
+		while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+			end++;
 		p->have_count = errno == 0 && end != n->text && *end == '\0';
 		p->count_line = n->line;
 		p->count_col = n->col;
