@@ -30,7 +30,7 @@ test_name=$(basename "$0" .sh)
 TRASH=${TMPDIR:-/tmp}/slktx-test.$test_name.$$
 rm -rf "$TRASH" && mkdir -p "$TRASH" || exit 1
 export TRASH
-trap 'rm -rf "$TRASH"' EXIT
+trap '[ -n "$KEEP_TRASH" ] || rm -rf "$TRASH"' EXIT
 cd "$TRASH" || exit 1
 
 test_count=0

@@ -1,0 +1,71 @@
+#!/bin/sh
+test_description='a crash at every fault point, then a rerun: every file applied, acknowledged and dispatched exactly once'
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/exchange-lib.sh"
+
+# scenario: a batch with tickets for both PUJK, a response file on one of
+# them (processed after the batch in the same run), and a second batch
+scenario() {
+	setup_hub || return 1
+	{ new_ticket r1 PGD-2026-000001 BANKA; new_ticket r2 IND-2026-000002 ASURB
+	  new_ticket r3 PGD-2026-000003 BANKA; } | cb CB_OJK_20261127_000001 &&
+	drop_cb CB_OJK_20261127_000001.xml &&
+	new_ticket r1 PGD-2026-000004 ASURB | cb CB_OJK_20261127_000002 &&
+	drop_cb CB_OJK_20261127_000002.xml &&
+	rsp RSP_BANKA_20261127_000001 <<-REC &&
+	<TakeOver id="t1"><TicketNo>PGD-2026-000001</TicketNo><At>2026-11-21T10:00:00+07:00</At></TakeOver>
+	<FollowUp id="f1"><TicketNo>PGD-2026-000001</TicketNo><At>2026-11-22T10:00:00+07:00</At><Action>CONTACTED_CONSUMER</Action><Note>Dihubungi.</Note></FollowUp>
+	REC
+	drop_rsp RSP_BANKA_20261127_000001.xml SERVICE
+}
+
+# what must hold after the work is done, whatever happened on the way
+state() {
+	{
+		echo "files:"
+		sqlite3 spool/ledger.sqlite "SELECT name, state, status, count(*) FROM file GROUP BY name ORDER BY name"
+		echo "tickets:"
+		sqlite3 spool/ledger.sqlite "SELECT no, pujk_code, status FROM ticket ORDER BY no"
+		echo "events:"
+		sqlite3 spool/ledger.sqlite "SELECT ticket_no, record FROM event ORDER BY seq"
+		echo "server:"
+		(cd exchange && find . -type f | sed "s/_2026[0-9]*_/_DATE_/" | sort)
+		echo "acks:"
+		for a in exchange/slkt/inbound/ACK_*.xml exchange/pujk/*/download/ACK_*.xml; do
+			echo "$(basename "$a"): $(xpath "$a" "string(//*[local-name()='FileStatus'])")"
+		done
+		echo "dispatched events:"
+		cat exchange/pujk/*/download/DSP_*.xml | sed -n "s/.* eventSeq=\"\([0-9]*\)\".*/\1/p" | sort -n
+		echo "archive:"
+		(cd spool/archive && find . -type f | sed "s|^\./[0-9/]*/||" | sort)
+		echo "left behind:"
+		find spool/inbox spool/tmp spool/outbox -type f | sort
+	} >"$1"
+}
+
+test_expect_success 'a run with no fault sets the expected state' '
+	mkdir ref && (cd ref && scenario && slktx run 2>err && state ../expect) &&
+	grep "PGD-2026-000001|BANKA|DITINDAKLANJUTI" expect &&
+	test $(sed -n "/dispatched events:/,/archive:/p" expect | grep -c "^[0-9]") = 4
+'
+
+for point in after-fetch:1 after-fetch:3 mid-fetch:2 before-remote-remove:2 after-remote-remove:1 \
+	mid-apply:1 mid-apply:4 after-ack:1 after-ack:3 after-commit:1 after-commit:2 \
+	after-archive:1 mid-dispatch:1 mid-dispatch:2 mid-push:1 mid-push:4 after-push:2 after-push:5
+do
+	test_expect_success "killed at $point, then rerun: everything exactly once" "
+		mkdir '$point' && cd '$point' && scenario &&
+		test_expect_code 137 env SLKTX_FAULT=$point slktx run 2>err &&
+		slktx run 2>err2 && slktx run 2>err3 &&
+		state actual && test_cmp ../expect actual
+	"
+done
+
+test_expect_success 'two faults in a row, then a clean run' '
+	mkdir twice && cd twice && scenario &&
+	test_expect_code 137 env SLKTX_FAULT=mid-apply:2 slktx run 2>err &&
+	test_expect_code 137 env SLKTX_FAULT=mid-push:2 slktx run 2>err &&
+	slktx run 2>err && state actual && test_cmp ../expect actual
+'
+
+test_done
