@@ -1,4 +1,9 @@
 # bench-lib.sh - shared by scripts/bench-*: timing and the generated batches.
+# Sourced from the repository's root.
+
+top=$(pwd)
+BENCH_DIR=${BENCH_DIR:-$top/build/bench}
+mkdir -p "$BENCH_DIR"
 
 # measure NAME CMD...: run CMD, set NAME_secs (wall), NAME_cpu and NAME_kb (peak RSS)
 measure() {
@@ -26,7 +31,7 @@ batch() {
 	_f=$BENCH_DIR/CB_OJK_20261127_$(printf %06d "$2").xml
 	if [ ! -s "$_f" ] || [ "$(sed -n 's/.*<RecordCount>\([0-9]*\)<.*/\1/p' "$_f" | head -1)" != "$1" ]; then
 		echo "bench: generating $1 records into $_f" >&2
-		build/genbatch -n "$1" -q "$2" -p BANKA,ASURB -o "$_f"
+		"$top/build/genbatch" -n "$1" -q "$2" -p BANKA,ASURB -o "$_f"
 	fi
 	echo "$_f"
 }

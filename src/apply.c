@@ -229,7 +229,8 @@ static void detail_json(const struct record *r, struct buf *b)
 			put_str(b, i ? ",{" : "{");
 			field(b, &inner, "name", at->name);
 			field(b, &inner, "sha256", at->sha256);
-			field(b, &inner, "size", size);
+			put_str(b, ",\"size\":");
+			put_str(b, size);
 			field(b, &inner, "mediaType", at->media_type);
 			put(b, "}", 1);
 		}
