@@ -349,6 +349,7 @@ static void event_clear(struct tickets_event *ev)
 	free(ev->currency);
 	free(ev->note);
 	free(ev->new_pujk);
+	free(ev->attachments);
 	free(ev->detail);
 }
 
@@ -383,7 +384,8 @@ static int read_event(sqlite3_stmt *st, struct tickets_event *ev)
 	ev->currency = col_dup(st, 17, &oom);
 	ev->note = col_dup(st, 18, &oom);
 	ev->new_pujk = col_dup(st, 19, &oom);
-	ev->detail = col_dup(st, 20, &oom);
+	ev->attachments = col_dup(st, 20, &oom);
+	ev->detail = col_dup(st, 21, &oom);
 	return oom ? -1 : 0;
 }
 
@@ -405,7 +407,8 @@ int tickets_history(struct ledger *l, const char *no, struct tickets_event **out
 			       " json_extract(e.detail, '$.resolution'),"
 			       " json_extract(e.detail, '$.amount'), json_extract(e.detail, '$.currency'),"
 			       " json_extract(e.detail, '$.note'), json_extract(e.detail, '$.pujkCode'),"
-			       " e.detail"
+			       " (SELECT group_concat(a.name, ', ') FROM (SELECT name FROM attachment"
+			       "  WHERE event_seq = e.seq ORDER BY name) a), e.detail"
 			       " FROM event e LEFT JOIN officer o ON o.id = e.officer_id"
 			       " LEFT JOIN file f ON f.id = e.file_id"
 			       " WHERE e.ticket_no = ? ORDER BY e.seq",

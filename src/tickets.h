@@ -65,6 +65,7 @@ struct tickets_event {
 	/* from the detail */
 	char *outcome, *reason, *action, *resolution, *amount, *currency, *note;
 	char *new_pujk;       /* a Reassign's "pujkCode" */
+	char *attachments;    /* the names of the attachments it brought, ", " between */
 	char *detail;         /* the JSON as stored */
 };
 
