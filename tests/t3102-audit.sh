@@ -104,6 +104,34 @@ test_expect_success 'a deleted last event is caught by the ticket it changed' '
 	grep "^slktx: ticket PGD-2026-000002 refers to event 13" err
 '
 
+test_expect_success 'the attachment rows must be the ones the events recorded' '
+	fresh &&
+	sqlite3 spool/ledger.sqlite "UPDATE attachment SET sha256 = (SELECT sha256 FROM
+		attachment WHERE event_seq = 13) WHERE name = '\''bukti-bayar.pdf'\''" &&
+	test_expect_code 65 slktx audit verify 2>err &&
+	echo "slktx: attachment '\''bukti-bayar.pdf'\'' of event 11 is not the one the event recorded: altered after it was recorded" >expect &&
+	test_cmp expect err &&
+	fresh &&
+	sqlite3 spool/ledger.sqlite "UPDATE attachment SET size = 48 WHERE event_seq = 13" &&
+	test_expect_code 65 slktx audit verify 2>err &&
+	grep "attachment .surat-permintaan.txt. of event 13 is not the one" err &&
+	fresh &&
+	sqlite3 spool/ledger.sqlite "DELETE FROM attachment WHERE event_seq = 13" &&
+	test_expect_code 65 slktx audit verify 2>err &&
+	echo "slktx: attachment '\''surat-permintaan.txt'\'' of event 13 has no attachment row: removed" >expect &&
+	test_cmp expect err &&
+	fresh &&
+	sqlite3 spool/ledger.sqlite "INSERT INTO attachment VALUES (12, '\''x.pdf'\'',
+		'\''00'\'', 1, '\''application/pdf'\'')" &&
+	test_expect_code 65 slktx audit verify 2>err &&
+	grep "attachment .x.pdf. of event 12 is not the one the event recorded" err &&
+	fresh &&
+	sqlite3 spool/ledger.sqlite "INSERT INTO attachment VALUES (99, '\''x.pdf'\'',
+		'\''00'\'', 1, '\''application/pdf'\'')" &&
+	test_expect_code 65 slktx audit verify 2>err &&
+	grep "^slktx: an attachment belongs to event 99, which the chain does not hold" err
+'
+
 test_expect_success 'an event forged onto the end does not chain' '
 	fresh &&
 	tamper "INSERT INTO event SELECT 17, ticket_no, pujk_code, prior_pujk, record, actor,
