@@ -348,7 +348,6 @@ static void event_clear(struct tickets_event *ev)
 	free(ev->amount);
 	free(ev->currency);
 	free(ev->note);
-	free(ev->new_pujk);
 	free(ev->attachments);
 	free(ev->detail);
 }
@@ -383,9 +382,8 @@ static int read_event(sqlite3_stmt *st, struct tickets_event *ev)
 	ev->amount = col_dup(st, 16, &oom);
 	ev->currency = col_dup(st, 17, &oom);
 	ev->note = col_dup(st, 18, &oom);
-	ev->new_pujk = col_dup(st, 19, &oom);
-	ev->attachments = col_dup(st, 20, &oom);
-	ev->detail = col_dup(st, 21, &oom);
+	ev->attachments = col_dup(st, 19, &oom);
+	ev->detail = col_dup(st, 20, &oom);
 	return oom ? -1 : 0;
 }
 
@@ -406,7 +404,7 @@ int tickets_history(struct ledger *l, const char *no, struct tickets_event **out
 			       " json_extract(e.detail, '$.reason'), json_extract(e.detail, '$.action'),"
 			       " json_extract(e.detail, '$.resolution'),"
 			       " json_extract(e.detail, '$.amount'), json_extract(e.detail, '$.currency'),"
-			       " json_extract(e.detail, '$.note'), json_extract(e.detail, '$.pujkCode'),"
+			       " json_extract(e.detail, '$.note'),"
 			       " (SELECT group_concat(a.name, ', ') FROM (SELECT name FROM attachment"
 			       "  WHERE event_seq = e.seq ORDER BY name) a), e.detail"
 			       " FROM event e LEFT JOIN officer o ON o.id = e.officer_id"

@@ -64,7 +64,6 @@ struct tickets_event {
 	char *record_id;
 	/* from the detail */
 	char *outcome, *reason, *action, *resolution, *amount, *currency, *note;
-	char *new_pujk;       /* a Reassign's "pujkCode" */
 	char *attachments;    /* the names of the attachments it brought, ", " between */
 	char *detail;         /* the JSON as stored */
 };
