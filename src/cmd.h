@@ -62,5 +62,7 @@ cmd_fn cmd_sign;
 cmd_fn cmd_verify;
 cmd_fn cmd_pujk;
 cmd_fn cmd_officer;
+cmd_fn cmd_ticket;
+cmd_fn cmd_audit;
 
 #endif
