@@ -17,21 +17,32 @@
 static void put_field(FILE *f, const char *s)
 {
 	for (; s && *s; s++)
-		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+		putc_unlocked(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
 int ack_result_put(FILE *results, const struct ack_result *r, struct err *e)
 {
 	put_field(results, r->record_id);
-	fputc('\t', results);
+	putc_unlocked('\t', results);
 	put_field(results, r->ticket_no);
-	fputc('\t', results);
+	putc_unlocked('\t', results);
 	put_field(results, r->status);
-	fputc('\t', results);
+	putc_unlocked('\t', results);
 	put_field(results, r->code);
-	fprintf(results, "\t%" PRId64 "\t", r->event_seq);
+	{
+		char seq[24], *p = seq + sizeof(seq);
+		int64_t v = r->event_seq > 0 ? r->event_seq : 0;
+
+		*--p = '\t';
+		do {
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		*--p = '\t';
+		fwrite(p, 1, (size_t)(seq + sizeof(seq) - p), results);
+	}
 	put_field(results, r->text);
-	fputc('\n', results);
+	putc_unlocked('\n', results);
 	if (ferror(results))
 		return err_sys(e, ERR_IO, "cannot write the results of a file");
 	return 0;

@@ -28,6 +28,7 @@
 #include "ledger.h"
 #include "names.h"
 #include "package.h"
+#include "recordq.h"
 #include "registry.h"
 #include "schema.h"
 #include "sig.h"
@@ -829,6 +830,11 @@ struct job {
 	char **att_strings;
 	size_t n_att_strings;
 	int collecting;
+	/* the ledger writer: records cross to it through the queue */
+	struct recordq *queue;
+	pthread_t writer;
+	int writer_started, writer_failed;
+	struct err writer_err;
 };
 
 static void file_error(struct job *j, enum err_code code, long line, long col, const char *format, ...)
@@ -1051,39 +1057,14 @@ static char *keep(struct job *j, const char *s)
 	return v[j->n_att_strings++] = strdup(s);
 }
 
-static int on_record(void *ctx, const struct record *r, long index, enum err_code pre,
-		     const struct err *why, struct err *e)
+/* Apply one record and write its result: on the ledger writer's thread. */
+static int apply_one(struct job *j, const struct record *r, enum err_code pre,
+		     const struct err *why, const enum err_code *att, struct err *e)
 {
-	struct job *j = ctx;
 	struct exchange *x = j->x;
 	struct apply_result res;
 	struct ack_result out;
-	const enum err_code *att = NULL;
 
-	(void)index;
-	if (j->collecting) {
-		/* first pass over a package's payload: gather the Attachment elements */
-		for (int i = 0; i < r->n_att; i++) {
-			struct package_attachment *v =
-				realloc(j->atts, (j->n_att + 1) * sizeof(*v));
-
-			if (v == NULL)
-				return err_set(e, ERR_INTERNAL, "out of memory");
-			j->atts = v;
-			v[j->n_att].record = keep(j, r->id);
-			v[j->n_att].name = keep(j, r->att[i].name);
-			v[j->n_att].sha256 = keep(j, r->att[i].sha256);
-			v[j->n_att].size = r->att[i].size;
-			j->n_att++;
-		}
-		return 0;
-	}
-	if (j->is_package && r->n_att > 0) {
-		if (j->att_cursor + (size_t)r->n_att > j->n_att)
-			return err_set(e, ERR_INTERNAL, "the payload changed between its two readings");
-		att = j->att_verdicts + j->att_cursor;
-		j->att_cursor += (size_t)r->n_att;
-	}
 	fault_point("mid-apply");
 	if (apply_record(x->apply, &j->actor, j->f.id, x->now, r, pre, why, att, &res, e) != 0)
 		return -1;
@@ -1110,6 +1091,97 @@ static int on_record(void *ctx, const struct record *r, long index, enum err_cod
 	return ack_result_put(j->results, &out, e);
 }
 
+static int on_record(void *ctx, const struct record *r, long index, enum err_code pre,
+		     const struct err *why, struct err *e)
+{
+	struct job *j = ctx;
+	const enum err_code *att = NULL;
+
+	if (j->collecting) {
+		/* first pass over a package's payload: gather the Attachment elements */
+		for (int i = 0; i < r->n_att; i++) {
+			struct package_attachment *v =
+				realloc(j->atts, (j->n_att + 1) * sizeof(*v));
+
+			if (v == NULL)
+				return err_set(e, ERR_INTERNAL, "out of memory");
+			j->atts = v;
+			v[j->n_att].record = keep(j, r->id);
+			v[j->n_att].name = keep(j, r->att[i].name);
+			v[j->n_att].sha256 = keep(j, r->att[i].sha256);
+			v[j->n_att].size = r->att[i].size;
+			j->n_att++;
+		}
+		return 0;
+	}
+	if (j->is_package && r->n_att > 0) {
+		if (j->att_cursor + (size_t)r->n_att > j->n_att)
+			return err_set(e, ERR_INTERNAL, "the payload changed between its two readings");
+		att = j->att_verdicts + j->att_cursor;
+		j->att_cursor += (size_t)r->n_att;
+	}
+	if (j->queue == NULL)
+		return apply_one(j, r, pre, why, att, e);
+	if (recordq_push(j->queue, r, index, pre, why, att, e) == 0)
+		return 0;
+	if (j->writer_failed)
+		*e = j->writer_err;
+	return -1;
+}
+
+/* The ledger writer's loop: apply each record as the parser hands it over. */
+static void *writer_thread(void *arg)
+{
+	struct job *j = arg;
+	struct recordq_item *it;
+
+	while ((it = recordq_pop(j->queue)) != NULL) {
+		int rc = apply_one(j, &it->r, it->pre, &it->why, it->att, &j->writer_err);
+
+		recordq_item_free(it);
+		if (rc != 0) {
+			j->writer_failed = 1;
+			recordq_abort(j->queue);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int start_writer(struct job *j, struct err *e)
+{
+	if (recordq_new(&j->queue, 256, e) != 0)
+		return -1;
+	if (pthread_create(&j->writer, NULL, writer_thread, j) != 0) {
+		recordq_free(j->queue);
+		j->queue = NULL;
+		return err_sys(e, ERR_INTERNAL, "cannot start the ledger writer");
+	}
+	j->writer_started = 1;
+	return 0;
+}
+
+/* Let the writer drain the queue (or abandon it) and join it. */
+static int stop_writer(struct job *j, int drain, struct err *e)
+{
+	if (!j->writer_started)
+		return 0;
+	if (drain)
+		recordq_finish(j->queue);
+	else
+		recordq_abort(j->queue);
+	pthread_join(j->writer, NULL);
+	j->writer_started = 0;
+	recordq_free(j->queue);
+	j->queue = NULL;
+	if (j->writer_failed) {
+		if (e)
+			*e = j->writer_err;
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_and_apply(struct job *j, struct err *e)
 {
 	static const struct filecheck_hooks hooks = { NULL, on_record };
@@ -1117,6 +1189,7 @@ static int parse_and_apply(struct job *j, struct err *e)
 	char path[PATH_MAX], store[PATH_MAX];
 	const unsigned char *data = NULL;
 	size_t len = 0;
+	int rc;
 
 	if (spool_path(x->spool, SPOOL_INBOX, path, sizeof(path), e) != 0)
 		return -1;
@@ -1156,8 +1229,11 @@ static int parse_and_apply(struct job *j, struct err *e)
 		xmlstream_result_free(&j->res);
 		j->fc.in_package = 1;
 	}
-	if (filecheck_run_hooks(x->schemas, x->cfg, path, data, len, j->f.name, x->now, &hooks, j,
-				&j->fc, &j->res, e) != 0)
+	if (start_writer(j, e) != 0)
+		return -1;
+	rc = filecheck_run_hooks(x->schemas, x->cfg, path, data, len, j->f.name, x->now, &hooks, j,
+				 &j->fc, &j->res, e);
+	if (stop_writer(j, rc == 0, e) != 0 || rc != 0)
 		return -1;
 findings:
 	for (size_t i = 0; i < j->res.n_errors; i++)
@@ -1313,6 +1389,7 @@ static int ack_name_busy(struct exchange *x, const char *dest, const char *ack_n
 
 static void job_free(struct job *j)
 {
+	stop_writer(j, 0, NULL);
 	if (j->verify.started)
 		pthread_join(j->verify.thread, NULL);
 	if (j->results)

@@ -31,12 +31,20 @@ static void add_text(EVP_MD_CTX *md, const char *s)
 	EVP_DigestUpdate(md, &sep, 1);
 }
 
+/* decimal, as "%" PRId64 would print it: called five times an event */
 static void add_int(EVP_MD_CTX *md, int64_t v)
 {
-	char buf[24];
+	char buf[24], *p = buf + sizeof(buf) - 1;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	add_text(md, buf);
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	add_text(md, p);
 }
 
 /* The chain link: previous hash, then every column in table order. */
@@ -65,8 +73,11 @@ static int event_hash(EVP_MD_CTX *md, const char *prev, const struct history_eve
 	add_text(md, ev->detail);
 	if (EVP_DigestFinal_ex(md, digest, &len) != 1 || len != 32)
 		return -1;
-	for (int i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", digest[i]);
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = "0123456789abcdef"[digest[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
+	}
+	out[64] = '\0';
 	return 0;
 }
 

@@ -365,7 +365,7 @@ int ledger_open(struct ledger **out, const char *path, long busy_timeout_ms, str
 		ledger_err(l, e, "cannot set the busy timeout");
 		goto fail;
 	}
-	if (exec_script(l, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
+	if (exec_script(l, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384;",
 			"cannot configure the ledger", e) < 0 ||
 	    check_integrity(l, e) < 0 ||
 	    set_wal(l, e) < 0 ||
