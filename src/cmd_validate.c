@@ -3,15 +3,42 @@
  * the rules that need no ledger, for back offices checking a file before
  * they drop it.  Exit 0 when every file is valid, 65 otherwise.
  */
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "config.h"
 #include "filecheck.h"
 #include "schema.h"
 #include "xmlstream.h"
+
+/* The scratch store: <dir>/<aa>/<sha256> files and .tmp leftovers. */
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+	char path[PATH_MAX];
+
+	while (d && (ent = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(path);
+		else
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
 
 static const char validate_usage[] = "usage: slktx validate [--max-errors N] FILE...\n";
 
@@ -25,14 +52,58 @@ static void print_errs(const struct err *v, size_t n)
 	}
 }
 
+/*
+ * A package is read into a scratch store that goes with the check: validate
+ * keeps nothing.  Each attachment's verdict becomes a record-level problem.
+ */
+static int check_package(struct schema_set *schemas, const struct config *cfg, const char *path,
+			 struct filecheck *fc, struct xmlstream_result *res, struct err *e)
+{
+	char store[] = "/tmp/slktx-validate.XXXXXX";
+	enum err_code *verdicts = NULL;
+	struct package pkg;
+	int rc;
+
+	if (mkdtemp(store) == NULL)
+		return err_sys(e, ERR_IO, "cannot make a scratch directory");
+	rc = filecheck_package(schemas, cfg, path, path, store, time(NULL), &pkg, &verdicts, fc,
+			       res, e);
+	for (size_t i = 0; rc == 0 && verdicts && i < fc->n_atts; i++) {
+		struct err f;
+		struct err *v;
+
+		if (verdicts[i] == ERR_NONE)
+			continue;
+		err_set_at(&f, verdicts[i], path, fc->atts[i].line, fc->atts[i].col,
+			   "record '%s': attachment '%s' %s", fc->atts[i].record, fc->atts[i].name,
+			   verdicts[i] == ERR_ATTACHMENT_MISSING ? "is not in the package"
+								 : "differs in size or sha256");
+		v = realloc(fc->record_problems, (fc->n_record_problems + 1) * sizeof(*v));
+		if (v == NULL)
+			break;
+		fc->record_problems = v;
+		v[fc->n_record_problems++] = f;
+	}
+	free(verdicts);
+	package_free(&pkg);
+	remove_tree(store);
+	return rc;
+}
+
 static int validate_one(struct schema_set *schemas, const struct config *cfg, const char *path,
 			struct err *e)
 {
 	struct xmlstream_result res;
 	struct filecheck fc;
+	size_t n = strlen(path);
 	int rc;
 
-	if (filecheck_run(schemas, cfg, path, path, time(NULL), &fc, &res, e) != 0)
+	memset(&fc, 0, sizeof(fc));
+	if (n > 4 && strcmp(path + n - 4, ".zip") == 0)
+		rc = check_package(schemas, cfg, path, &fc, &res, e);
+	else
+		rc = filecheck_run(schemas, cfg, path, path, time(NULL), &fc, &res, e);
+	if (rc != 0)
 		return -1;
 	print_errs(res.errors, res.n_errors);
 	if (res.n_unlisted > 0)

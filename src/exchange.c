@@ -824,12 +824,8 @@ struct job {
 	/* packages: the attachments' verdicts, in document order */
 	struct package pkg;
 	int is_package;
-	enum err_code *att_verdicts;
+	enum err_code *att_verdicts;   /* one per Attachment element, document order */
 	size_t n_att, att_cursor;
-	struct package_attachment *atts;
-	char **att_strings;
-	size_t n_att_strings;
-	int collecting;
 	/* the ledger writer: records cross to it through the queue */
 	struct recordq *queue;
 	pthread_t writer;
@@ -1044,19 +1040,6 @@ static int finish_verify(struct job *j, struct err *e)
 	return 0;
 }
 
-static char *keep(struct job *j, const char *s)
-{
-	char **v;
-
-	if (s == NULL)
-		return NULL;
-	v = realloc(j->att_strings, (j->n_att_strings + 1) * sizeof(*v));
-	if (v == NULL)
-		return NULL;
-	j->att_strings = v;
-	return v[j->n_att_strings++] = strdup(s);
-}
-
 /* Apply one record and write its result: on the ledger writer's thread. */
 static int apply_one(struct job *j, const struct record *r, enum err_code pre,
 		     const struct err *why, const enum err_code *att, struct err *e)
@@ -1097,23 +1080,6 @@ static int on_record(void *ctx, const struct record *r, long index, enum err_cod
 	struct job *j = ctx;
 	const enum err_code *att = NULL;
 
-	if (j->collecting) {
-		/* first pass over a package's payload: gather the Attachment elements */
-		for (int i = 0; i < r->n_att; i++) {
-			struct package_attachment *v =
-				realloc(j->atts, (j->n_att + 1) * sizeof(*v));
-
-			if (v == NULL)
-				return err_set(e, ERR_INTERNAL, "out of memory");
-			j->atts = v;
-			v[j->n_att].record = keep(j, r->id);
-			v[j->n_att].name = keep(j, r->att[i].name);
-			v[j->n_att].sha256 = keep(j, r->att[i].sha256);
-			v[j->n_att].size = r->att[i].size;
-			j->n_att++;
-		}
-		return 0;
-	}
 	if (j->is_package && r->n_att > 0) {
 		if (j->att_cursor + (size_t)r->n_att > j->n_att)
 			return err_set(e, ERR_INTERNAL, "the payload changed between its two readings");
@@ -1195,37 +1161,19 @@ static int parse_and_apply(struct job *j, struct err *e)
 		return -1;
 	fmt(path + strlen(path), sizeof(path) - strlen(path), "/%s", j->f.name);
 	if (strcmp(j->en.ext, "zip") == 0) {
+		/* first pass: the package and its payload's Attachment elements */
 		if (spool_path(x->spool, SPOOL_ATTACHMENTS, store, sizeof(store), e) != 0)
 			return -1;
 		j->is_package = 1;
-		if (package_read(path, store, x->cfg, &j->pkg, e) != 0) {
-			if (err_code_level(e->code) != 1)
-				return -1;
-			file_error(j, e->code, 0, 0, "%s", e->msg);
-			return 0;
-		}
-		data = (const unsigned char *)j->pkg.payload;
-		len = j->pkg.payload_size;
-		j->fc.in_package = 1;
-		j->collecting = 1;
-		if (filecheck_run_hooks(x->schemas, x->cfg, path, data, len, j->f.name, x->now,
-					&hooks, j, &j->fc, &j->res, e) != 0)
+		if (filecheck_package(x->schemas, x->cfg, path, j->f.name, store, x->now, &j->pkg,
+				      &j->att_verdicts, &j->fc, &j->res, e) != 0)
 			return -1;
-		j->collecting = 0;
-		if (j->res.n_errors == 0) {
-			j->att_verdicts = calloc(j->n_att + 1, sizeof(*j->att_verdicts));
-			if (j->att_verdicts == NULL)
-				return err_set(e, ERR_INTERNAL, "out of memory");
-			if (package_match(&j->pkg, j->atts, j->n_att, j->att_verdicts, e) != 0) {
-				if (err_code_level(e->code) != 1)
-					return -1;
-				file_error(j, e->code, 0, 0, "%s", e->msg);
-				return 0;
-			}
-		}
-		filecheck_free(&j->fc);
+		j->n_att = j->fc.n_atts;
 		if (j->res.n_errors > 0)
 			goto findings;
+		data = (const unsigned char *)j->pkg.payload;
+		len = j->pkg.payload_size;
+		filecheck_free(&j->fc);
 		xmlstream_result_free(&j->res);
 		j->fc.in_package = 1;
 	}
@@ -1396,10 +1344,6 @@ static void job_free(struct job *j)
 		fclose(j->results);
 	if (j->results_tmp[0])
 		spool_tmp_abandon(j->x->spool, -1, j->results_tmp);
-	for (size_t i = 0; i < j->n_att_strings; i++)
-		free(j->att_strings[i]);
-	free(j->att_strings);
-	free(j->atts);
 	free(j->att_verdicts);
 	package_free(&j->pkg);
 	filecheck_free(&j->fc);
@@ -1598,7 +1542,7 @@ static int dispatch_one(struct exchange *x, const char *code, int64_t head, stru
 	struct dispatch_plan p;
 	char base[64], name[SPOOL_NAME_MAX], dest[SPOOL_NAME_MAX], dir[SPOOL_PATH_MAX];
 	char remote[PATH_MAX], tmp[SPOOL_NAME_MAX], path[PATH_MAX], sig[PATH_MAX], sha[65];
-	char store[PATH_MAX], payload[PATH_MAX];
+	char store[PATH_MAX], payload[PATH_MAX], zip_tmp[SPOOL_NAME_MAX];
 	sqlite3_stmt *st = NULL;
 	int64_t cursor, size;
 	int fd, in_tx = 0, rc = -1;
@@ -1657,16 +1601,17 @@ static int dispatch_one(struct exchange *x, const char *code, int64_t head, stru
 			atts[i].sha256 = p.attachments[i].sha256;
 		}
 		fmt(payload, sizeof(payload), "%s/%s/%s", spool_dir(x->spool), SPOOL_TMP, tmp);
-		if (spool_path(x->spool, SPOOL_ATTACHMENTS, store, sizeof(store), e) != 0 ||
-		    spool_path(x->spool, dir, path, sizeof(path), e) != 0) {
+		spool_tmp_name(x->spool, zip_tmp);
+		fmt(path, sizeof(path), "%s/%s/%s", spool_dir(x->spool), SPOOL_TMP, zip_tmp);
+		if (spool_path(x->spool, SPOOL_ATTACHMENTS, store, sizeof(store), e) != 0) {
 			free(atts);
+			spool_tmp_abandon(x->spool, -1, tmp);
 			goto out;
 		}
-		fmt(path + strlen(path), sizeof(path) - strlen(path), "/%s", name);
 		written = package_write(path, payload, store, atts, p.n_attachments, e);
 		free(atts);
 		spool_tmp_abandon(x->spool, -1, tmp);
-		if (written != 0)
+		if (written != 0 || spool_tmp_commit(x->spool, -1, zip_tmp, dir, name, e) != 0)
 			goto out;
 	}
 	fmt(tmp, sizeof(tmp), "%s/%s", dir, name);

@@ -97,6 +97,33 @@ static int on_header(void *ctx, const struct xml_node *h, struct err *e)
 	return 0;
 }
 
+static char *copy(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+static int collect_attachments(struct filecheck *fc, const struct record *r)
+{
+	for (int i = 0; i < r->n_att; i++) {
+		struct package_attachment *v = realloc(fc->atts, (fc->n_atts + 1) * sizeof(*v));
+		struct package_attachment *a;
+
+		if (v == NULL)
+			return -1;
+		fc->atts = v;
+		a = &v[fc->n_atts++];
+		a->record = copy(r->id);
+		a->name = copy(r->att[i].name);
+		a->sha256 = copy(r->att[i].sha256);
+		a->size = r->att[i].size;
+		a->line = r->att[i].line;
+		a->col = r->att[i].col;
+		if (a->record == NULL || a->name == NULL || a->sha256 == NULL)
+			return -1;
+	}
+	return 0;
+}
+
 static int on_record(void *ctx, const struct xml_node *n, long index, struct err *e)
 {
 	struct run *r = ctx;
@@ -113,6 +140,8 @@ static int on_record(void *ctx, const struct xml_node *n, long index, struct err
 		file_finding(r, &f);
 		return 0;
 	}
+	if (fc->in_package && collect_attachments(fc, &rec) != 0)
+		return err_set(e, ERR_INTERNAL, "out of memory");
 	if (rec.n_att > 0 && !fc->in_package) {
 		err_set_at(&f, ERR_PACKAGE_INVALID, r->display, rec.att[0].line, rec.att[0].col,
 			   "record '%s' carries an Attachment: a file with attachments travels "
@@ -172,7 +201,58 @@ int filecheck_run(struct schema_set *schemas, const struct config *cfg, const ch
 
 void filecheck_free(struct filecheck *fc)
 {
+	for (size_t i = 0; i < fc->n_atts; i++) {
+		free((char *)fc->atts[i].record);
+		free((char *)fc->atts[i].name);
+		free((char *)fc->atts[i].sha256);
+	}
+	free(fc->atts);
+	fc->atts = NULL;
+	fc->n_atts = 0;
 	free(fc->record_problems);
 	fc->record_problems = NULL;
 	fc->n_record_problems = 0;
+}
+
+int filecheck_package(struct schema_set *schemas, const struct config *cfg, const char *path,
+		      const char *display, const char *store_dir, time_t now,
+		      struct package *pkg, enum err_code **verdicts, struct filecheck *fc,
+		      struct xmlstream_result *res, struct err *e)
+{
+	struct run r = { cfg, display, now, fc, res, NULL, NULL };
+	struct err f;
+
+	memset(pkg, 0, sizeof(*pkg));
+	memset(res, 0, sizeof(*res));
+	*verdicts = NULL;
+	if (package_read(path, store_dir, cfg, pkg, &f) != 0) {
+		if (err_code_level(f.code) != 1) {
+			*e = f;
+			return -1;
+		}
+		memset(fc, 0, sizeof(*fc));
+		if (f.file[0] == '\0')
+			snprintf(f.file, sizeof(f.file), "%s", display);
+		file_finding(&r, &f);
+		return 0;
+	}
+	fc->in_package = 1;
+	if (filecheck_run_hooks(schemas, cfg, path, (const unsigned char *)pkg->payload,
+				pkg->payload_size, display, now, NULL, NULL, fc, res, e) != 0)
+		return -1;
+	if (res->n_errors > 0)
+		return 0;
+	*verdicts = calloc(fc->n_atts + 1, sizeof(**verdicts));
+	if (*verdicts == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	if (package_match(pkg, fc->atts, fc->n_atts, *verdicts, &f) != 0) {
+		if (err_code_level(f.code) != 1) {
+			*e = f;
+			return -1;
+		}
+		if (f.file[0] == '\0')
+			snprintf(f.file, sizeof(f.file), "%s", display);
+		file_finding(&r, &f);
+	}
+	return 0;
 }

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "names.h"
+#include "package.h"
 #include "records.h"
 #include "schema.h"
 #include "xmlstream.h"
@@ -31,6 +32,9 @@ struct filecheck {
 	char created_at[48];
 	struct err *record_problems;
 	size_t n_record_problems;
+	/* in a package: every Attachment element, in document order, copied */
+	struct package_attachment *atts;
+	size_t n_atts;
 };
 
 struct filecheck_hooks {
@@ -53,6 +57,20 @@ int filecheck_run_hooks(struct schema_set *schemas, const struct config *cfg, co
 			const struct filecheck_hooks *hooks, void *ctx, struct filecheck *fc,
 			struct xmlstream_result *res, struct err *e);
 void filecheck_free(struct filecheck *fc);
+
+/*
+ * Check a .zip package at path: read it into store_dir (package.h), check
+ * its payload with filecheck_run_hooks, and match its entries against the
+ * payload's Attachment elements.  verdicts (malloc'd, one per fc->atts in
+ * document order) receive ERR_NONE, ATTACHMENT_MISSING or
+ * ATTACHMENT_MISMATCH.  Package-level findings (PACKAGE_INVALID,
+ * LIMIT_EXCEEDED) are added to res like the payload's own.  pkg is left
+ * open for a second pass over pkg->payload; free it with package_free.
+ */
+int filecheck_package(struct schema_set *schemas, const struct config *cfg, const char *path,
+		      const char *display, const char *store_dir, time_t now,
+		      struct package *pkg, enum err_code **verdicts, struct filecheck *fc,
+		      struct xmlstream_result *res, struct err *e);
 
 /* The [limits] of a configuration as the parser's limits. */
 void filecheck_limits(const struct config *cfg, struct xmlstream_limits *l);

@@ -66,6 +66,7 @@ struct package_attachment {
 	const char *name;
 	const char *sha256; /* hex */
 	int64_t size;
+	long line, col;     /* the element's place in the payload, 0 when unknown */
 };
 
 /*
