@@ -21,6 +21,10 @@ static const struct command {
 	{ "pujk", cmd_pujk, "pujk add CODE --name NAME --sector SECTOR | list | show CODE" },
 	{ "officer", cmd_officer,
 	  "officer add|replace CODE --role ROLE --name NAME --cert FILE | list CODE" },
+	{ "report", cmd_report,
+	  "report --from YYYY-MM-DD --to YYYY-MM-DD [--pujk CODE] [--bom] --out DIR" },
+	{ "archive", cmd_archive, "archive [--date YYYY-MM-DD]" },
+	{ "verify-archive", cmd_verify_archive, "verify-archive FILE [--cafile CA]" },
 };
 
 static void usage(FILE *out)
