@@ -21,6 +21,12 @@ static const struct command {
 	{ "pujk", cmd_pujk, "pujk add CODE --name NAME --sector SECTOR | list | show CODE" },
 	{ "officer", cmd_officer,
 	  "officer add|replace CODE --role ROLE --name NAME --cert FILE | list CODE" },
+	{ "ticket", cmd_ticket,
+	  "ticket list [--date YYYY-MM-DD | --month YYYY-MM | --year YYYY | --from D --to D]\n"
+	  "               [--pujk CODE] [--kind PGD|IND] [--status STATUS] [--csv]\n"
+	  "  slktx ticket show N [--history] [--attachments]\n"
+	  "  slktx ticket attachment N NAME -o FILE" },
+	{ "audit", cmd_audit, "audit verify" },
 	{ "report", cmd_report,
 	  "report --from YYYY-MM-DD --to YYYY-MM-DD [--pujk CODE] [--bom] --out DIR" },
 	{ "archive", cmd_archive, "archive [--date YYYY-MM-DD]" },
