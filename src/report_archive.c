@@ -472,6 +472,24 @@ static int split_member(const char *path, char top[32], const char **rel)
 	return safefile_rel_ok(*rel) ? 0 : -1;
 }
 
+/* The top directory or its inputs/, as `tar` writes them ("x/" or "x"). */
+static int dir_entry_ok(const char *path)
+{
+	char buf[64], top[32];
+	const char *rel;
+	size_t n = strlen(path);
+
+	if (n > 0 && path[n - 1] == '/')
+		n--;
+	if (n == 0 || n + sizeof("/" INPUTS) > sizeof(buf))
+		return 0;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+	if (strchr(buf, '/') == NULL) /* the top alone: check its name with a child */
+		strcat(buf, "/" INPUTS);
+	return split_member(buf, top, &rel) == 0 && strcmp(rel, INPUTS) == 0;
+}
+
 static int read_member(struct checker *c, struct archive *a, const char *rel, int keep,
 		       unsigned char **data, size_t *len, char sha[65])
 {
@@ -546,6 +564,12 @@ static int read_archive(struct checker *c)
 			problem(c, ERR_PACKAGE_INVALID, "not a readable tar.gz archive: %s",
 				archive_error_string(a) ? archive_error_string(a) : "unknown error");
 			goto out;
+		}
+		if (path != NULL && archive_entry_filetype(en) == AE_IFDIR &&
+		    dir_entry_ok(path)) {
+			/* `tar czf` of an unpacked archive adds its directories */
+			archive_read_data_skip(a);
+			continue;
 		}
 		if (path == NULL || split_member(path, this_top, &rel) < 0) {
 			problem(c, ERR_PACKAGE_INVALID,
