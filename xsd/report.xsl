@@ -101,8 +101,13 @@ th { background: var(--band); font-weight: 600; text-align: center; }
 td.t, th.t { text-align: left; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
 tr.total td { font-weight: 700; background: #eef3f8; }
+#figures { font-size: 11.5px; }
+#figures th, #figures td { padding: 4px 4px; }
+#figures td.t { min-width: 8.5em; }
+#figures th { hyphens: auto; }
+#figures th.age { white-space: nowrap; }
 td.late { color: var(--late); font-weight: 700; }
-.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; }
+.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; align-items: start; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 figure.wide { grid-column: 1 / 3; }
 figcaption { font-weight: 600; margin-bottom: 6px; }
@@ -210,7 +215,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
                 <tr>
                   <th>Jumlah</th><th>PGD</th><th>IND</th>
                   <th>tanggapan pertama</th><th>usulan</th>
-                  <th>≤ 5</th><th>6–10</th><th>11–20</th><th>&gt; 20</th>
+                  <th class="age">≤ 5</th><th class="age">6–10</th><th class="age">11–20</th><th class="age">&gt; 20</th>
                 </tr>
               </thead>
               <tbody>
