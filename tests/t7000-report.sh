@@ -97,6 +97,18 @@ test_expect_success 'the XML carries the same figures as the CSV' '
 	test $(grep -c "<Ticket>" out/report.xml) = 9
 '
 
+test_expect_success 'report.xsd refuses a full NIK, a consumer name, a bad share' '
+	sed "s|<Nik>\*\*\*\*\*\*\*\*\*\*\*\*0001</Nik>|<Nik>3174011203850001</Nik>|" out/report.xml >nik.xml &&
+	! cmp -s nik.xml out/report.xml &&
+	test_must_fail xmllint --noout --schema "$XSD/report.xsd" nik.xml 2>err &&
+	grep "Nik" err &&
+	sed "s|<Late>yes</Late>|<Late>true</Late><Name>Rina</Name>|;s|</Nik>|</Nik><Name>Rina Marlina</Name>|" out/report.xml >name.xml &&
+	test_must_fail xmllint --noout --schema "$XSD/report.xsd" name.xml 2>/dev/null &&
+	sed "s|<OnTimeShare>80.0</OnTimeShare>|<OnTimeShare>80</OnTimeShare>|" out/report.xml >share.xml &&
+	! cmp -s share.xml out/report.xml &&
+	test_must_fail xmllint --noout --schema "$XSD/report.xsd" share.xml 2>/dev/null
+'
+
 test_expect_success 'the chain head in the header is the ledger'\''s last event' '
 	sqlite3 spool/ledger.sqlite "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1" >head &&
 	seq=$(cut -d"|" -f1 head) && hash=$(cut -d"|" -f2 head) &&
