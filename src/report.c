@@ -834,6 +834,19 @@ static void make_csv(const struct report_request *r, struct report_data *d,
 
 /* ------------------------------------------------------------ make */
 
+/* One constant statement without rows (a savepoint's steps). */
+static int run_sql(struct ledger *l, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int report_make(const struct config *cfg, struct ledger *l, const struct report_request *r,
 		struct report_files *out, struct err *e)
 {
@@ -853,8 +866,12 @@ int report_make(const struct config *cfg, struct ledger *l, const struct report_
 	d.as_of_day = calendar_day_of(d.as_of);
 	if (calendar_load(&cal, cfg->calendar.dir, e) < 0)
 		goto out;
-	/* one read transaction: the counts and the rows see the same ledger */
-	if (sqlite3_exec(ledger_db(l), "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+	/*
+	 * One read transaction, so that the counts and the rows see the same
+	 * ledger; a savepoint, so that a caller inside its own transaction
+	 * (the run's last stage) may call this too.
+	 */
+	if (run_sql(l, "SAVEPOINT report_read") < 0) {
 		ledger_err(l, e, "cannot begin reading the ledger");
 		goto out;
 	}
@@ -862,8 +879,11 @@ int report_make(const struct config *cfg, struct ledger *l, const struct report_
 	if (read_counts(l, r, &d, e) < 0 || read_tickets(l, r, &d, e) < 0 ||
 	    read_head(l, &d, e) < 0)
 		goto out;
-	sqlite3_exec(ledger_db(l), "COMMIT", NULL, NULL, NULL);
 	in_tx = 0;
+	if (run_sql(l, "RELEASE report_read") < 0) {
+		ledger_err(l, e, "cannot end reading the ledger");
+		goto out;
+	}
 	if (compute(cfg, cal, &d, e) < 0)
 		goto out;
 
@@ -912,8 +932,8 @@ out:
 	free(csv_pujk.data);
 	xmlFree(xml);
 	xmlFreeDoc(doc);
-	if (in_tx)
-		sqlite3_exec(ledger_db(l), "ROLLBACK", NULL, NULL, NULL);
+	if (in_tx && run_sql(l, "ROLLBACK TO report_read") == 0)
+		run_sql(l, "RELEASE report_read");
 	data_free(&d);
 	calendar_free(cal);
 	return rc;

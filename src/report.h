@@ -56,7 +56,10 @@ struct report_files {
 	int missing_year; /* calendar_missing_year() after counting: warn when not 0 */
 };
 
-/* Compute the report and make its files in memory. */
+/*
+ * Compute the report and make its files in memory.  The ledger is read
+ * under a savepoint: the caller may be inside its own transaction or not.
+ */
 int report_make(const struct config *cfg, struct ledger *l, const struct report_request *r,
 		struct report_files *out, struct err *e);
 void report_files_free(struct report_files *f);

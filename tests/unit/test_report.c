@@ -3,7 +3,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -99,6 +101,41 @@ static void test_buf_grows(void **state)
 	free(b.data);
 }
 
+/* The run calls the report inside its own transaction: a savepoint nests. */
+static void test_make_inside_a_transaction(void **state)
+{
+	char dir[] = "/tmp/test_report.XXXXXX", path[64];
+	struct report_request r = { .from_day = 20757, .to_day = 20757, .now = 1793000000 };
+	struct report_files f;
+	struct ledger *l = NULL;
+	struct config cfg;
+	struct err e;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ledger.sqlite", dir);
+	config_defaults(&cfg);
+	assert_int_equal(ledger_open(&l, path, 1000, &e), 0);
+	assert_int_equal(ledger_begin(l, &e), 0);
+	assert_int_equal(report_make(&cfg, l, &r, &f, &e), 0);
+	assert_non_null(strstr((const char *)f.data[0], "<Received>0</Received>"));
+	assert_int_equal(ledger_commit(l, &e), 0);
+	report_files_free(&f);
+	/* and outside one; a period backwards is the caller's mistake */
+	assert_int_equal(report_make(&cfg, l, &r, &f, &e), 0);
+	report_files_free(&f);
+	r.to_day = r.from_day - 1;
+	assert_int_equal(report_make(&cfg, l, &r, &f, &e), -1);
+	assert_int_equal(e.code, ERR_USAGE);
+	ledger_close(l);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ledger.sqlite-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ledger.sqlite-shm", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +143,7 @@ int main(void)
 		cmocka_unit_test(test_median),
 		cmocka_unit_test(test_csv_quoting),
 		cmocka_unit_test(test_buf_grows),
+		cmocka_unit_test(test_make_inside_a_transaction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
