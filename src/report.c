@@ -49,10 +49,11 @@
  * (AsOf): only events recorded by then count.  "Since the assignment" is
  * after the last NewTicket or Reassign event: what the PUJK now responsible
  * did.  ?2 and ?3 bound ReceivedAt (UTC instants of the period's WIB days),
- * ?4 is the one PUJK or NULL.
+ * ?4 is the one PUJK or NULL.  k is not materialized, so that each lookup
+ * in it uses event's ticket index.
  */
 #define SCOPE_SQL                                                                        \
-	"WITH k AS (SELECT * FROM event WHERE recorded_at <= ?1),"                       \
+	"WITH k AS NOT MATERIALIZED (SELECT * FROM event WHERE recorded_at <= ?1),"                       \
 	" t0 AS (SELECT t.no, t.kind, t.received_at, t.created_seq,"                     \
 	"  (SELECT MAX(seq) FROM k WHERE k.ticket_no = t.no"                             \
 	"   AND k.record IN ('NewTicket', 'Reassign')) AS aseq,"                         \

@@ -14,6 +14,8 @@
   <xsl:output method="html" encoding="UTF-8" indent="yes" doctype-system="about:legacy-compat"/>
 
   <xsl:variable name="tickets" select="/r:Report/r:Tickets/r:Ticket"/>
+  <!-- the tickets of a PUJK in a status, looked up once for the status chart -->
+  <xsl:key name="pujk-status" match="r:Ticket" use="concat(r:PujkCode, ' ', r:Status)"/>
   <xsl:variable name="pujks" select="/r:Report/r:Summary/r:Pujk"/>
   <xsl:variable name="total" select="/r:Report/r:Summary/r:Total"/>
 
@@ -333,7 +335,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
     <xsl:param name="scale"/>
     <xsl:if test="string($list)">
       <xsl:variable name="s" select="substring-before($list, ' ')"/>
-      <xsl:variable name="n" select="count($tickets[r:PujkCode = $code and r:Status = $s])"/>
+      <xsl:variable name="n" select="count(key('pujk-status', concat($code, ' ', $s)))"/>
       <xsl:if test="$n &gt; 0">
         <xsl:variable name="color"><xsl:call-template name="status-color"><xsl:with-param name="s" select="$s"/></xsl:call-template></xsl:variable>
         <rect x="{$x}" y="{$y}" width="{$n * $scale}" height="20" fill="{$color}">
