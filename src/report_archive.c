@@ -176,14 +176,17 @@ out:
 	return rc;
 }
 
-/* Every input processed on day, with its signature and acknowledgement. */
+/*
+ * Every input processed on day, with its signature and acknowledgement; a
+ * name the ledger lists twice in one archive directory is one file there.
+ */
 static int add_inputs(struct writer *w, struct ledger *l, const struct config *cfg,
 		      int32_t day, struct err *e)
 {
 	static const char sql[] =
-		"SELECT name, ack_name, archive_dir FROM file WHERE state = 'PROCESSED'"
+		"SELECT name, MIN(ack_name), archive_dir FROM file WHERE state = 'PROCESSED'"
 		" AND archive_dir IS NOT NULL AND processed_at >= ?1 AND processed_at < ?2"
-		" ORDER BY id";
+		" GROUP BY archive_dir, name ORDER BY MIN(id)";
 	int64_t from = (int64_t)day * 86400 - 25200;
 	struct spool *s = NULL;
 	sqlite3_stmt *st = NULL;
@@ -723,8 +726,11 @@ int report_verify_archive(const char *path, struct sig_trust *t, const struct si
 	struct checker c = { .path = path, .problem = problem_fn, .ctx = ctx, .first = e };
 	struct err se;
 
-	if (read_archive(&c) < 0)
+	if (read_archive(&c) < 0) {
+		if (c.problems == 0)
+			problem(&c, ERR_INTERNAL, "cannot read the archive: out of memory");
 		goto out;
+	}
 	if (!c.have_manifest) {
 		problem(&c, ERR_PACKAGE_INVALID, "the archive has no MANIFEST.sha256");
 		goto out;

@@ -209,6 +209,16 @@ test_expect_success 'archive again: the day'\''s archive is replaced, nothing el
 	slktx verify-archive "$A" >/dev/null
 '
 
+test_expect_success 'a file the ledger lists twice that day is archived once' '
+	sqlite3 spool/ledger.sqlite "INSERT INTO file(id, name, kind, sender, remote_dir, sha256,
+		size, sig_sha256, fetched_at, state, processed_at, archive_dir, ack_name)
+		SELECT 99, name, kind, sender, remote_dir, sha256, size, sig_sha256, fetched_at,
+		state, processed_at + 60, archive_dir, ack_name FROM file WHERE id = 4" &&
+	slktx archive --date 2026-10-05 >/dev/null &&
+	test $(tar tzf "$A" | grep -c "inputs/CB_OJK_20261005_000001.xml$") = 1 &&
+	slktx verify-archive "$A" >/dev/null
+'
+
 test_expect_success 'an archived input missing: no archive, no temporary file' '
 	mv spool/archive/2026/10/05/ACK_RSP_BANKB_20261002_000001.xml.p7s saved.p7s &&
 	sqlite3 spool/ledger.sqlite "UPDATE file SET processed_at = $(at 2026-10-06T10:00:00+07:00) WHERE id = 3" &&
