@@ -120,15 +120,20 @@ svg text { font-family: inherit; font-size: 12px; fill: var(--ink); }
 .notes li { margin: 2px 0; }
 footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 8px; }
 @media print {
-  @page { size: A4 landscape; margin: 12mm; }
-  body { font-size: 10pt; }
+  @page { size: A4 landscape; margin: 10mm; }
+  body { font-size: 9pt; }
   main { max-width: none; padding: 0; }
-  .cards { grid-template-columns: repeat(6, 1fr); }
+  h1 { font-size: 16pt; }
+  h2 { font-size: 12pt; margin-top: 14pt; break-after: avoid; }
+  .cards { gap: 6pt; }
+  .card .v { font-size: 15pt; }
+  .charts { gap: 8pt; }
   figure, .card, tr { break-inside: avoid; }
-  h2 { break-after: avoid; }
+  table { font-size: 7.5pt; }
+  #figures { font-size: 7pt; }
+  #figures td.t { min-width: 0; }
+  .mono { font-size: 7.5pt; }
   thead { display: table-header-group; }
-  .charts { display: block; }
-  figure { margin-bottom: 10px; }
   tbody tr:nth-child(even) td { background: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
