@@ -325,6 +325,8 @@ static void print_event(const struct tickets_event *ev)
 	if (ev->note[0])
 		print_field(strcmp(ev->record, "ResolutionProposal") == 0 ? "  summary" : "  note",
 			    ev->note);
+	if (ev->attachments[0])
+		print_field("  attachments", ev->attachments);
 }
 
 static int print_attachments(const struct tickets_attachment *v, size_t n)

@@ -348,7 +348,7 @@ static void event_clear(struct tickets_event *ev)
 	free(ev->amount);
 	free(ev->currency);
 	free(ev->note);
-	free(ev->new_pujk);
+	free(ev->attachments);
 	free(ev->detail);
 }
 
@@ -382,7 +382,7 @@ static int read_event(sqlite3_stmt *st, struct tickets_event *ev)
 	ev->amount = col_dup(st, 16, &oom);
 	ev->currency = col_dup(st, 17, &oom);
 	ev->note = col_dup(st, 18, &oom);
-	ev->new_pujk = col_dup(st, 19, &oom);
+	ev->attachments = col_dup(st, 19, &oom);
 	ev->detail = col_dup(st, 20, &oom);
 	return oom ? -1 : 0;
 }
@@ -404,8 +404,9 @@ int tickets_history(struct ledger *l, const char *no, struct tickets_event **out
 			       " json_extract(e.detail, '$.reason'), json_extract(e.detail, '$.action'),"
 			       " json_extract(e.detail, '$.resolution'),"
 			       " json_extract(e.detail, '$.amount'), json_extract(e.detail, '$.currency'),"
-			       " json_extract(e.detail, '$.note'), json_extract(e.detail, '$.pujkCode'),"
-			       " e.detail"
+			       " json_extract(e.detail, '$.note'),"
+			       " (SELECT group_concat(a.name, ', ') FROM (SELECT name FROM attachment"
+			       "  WHERE event_seq = e.seq ORDER BY name) a), e.detail"
 			       " FROM event e LEFT JOIN officer o ON o.id = e.officer_id"
 			       " LEFT JOIN file f ON f.id = e.file_id"
 			       " WHERE e.ticket_no = ? ORDER BY e.seq",
@@ -510,22 +511,70 @@ int tickets_days_left(struct calendar *c, const struct tickets_ticket *t, int32_
 	return 1;
 }
 
+/*
+ * The attachment rows are outside the chain: each must be one the event's
+ * hashed detail lists, with the same hash, size and type, and each one the
+ * detail lists must have its row.
+ */
+static int check_attachments(struct ledger *l, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, result = -1;
+
+	if (sqlite3_prepare_v2(ledger_db(l),
+			       "SELECT seq, name, kind FROM ("
+			       " SELECT a.event_seq AS seq, a.name AS name, 1 AS kind FROM attachment a"
+			       " JOIN event e ON e.seq = a.event_seq WHERE NOT EXISTS (SELECT 1"
+			       "  FROM json_each(e.detail, '$.attachments') j"
+			       "  WHERE json_extract(j.value, '$.name') = a.name"
+			       "  AND json_extract(j.value, '$.sha256') = a.sha256"
+			       "  AND json_extract(j.value, '$.size') = a.size"
+			       "  AND json_extract(j.value, '$.mediaType') = a.media_type)"
+			       " UNION ALL SELECT e.seq, json_extract(j.value, '$.name'), 2"
+			       " FROM event e, json_each(e.detail, '$.attachments') j"
+			       " WHERE NOT EXISTS (SELECT 1 FROM attachment a WHERE a.event_seq = e.seq"
+			       "  AND a.name = json_extract(j.value, '$.name')))"
+			       " ORDER BY seq, name LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK) {
+		ledger_err(l, e, "cannot check the attachments against the events");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+
+		err_set(e, ERR_INVALID_STATE,
+			sqlite3_column_int(st, 2) == 1
+				? "attachment '%s' of event %lld is not the one the event recorded: "
+				  "altered after it was recorded"
+				: "attachment '%s' of event %lld has no attachment row: removed",
+			name ? name : "?", (long long)sqlite3_column_int64(st, 0));
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		ledger_err(l, e, "cannot check the attachments against the events");
+		goto out;
+	}
+	result = 0;
+out:
+	sqlite3_finalize(st);
+	return result;
+}
+
 int tickets_check_references(struct ledger *l, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, result = -1;
 
 	if (sqlite3_prepare_v2(ledger_db(l),
-			       "SELECT t.no, s.seq FROM ticket t,"
-			       " (SELECT t2.no AS no, t2.created_seq AS seq FROM ticket t2 UNION ALL"
-			       "  SELECT t3.no, t3.updated_seq FROM ticket t3 UNION ALL"
-			       "  SELECT e.ticket_no, a.event_seq FROM attachment a"
-			       "  LEFT JOIN event e ON e.seq = a.event_seq) s"
-			       " WHERE s.no IS t.no AND NOT EXISTS (SELECT 1 FROM event"
-			       "  WHERE event.seq = s.seq AND event.ticket_no = t.no)"
-			       " UNION ALL SELECT NULL, a.event_seq FROM attachment a"
-			       " WHERE NOT EXISTS (SELECT 1 FROM event WHERE event.seq = a.event_seq)"
-			       " ORDER BY 2 LIMIT 1",
+			       "SELECT no, seq FROM (SELECT r.no AS no, r.seq AS seq FROM"
+			       "  (SELECT no, created_seq AS seq FROM ticket"
+			       "   UNION ALL SELECT no, updated_seq FROM ticket) r"
+			       "  WHERE NOT EXISTS (SELECT 1 FROM event"
+			       "   WHERE event.seq = r.seq AND event.ticket_no = r.no)"
+			       "  UNION ALL SELECT NULL, a.event_seq FROM attachment a"
+			       "  WHERE NOT EXISTS (SELECT 1 FROM event WHERE event.seq = a.event_seq))"
+			       " ORDER BY seq, no IS NULL LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK) {
 		ledger_err(l, e, "cannot check the tickets against the events");
 		goto out;
@@ -548,7 +597,7 @@ int tickets_check_references(struct ledger *l, struct err *e)
 		ledger_err(l, e, "cannot check the tickets against the events");
 		goto out;
 	}
-	result = 0;
+	result = check_attachments(l, e);
 out:
 	sqlite3_finalize(st);
 	return result;

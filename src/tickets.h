@@ -64,7 +64,7 @@ struct tickets_event {
 	char *record_id;
 	/* from the detail */
 	char *outcome, *reason, *action, *resolution, *amount, *currency, *note;
-	char *new_pujk;       /* a Reassign's "pujkCode" */
+	char *attachments;    /* the names of the attachments it brought, ", " between */
 	char *detail;         /* the JSON as stored */
 };
 
@@ -117,10 +117,12 @@ int tickets_days_left(struct calendar *c, const struct tickets_ticket *t, int32_
 		      int *left);
 
 /*
- * What the hash chain cannot see by itself: events removed from its end.
- * Each ticket's created_seq and updated_seq, and each attachment's event,
- * must be an event of the chain (on that ticket); ERR_INVALID_STATE naming
- * the first that is not.
+ * What the hash chain cannot see by itself: events removed from its end,
+ * and the attachment rows, which are outside it.  Each ticket's created_seq
+ * and updated_seq, and each attachment's event, must be an event of the
+ * chain (on that ticket), and the attachment rows must be exactly those the
+ * events' details list (name, sha256, size, mediaType); ERR_INVALID_STATE
+ * naming the first that is not.
  */
 int tickets_check_references(struct ledger *l, struct err *e);
 

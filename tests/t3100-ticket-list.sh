@@ -222,4 +222,15 @@ test_expect_success 'ticket with no subcommand is a usage error' '
 	test_expect_code 64 slktx ticket frob
 '
 
+test_expect_success 'ledger-fixture: a bad line is named and nothing is written' '
+	sqlite3 spool/ledger.sqlite .dump >before &&
+	printf "pujk BANKC BANK Bank C\nevent 2026-03-16T09:00:00+07:00 - 7 x PGD-2026-999999 TakeOver SERVICE DIAMBIL_ALIH {}\n" |
+	test_expect_code 65 ledger-fixture spool/ledger.sqlite 2>err &&
+	grep "line 2: no ticket .PGD-2026-999999." err &&
+	sqlite3 spool/ledger.sqlite .dump >after &&
+	test_cmp before after &&
+	echo "frob" | test_expect_code 65 ledger-fixture spool/ledger.sqlite 2>err &&
+	grep "line 1: unknown directive" err
+'
+
 test_done
