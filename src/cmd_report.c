@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "report.h"
 #include "spool.h"
+#include "tickets.h"
 
 static const char report_synopsis[] =
 	"report --from YYYY-MM-DD --to YYYY-MM-DD [--pujk CODE] [--bom] --out DIR";
@@ -71,10 +72,14 @@ int cmd_report(int argc, char **argv, const struct cmd_globals *g)
 		goto done;
 	}
 	req.pujk = pujk;
-	req.now = (int64_t)time(NULL);
 	rc = cmd_open_ledger(g, &cfg, &l);
 	if (rc != 0)
 		goto done;
+	if (tickets_now(&req.now, &e) < 0) {
+		cmd_print_err(&e);
+		rc = cmd_exit_status(&e);
+		goto done;
+	}
 	req.csv_bom = bom || cfg.report.csv_bom;
 	if (report_make(&cfg, l, &req, &files, &e) < 0 || report_files_write(&files, out, &e) < 0) {
 		cmd_print_err(&e);
@@ -101,6 +106,7 @@ int cmd_archive(int argc, char **argv, const struct cmd_globals *g)
 	struct config cfg;
 	struct err e;
 	char path[4096];
+	int64_t now;
 	int32_t day;
 	int rc;
 
@@ -108,10 +114,15 @@ int cmd_archive(int argc, char **argv, const struct cmd_globals *g)
 	rc = cmd_parse(argc - 1, argv + 1, opts, NULL, 0, archive_synopsis);
 	if (rc != 0)
 		return rc;
-	if (date == NULL)
-		day = calendar_day_of((int64_t)time(NULL));
-	else if (parse_day("--date", date, &day) < 0)
+	if (date == NULL) {
+		if (tickets_now(&now, &e) < 0) {
+			cmd_print_err(&e);
+			return cmd_exit_status(&e);
+		}
+		day = calendar_day_of(now);
+	} else if (parse_day("--date", date, &day) < 0) {
 		return EX_USAGE;
+	}
 	rc = cmd_open_ledger(g, &cfg, &l);
 	if (rc != 0)
 		return rc;

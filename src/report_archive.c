@@ -40,6 +40,7 @@
 #include "calendar.h"
 #include "safefile.h"
 #include "spool.h"
+#include "tickets.h"
 
 #define TOP_PREFIX "slktx-report-"
 #define INPUTS "inputs"
@@ -323,7 +324,7 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 		       char *out_path, size_t size, struct err *e)
 {
 	struct report_request req = { .from_day = wib_day, .to_day = wib_day, .pujk = NULL,
-				      .now = (int64_t)time(NULL), .csv_bom = cfg->report.csv_bom };
+				      .now = 0, .csv_bom = cfg->report.csv_bom };
 	struct report_files files;
 	struct writer w = { 0 };
 	char day[11], top[64], month_dir[PATH_MAX], tmp[PATH_MAX], final[PATH_MAX];
@@ -341,7 +342,7 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 	    snprintf(tmp, sizeof(tmp), "%s/.%s.tar.gz.XXXXXX", month_dir, top) >= (int)sizeof(tmp))
 		return err_set(e, ERR_CONFIG, "report.dir '%s' is too long", cfg->report.dir);
 
-	if (report_make(cfg, l, &req, &files, e) < 0)
+	if (tickets_now(&req.now, e) < 0 || report_make(cfg, l, &req, &files, e) < 0)
 		goto out;
 	if (chain_head(l, head, sizeof(head), e) < 0 || report_make_dirs(month_dir, e) < 0)
 		goto out;

@@ -181,6 +181,15 @@ test_expect_success 'as of an earlier day, later events do not count' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a period that goes on past now: AsOf is now (SLKTX_NOW)' '
+	SLKTX_NOW=2026-10-20T12:00:00+07:00 report --out now >/dev/null &&
+	grep "<CreatedAt>2026-10-20T12:00:00+07:00</CreatedAt>" now/report.xml &&
+	grep "<AsOf>2026-10-20T12:00:00+07:00</AsOf>" now/report.xml &&
+	tr -d "\r" <out/report-tickets.csv | grep -v "^IND-2026-000101," >expect &&
+	tr -d "\r" <now/report-tickets.csv >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'the HTML page is in Indonesian and carries the figures' '
 	grep "<html lang=\"id\">" out/report.html &&
 	grep "Laporan Penanganan Pengaduan Konsumen" out/report.html &&

@@ -236,10 +236,11 @@ test_expect_success 'a day with no input still gets a signed archive of its repo
 	slktx verify-archive spool/reports/2026/10/slktx-report-20261020.tar.gz >/dev/null
 '
 
-test_expect_success 'archive without --date is today in WIB' '
-	slktx archive >out &&
-	today=$(date -u -d "@$(( $(date +%s) + 25200 ))" +%Y/%m/slktx-report-%Y%m%d) &&
-	echo "spool/reports/$today.tar.gz" >expect && test_cmp expect out
+test_expect_success 'archive without --date is today in WIB (SLKTX_NOW)' '
+	SLKTX_NOW=2026-10-20T23:30:00+07:00 slktx archive >out &&
+	echo spool/reports/2026/10/slktx-report-20261020.tar.gz >expect && test_cmp expect out &&
+	SLKTX_NOW=2026-10-20T17:30:00Z slktx archive >out &&
+	echo spool/reports/2026/10/slktx-report-20261021.tar.gz >expect && test_cmp expect out
 '
 
 test_expect_success 'archive waits for no run: a held lock is EX_TEMPFAIL' '
