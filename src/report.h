@@ -101,13 +101,14 @@ int report_verify_archive(const char *path, struct sig_trust *t, const struct si
 void report_mask_nik(const char *nik, char out[17]);
 /* The median of n values (sorted here) in halves: 2 * median; -1 when n is 0. */
 long report_median2(int *values, size_t n);
-/* Append one CSV field to buf (RFC 4180: quoted when it holds , " CR or LF). */
+/* A growing byte buffer, NUL-terminated after len bytes. */
 struct report_buf {
 	unsigned char *data;
 	size_t len, cap;
 	int failed; /* out of memory once: everything after is dropped */
 };
 void report_buf_add(struct report_buf *b, const char *s, size_t n);
+/* Append one CSV field (RFC 4180: quoted when it holds , " CR or LF, " doubled). */
 void report_csv_field(struct report_buf *b, const char *field);
 
 /* --- shared by report.c and report_archive.c --- */
