@@ -64,5 +64,8 @@ cmd_fn cmd_pujk;
 cmd_fn cmd_officer;
 cmd_fn cmd_ticket;
 cmd_fn cmd_audit;
+cmd_fn cmd_report;
+cmd_fn cmd_archive;
+cmd_fn cmd_verify_archive;
 
 #endif

@@ -32,6 +32,10 @@ static const struct command {
 	  "  slktx ticket show N [--history] [--attachments]\n"
 	  "  slktx ticket attachment N NAME -o FILE" },
 	{ "audit", cmd_audit, "audit verify" },
+	{ "report", cmd_report,
+	  "report --from YYYY-MM-DD --to YYYY-MM-DD [--pujk CODE] [--bom] --out DIR" },
+	{ "archive", cmd_archive, "archive [--date YYYY-MM-DD]" },
+	{ "verify-archive", cmd_verify_archive, "verify-archive FILE [--cafile CA]" },
 };
 
 static void usage(FILE *out)
