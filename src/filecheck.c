@@ -134,12 +134,18 @@ static int on_record(void *ctx, const struct xml_node *n, long index, struct err
 
 	why.code = ERR_NONE;
 
-	if (r->res->root != ROOT_COMPLAINT_BATCH && r->res->root != ROOT_RESPONSE_FILE)
+	if (r->res->root != ROOT_COMPLAINT_BATCH && r->res->root != ROOT_RESPONSE_FILE &&
+	    r->res->root != ROOT_DISPATCH)
 		return 0;
 	if (records_from_node(n, r->display, &rec, &f) != 0) {
 		file_finding(r, &f);
 		return 0;
 	}
+	/* a dispatch is the hub's own: only its package is checked */
+	if (r->res->root == ROOT_DISPATCH)
+		return fc->in_package && collect_attachments(fc, &rec) != 0
+			       ? err_set(e, ERR_INTERNAL, "out of memory")
+			       : 0;
 	if (fc->in_package && collect_attachments(fc, &rec) != 0)
 		return err_set(e, ERR_INTERNAL, "out of memory");
 	if (rec.n_att > 0 && !fc->in_package) {

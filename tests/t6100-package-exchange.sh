@@ -64,8 +64,9 @@ test_expect_success 'nothing of a rejected package was applied, nothing written 
 test_expect_success 'attachments travel from the batch to the PUJK dispatch byte for byte' '
 	dsp=$(ls exchange/pujk/BANKA/download/DSP_BANKA_*.zip) &&
 	mkdir got && (cd got && unzip -q "../$dsp") &&
-	slktx validate got/payload.xml >/dev/null 2>&1; slktx validate "$dsp" &&
-	mkdir want && (cd want && unzip -q ../corpus/$(grep " good:" plan | cut -d" " -f1).zip) &&
+	slktx validate "$dsp" &&
+	good=$(grep " good:" plan | cut -d" " -f1) &&
+	mkdir want && (cd want && unzip -q ../spool/archive/*/*/*/$good.zip) &&
 	cmp got/attachments/surat.pdf want/attachments/surat.pdf &&
 	cmp got/attachments/foto.png want/attachments/foto.png
 '
