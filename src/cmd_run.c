@@ -124,6 +124,8 @@ static int run_stages(const char *stage, int argc, char **argv, const struct cmd
 		status = worse(status, stage_status(&o, exchange_dispatch(x, &e), &e));
 	if ((all || strcmp(stage, "push") == 0) && status != EX_SOFTWARE)
 		status = worse(status, stage_status(&o, exchange_push(x, &e), &e));
+	if (all && status != EX_SOFTWARE)
+		status = worse(status, stage_status(&o, exchange_archive(x, archive, sizeof(archive), &e), &e));
 	summary_line(stage, exchange_summary(x), line, sizeof(line));
 	log_line(&o, EXCHANGE_INFO, line);
 out:

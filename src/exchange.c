@@ -30,6 +30,7 @@
 #include "package.h"
 #include "recordq.h"
 #include "registry.h"
+#include "report.h"
 #include "schema.h"
 #include "sig.h"
 #include "spool.h"
@@ -1743,5 +1744,16 @@ int exchange_push(struct exchange *x, struct err *e)
 out:
 	sqlite3_finalize(done);
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- the day's report archive ---- */
+
+int exchange_archive(struct exchange *x, char *out_path, size_t size, struct err *e)
+{
+	int rc = report_archive_day(x->cfg, x->ledger, calendar_day_of(x->now), out_path, size, e);
+
+	if (rc == 0)
+		say(x, EXCHANGE_INFO, "the day's signed report archive: %s", out_path);
 	return rc;
 }

@@ -52,6 +52,8 @@ int exchange_fetch(struct exchange *x, struct err *e);
 int exchange_process(struct exchange *x, struct err *e);
 int exchange_dispatch(struct exchange *x, struct err *e);
 int exchange_push(struct exchange *x, struct err *e);
+/* The last stage of a run: today's (WIB) signed report archive; its path into out_path. */
+int exchange_archive(struct exchange *x, char *out_path, size_t size, struct err *e);
 
 const struct exchange_summary *exchange_summary(const struct exchange *x);
 
