@@ -3,14 +3,12 @@
  */
 #include "dispatch.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlwriter.h>
 
 #include "records.h"
-#include "schema.h"
+#include "xmlout.h"
 #include "sla.h"
 
 static const char events_for[] =
@@ -43,47 +41,6 @@ int dispatch_count(struct ledger *l, struct dispatch_plan *p, struct err *e)
 	if (rc != SQLITE_ROW)
 		return ledger_err(l, e, "cannot count a dispatch");
 	return 0;
-}
-
-struct writer {
-	xmlTextWriterPtr w;
-	int failed;
-};
-
-static void start(struct writer *w, const char *name)
-{
-	if (!w->failed && xmlTextWriterStartElement(w->w, BAD_CAST name) < 0)
-		w->failed = 1;
-}
-
-static void end(struct writer *w)
-{
-	if (!w->failed && xmlTextWriterEndElement(w->w) < 0)
-		w->failed = 1;
-}
-
-static void attr(struct writer *w, const char *name, const char *value)
-{
-	if (!w->failed && value && xmlTextWriterWriteAttribute(w->w, BAD_CAST name, BAD_CAST value) < 0)
-		w->failed = 1;
-}
-
-static void attr_int(struct writer *w, const char *name, int64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	attr(w, name, buf);
-}
-
-static void element(struct writer *w, const char *name, const char *value)
-{
-	if (value == NULL)
-		return;
-	start(w, name);
-	if (!w->failed && *value && xmlTextWriterWriteString(w->w, BAD_CAST value) < 0)
-		w->failed = 1;
-	end(w);
 }
 
 static const char *col(sqlite3_stmt *st, int i)
@@ -130,7 +87,7 @@ static int add_attachment(struct dispatch_plan *p, const char *name, const char 
 	return 0;
 }
 
-static int write_item(struct writer *w, sqlite3_stmt *row, sqlite3_stmt *atts,
+static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 		      struct calendar *cal, struct dispatch_plan *p, struct err *e)
 {
 	const char *record = col(row, C_RECORD);
@@ -141,42 +98,41 @@ static int write_item(struct writer *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 	int rc;
 
 	calendar_format_day(due, due_text);
-	start(w, reassigned_here ? "NewTicket" : strcmp(record, "Decision") == 0 ? "Decision"
+	xmlout_start(w, reassigned_here ? "NewTicket" : strcmp(record, "Decision") == 0 ? "Decision"
 						 : record);
-	attr(w, "id", col(row, C_RECORD_ID));
-	attr_int(w, "eventSeq", sqlite3_column_int64(row, C_SEQ));
-	attr(w, "status", col(row, C_STATUS));
-	attr(w, "dueDate", due_text);
-	attr_int(w, "slaDaysLeft", sla_days_left(cal, due, calendar_day_of(p->today_utc)));
-	element(w, "TicketNo", col(row, C_TICKET));
+	xmlout_attr(w, "id", col(row, C_RECORD_ID));
+	xmlout_attr_int(w, "eventSeq", sqlite3_column_int64(row, C_SEQ));
+	xmlout_attr(w, "status", col(row, C_STATUS));
+	xmlout_attr(w, "dueDate", due_text);
+	xmlout_attr_int(w, "slaDaysLeft", sla_days_left(cal, due, calendar_day_of(p->today_utc)));
+	xmlout_element(w, "TicketNo", col(row, C_TICKET));
 	if (reassigned_here || strcmp(record, "NewTicket") == 0) {
-		element(w, "PujkCode", col(row, C_PUJK));
-		element(w, "ReceivedAt", col(row, C_RECEIVED));
-		element(w, "Channel", col(row, C_CHANNEL));
-		element(w, "Product", col(row, C_PRODUCT));
-		start(w, "Consumer");
-		element(w, "Name", col(row, C_NAME));
-		element(w, "Nik", col(row, C_NIK));
-		element(w, "Phone", col(row, C_PHONE));
-		element(w, "Email", col(row, C_EMAIL));
-		end(w);
-		element(w, "Subject", col(row, C_SUBJECT));
-		element(w, "Description", col(row, C_DESCRIPTION));
+		xmlout_element(w, "PujkCode", col(row, C_PUJK));
+		xmlout_element(w, "ReceivedAt", col(row, C_RECEIVED));
+		xmlout_element(w, "Channel", col(row, C_CHANNEL));
+		xmlout_element(w, "Product", col(row, C_PRODUCT));
+		xmlout_start(w, "Consumer");
+		xmlout_element(w, "Name", col(row, C_NAME));
+		xmlout_element(w, "Nik", col(row, C_NIK));
+		xmlout_element(w, "Phone", col(row, C_PHONE));
+		xmlout_element(w, "Email", col(row, C_EMAIL));
+		xmlout_end(w);
+		xmlout_element(w, "Subject", col(row, C_SUBJECT));
+		xmlout_element(w, "Description", col(row, C_DESCRIPTION));
 		if (col(row, C_CLAIM)) {
-			start(w, "ClaimAmount");
-			attr(w, "currency", col(row, C_CURRENCY) ? col(row, C_CURRENCY) : "IDR");
-			if (!w->failed && xmlTextWriterWriteString(w->w, BAD_CAST col(row, C_CLAIM)) < 0)
-				w->failed = 1;
-			end(w);
+			xmlout_start(w, "ClaimAmount");
+			xmlout_attr(w, "currency", col(row, C_CURRENCY) ? col(row, C_CURRENCY) : "IDR");
+			xmlout_text(w, col(row, C_CLAIM));
+			xmlout_end(w);
 		}
 		sqlite3_bind_int64(atts, 1, sqlite3_column_int64(row, C_CREATED));
 		while ((rc = sqlite3_step(atts)) == SQLITE_ROW) {
-			start(w, "Attachment");
-			attr(w, "name", col(atts, 0));
-			attr(w, "sha256", col(atts, 1));
-			attr_int(w, "size", sqlite3_column_int64(atts, 2));
-			attr(w, "mediaType", col(atts, 3));
-			end(w);
+			xmlout_start(w, "Attachment");
+			xmlout_attr(w, "name", col(atts, 0));
+			xmlout_attr(w, "sha256", col(atts, 1));
+			xmlout_attr_int(w, "size", sqlite3_column_int64(atts, 2));
+			xmlout_attr(w, "mediaType", col(atts, 3));
+			xmlout_end(w);
 			if (add_attachment(p, col(atts, 0), col(atts, 1)) != 0) {
 				sqlite3_reset(atts);
 				return err_set(e, ERR_INTERNAL, "out of memory");
@@ -186,33 +142,32 @@ static int write_item(struct writer *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 		if (rc != SQLITE_DONE)
 			return err_set(e, ERR_IO, "cannot read attachments");
 	} else if (strcmp(record, "Decision") == 0) {
-		element(w, "Outcome", col(row, C_OUTCOME));
-		element(w, "At", col(row, C_AT));
-		element(w, "Note", col(row, C_NOTE));
+		xmlout_element(w, "Outcome", col(row, C_OUTCOME));
+		xmlout_element(w, "At", col(row, C_AT));
+		xmlout_element(w, "Note", col(row, C_NOTE));
 	} else if (strcmp(record, "Closure") == 0) {
-		element(w, "Reason", col(row, C_REASON));
-		element(w, "At", col(row, C_AT));
-		element(w, "Note", col(row, C_NOTE));
+		xmlout_element(w, "Reason", col(row, C_REASON));
+		xmlout_element(w, "At", col(row, C_AT));
+		xmlout_element(w, "Note", col(row, C_NOTE));
 	} else if (strcmp(record, "Reassign") == 0) {
-		element(w, "PujkCode", col(row, C_TO_PUJK));
-		element(w, "At", col(row, C_AT));
-		element(w, "Note", col(row, C_NOTE));
+		xmlout_element(w, "PujkCode", col(row, C_TO_PUJK));
+		xmlout_element(w, "At", col(row, C_AT));
+		xmlout_element(w, "Note", col(row, C_NOTE));
 	} else {
-		element(w, "At", col(row, C_AT));
-		element(w, "Note", col(row, C_NOTE));
+		xmlout_element(w, "At", col(row, C_AT));
+		xmlout_element(w, "Note", col(row, C_NOTE));
 	}
-	end(w);
+	xmlout_end(w);
 	return 0;
 }
 
 int dispatch_write_fd(struct ledger *l, struct calendar *cal, struct dispatch_plan *p,
 		      const char *dispatch_id, int64_t created_at, int fd, struct err *e)
 {
-	xmlOutputBufferPtr out = NULL;
-	struct writer w = { NULL, 0 };
+	struct xmlout *w = NULL;
 	sqlite3_stmt *rows = NULL, *atts = NULL;
-	char sql[2048], when[32];
-	int rc = SQLITE_DONE, result = -1;
+	char sql[2048], when[32], what[128];
+	int rc, result = -1;
 
 	snprintf(sql, sizeof(sql), "%s%s ORDER BY e.seq", item_columns, events_for);
 	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, &rows, NULL) != SQLITE_OK ||
@@ -224,49 +179,32 @@ int dispatch_write_fd(struct ledger *l, struct calendar *cal, struct dispatch_pl
 		goto out;
 	}
 	bind_plan(rows, p);
-	out = xmlOutputBufferCreateFd(fd, NULL);
-	if (out == NULL || (w.w = xmlNewTextWriter(out)) == NULL) {
-		err_set(e, ERR_INTERNAL, "cannot create an XML writer");
+	w = xmlout_open(fd, "Dispatch", e);
+	if (w == NULL)
 		goto out;
-	}
-	out = NULL; /* owned by the writer now */
-	xmlTextWriterSetIndent(w.w, 1);
-	xmlTextWriterSetIndentString(w.w, BAD_CAST "  ");
-	if (xmlTextWriterStartDocument(w.w, "1.0", "UTF-8", NULL) < 0 ||
-	    xmlTextWriterStartElementNS(w.w, NULL, BAD_CAST "Dispatch", BAD_CAST SCHEMA_NS) < 0)
-		w.failed = 1;
-	attr(&w, "schemaVersion", "1.0");
-	start(&w, "Header");
-	element(&w, "DispatchId", dispatch_id);
-	element(&w, "PujkCode", p->pujk_code);
+	xmlout_start(w, "Header");
+	xmlout_element(w, "DispatchId", dispatch_id);
+	xmlout_element(w, "PujkCode", p->pujk_code);
 	records_format_wib(created_at, when);
-	element(&w, "CreatedAt", when);
-	start(&w, "ItemCount");
-	if (!w.failed && xmlTextWriterWriteFormatString(w.w, "%ld", p->items) < 0)
-		w.failed = 1;
-	end(&w);
-	end(&w);
-	start(&w, "Items");
-	while (!w.failed && (rc = sqlite3_step(rows)) == SQLITE_ROW)
-		if (write_item(&w, rows, atts, cal, p, e) != 0)
+	xmlout_element(w, "CreatedAt", when);
+	snprintf(what, sizeof(what), "%ld", p->items);
+	xmlout_element(w, "ItemCount", what);
+	xmlout_end(w);
+	xmlout_start(w, "Items");
+	while ((rc = sqlite3_step(rows)) == SQLITE_ROW)
+		if (write_item(w, rows, atts, cal, p, e) != 0)
 			goto out;
-	if (!w.failed && rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE) {
 		ledger_err(l, e, "cannot read the events to dispatch");
 		goto out;
 	}
-	end(&w);
-	if (!w.failed && (xmlTextWriterEndDocument(w.w) < 0 || xmlTextWriterFlush(w.w) < 0))
-		w.failed = 1;
-	if (w.failed) {
-		err_set(e, ERR_INTERNAL, "cannot write dispatch '%s'", dispatch_id);
-		goto out;
-	}
-	result = 0;
+	xmlout_end(w);
+	snprintf(what, sizeof(what), "dispatch '%s'", dispatch_id);
+	result = xmlout_close(w, what, e);
+	w = NULL;
 out:
-	if (w.w)
-		xmlFreeTextWriter(w.w);
-	if (out)
-		xmlOutputBufferClose(out);
+	if (w)
+		xmlout_close(w, "a dispatch", NULL);
 	sqlite3_finalize(atts);
 	sqlite3_finalize(rows);
 	return result;
