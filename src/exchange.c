@@ -556,12 +556,6 @@ static int need_transport(struct exchange *x, struct err *e)
 
 /* ---- fetch ---- */
 
-struct folder {
-	char dir[PATH_MAX];
-	char code[16];        /* the sender whose folder it is */
-	enum name_kind kind;  /* what it should hold */
-};
-
 static int cmp_entries(const void *a, const void *b)
 {
 	return strcmp(((const struct transport_entry *)a)->name,
@@ -628,7 +622,7 @@ static int remove_remote(struct exchange *x, const char *dir, const char *name, 
 	return mark_removed(x, id, e);
 }
 
-static int fetch_one(struct exchange *x, const struct folder *fo, const char *name,
+static int fetch_one(struct exchange *x, const char *dir, const char *name,
 		     const char *sig_name, struct err *e)
 {
 	char tmp[SPOOL_NAME_MAX], tmp_sig[SPOOL_NAME_MAX], path[PATH_MAX];
@@ -641,12 +635,12 @@ static int fetch_one(struct exchange *x, const struct folder *fo, const char *na
 
 	spool_tmp_name(x->spool, tmp);
 	fmt(path, sizeof(path), "%s/%s/%s", spool_dir(x->spool), SPOOL_TMP, tmp);
-	if (x->transport->ops->fetch(x->transport, fo->dir, name, path, digest, &size, e) != 0)
+	if (x->transport->ops->fetch(x->transport, dir, name, path, digest, &size, e) != 0)
 		return -1;
 	if (sig_name) {
 		spool_tmp_name(x->spool, tmp_sig);
 		fmt(path, sizeof(path), "%s/%s/%s", spool_dir(x->spool), SPOOL_TMP, tmp_sig);
-		if (x->transport->ops->fetch(x->transport, fo->dir, sig_name, path, sig_digest,
+		if (x->transport->ops->fetch(x->transport, dir, sig_name, path, sig_digest,
 					     &sig_size, e) != 0) {
 			spool_tmp_abandon(x->spool, -1, tmp);
 			return -1;
@@ -666,7 +660,7 @@ static int fetch_one(struct exchange *x, const struct folder *fo, const char *na
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, en.kind == NAME_RSP ? "RSP" : "CB", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, en.code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, fo->dir, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, dir, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, sha, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, size);
 	sqlite3_bind_text(st, 7, sig_sha, -1, SQLITE_STATIC);
@@ -675,23 +669,23 @@ static int fetch_one(struct exchange *x, const struct folder *fo, const char *na
 		return -1;
 	id = sqlite3_last_insert_rowid(ledger_db(x->ledger));
 	x->sum.fetched++;
-	say(x, EXCHANGE_INFO, "%s: fetched from %s (%" PRId64 " bytes)%s", name, fo->dir, size,
+	say(x, EXCHANGE_INFO, "%s: fetched from %s (%" PRId64 " bytes)%s", name, dir, size,
 	    sig_name ? "" : ", its signature never arrived");
-	return remove_remote(x, fo->dir, name, id, sig_name != NULL, e);
+	return remove_remote(x, dir, name, id, sig_name != NULL, e);
 }
 
-static int fetch_folder(struct exchange *x, const struct folder *fo, struct err *e)
+static int fetch_folder(struct exchange *x, const char *dir, struct err *e)
 {
 	struct transport_list l = { 0 };
 	int rc = -1;
 
-	if (x->transport->ops->list(x->transport, fo->dir, &l, e) != 0)
+	if (x->transport->ops->list(x->transport, dir, &l, e) != 0)
 		return -1;
 	if (l.n > 1)
 		qsort(l.v, l.n, sizeof(*l.v), cmp_entries);
 	for (size_t i = 0; i < l.n_ignored; i++) {
 		x->sum.ignored++;
-		say(x, EXCHANGE_WARNING, "%s: ignored an entry whose name fits no pattern", fo->dir);
+		say(x, EXCHANGE_WARNING, "%s: ignored an entry whose name fits no pattern", dir);
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		const struct transport_entry *ent = &l.v[i], *sig;
@@ -703,7 +697,7 @@ static int fetch_folder(struct exchange *x, const struct folder *fo, struct err 
 		    (en.kind != NAME_CB && en.kind != NAME_RSP)) {
 			x->sum.ignored++;
 			say(x, EXCHANGE_WARNING, "%s/%s: name fits no exchange pattern, left alone",
-			    fo->dir, ent->name);
+			    dir, ent->name);
 			continue;
 		}
 		if (en.signature) {
@@ -713,29 +707,29 @@ static int fetch_folder(struct exchange *x, const struct folder *fo, struct err 
 			fmt(data, sizeof(data), "%.*s", (int)strlen(ent->name) - 4, ent->name);
 			if (find_entry(&l, data) != NULL)
 				continue;
-			if (recorded_unremoved(x, fo->dir, data, -1, &id, e) != 0)
+			if (recorded_unremoved(x, dir, data, -1, &id, e) != 0)
 				goto out;
-			if (id && (x->transport->ops->remove(x->transport, fo->dir, ent->name, e) != 0 ||
+			if (id && (x->transport->ops->remove(x->transport, dir, ent->name, e) != 0 ||
 				   mark_removed(x, id, e) != 0))
 				goto out;
 			continue;
 		}
 		fmt(sig_name, sizeof(sig_name), "%s.p7s", ent->name);
 		sig = find_entry(&l, sig_name);
-		if (recorded_unremoved(x, fo->dir, ent->name, ent->size, &id, e) != 0)
+		if (recorded_unremoved(x, dir, ent->name, ent->size, &id, e) != 0)
 			goto out;
 		if (id) {
-			if (remove_remote(x, fo->dir, ent->name, id, sig != NULL, e) != 0)
+			if (remove_remote(x, dir, ent->name, id, sig != NULL, e) != 0)
 				goto out;
 			continue;
 		}
 		if (sig == NULL && x->now - ent->mtime < x->cfg->limits.orphan_after_s) {
 			x->sum.in_transit++;
-			say(x, EXCHANGE_INFO, "%s/%s: waiting for its signature", fo->dir,
+			say(x, EXCHANGE_INFO, "%s/%s: waiting for its signature", dir,
 			    ent->name);
 			continue;
 		}
-		if (fetch_one(x, fo, ent->name, sig ? sig_name : NULL, e) != 0) {
+		if (fetch_one(x, dir, ent->name, sig ? sig_name : NULL, e) != 0) {
 			if (e->code == ERR_TRANSIENT)
 				goto out;
 			say_err(x, e);
@@ -751,7 +745,7 @@ out:
 int exchange_fetch(struct exchange *x, struct err *e)
 {
 	struct registry_pujk *pujk = NULL;
-	struct folder fo;
+	char dir[PATH_MAX];
 	size_t n = 0;
 	int rc = -1;
 
@@ -759,17 +753,11 @@ int exchange_fetch(struct exchange *x, struct err *e)
 		return -1;
 	if (registry_pujk_all(x->ledger, &pujk, &n, e) != 0)
 		return -1;
-	memset(&fo, 0, sizeof(fo));
-	fmt(fo.dir, sizeof(fo.dir), "%s", x->cfg->transport.intake_outbound);
-	fmt(fo.code, sizeof(fo.code), "%s", x->cfg->intake.sender);
-	fo.kind = NAME_CB;
-	if (fetch_folder(x, &fo, e) != 0)
+	if (fetch_folder(x, x->cfg->transport.intake_outbound, e) != 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		pujk_dir(x->cfg, pujk[i].code, "upload", fo.dir, sizeof(fo.dir));
-		fmt(fo.code, sizeof(fo.code), "%s", pujk[i].code);
-		fo.kind = NAME_RSP;
-		if (fetch_folder(x, &fo, e) != 0)
+		pujk_dir(x->cfg, pujk[i].code, "upload", dir, sizeof(dir));
+		if (fetch_folder(x, dir, e) != 0)
 			goto out;
 	}
 	rc = 0;
@@ -814,7 +802,6 @@ struct job {
 	struct sig_cert certs[8];
 	size_t n_certs;
 	struct verify_job verify;
-	int verified;
 	struct apply_actor actor;
 	char officer_name[256], officer_role[16];
 	struct filecheck fc;
@@ -1011,7 +998,6 @@ static int finish_verify(struct job *j, struct err *e)
 	pthread_join(v->thread, NULL);
 	v->started = 0;
 	if (v->rc == 0) {
-		j->verified = 1;
 		for (size_t i = 0; i < j->officers.n; i++)
 			if (strcmp(j->officers.v[i].cert_sha256, v->signer.cert_sha256_hex) == 0) {
 				j->actor.officer_id = j->officers.v[i].id;
