@@ -13,6 +13,21 @@
 #   result BASE ID       "STATUS CODE" of record ID in that acknowledgement
 #   file_status BASE     FileStatus of that acknowledgement
 #   file_error BASE      the first FileError code of that acknowledgement
+#   file_error_at BASE   "CODE LINE COLUMN" of that first FileError
+#   n_results BASE       how many Result elements the acknowledgement has
+#   ack_ok BASE          the acknowledgement validates and its .p7s verifies
+#                        (BASE may also be the path of an acknowledgement)
+#   sign_as WHO FILE     sign FILE with pki/WHO.crt and .key, openssl CLI alone
+#   drop_as WHO FILE DIR sign FILE as WHO, move it and its .p7s to exchange/DIR
+#   ledger SQL           run SQL on spool/ledger.sqlite with the sqlite3 CLI
+#   ledger_counts        "tickets events files" in the ledger now
+#   status_of TICKET     the ticket's status in the ledger
+#   rejected_whole BASE CODE   the acknowledgement rejects the whole file with
+#                        CODE, lists no Result, and the ledger's tickets and
+#                        events are as ledger_counts wrote to ledger.before
+#   dsp_seqs PUJK        the eventSeq of every item of every dispatch
+#                        delivered to PUJK, one a line
+#   write_config LINES   a config file 'conf' in $TRASH from stdin lines
 
 NS=urn:slktx:exchange:1
 
@@ -75,6 +90,7 @@ drop_rsp() {
 ack_for() {
 	base=$1
 	case $base in
+	*/*) echo "$base" ;;
 	CB_*) echo "exchange/slkt/inbound/ACK_$base.xml" ;;
 	RSP_*) echo "exchange/pujk/$(echo "$base" | cut -d_ -f2)/download/ACK_$base.xml" ;;
 	esac
@@ -113,4 +129,66 @@ new_ticket() {
       <Description>Konsumen tidak mengenali transaksi.</Description>
     </NewTicket>
 REC
+}
+
+file_error_at() {
+	a=$(ack_for "$1")
+	x="(//*[local-name()='FileError'])[1]"
+	echo "$(xpath "$a" "string($x/@code)") $(xpath "$a" "string($x/@line)")" \
+		"$(xpath "$a" "string($x/@column)")"
+}
+
+n_results() {
+	xpath "$(ack_for "$1")" "count(//*[local-name()='Result'])"
+}
+
+ack_ok() {
+	a=$(ack_for "$1")
+	slktx validate "$a" >/dev/null &&
+	openssl cms -verify -binary -inform DER -purpose any -CAfile pki/ca.crt \
+		-content "$a" -in "$a.p7s" -out /dev/null 2>/dev/null
+}
+
+sign_as() {
+	openssl cms -sign -binary -cades -md sha256 -outform DER -signer "pki/$1.crt" \
+		-inkey "pki/$1.key" -in "$2" -out "$2.p7s"
+}
+
+drop_as() {
+	sign_as "$1" "$2" && mv "$2" "$2.p7s" "exchange/$3/"
+}
+
+ledger() {
+	sqlite3 spool/ledger.sqlite "$1"
+}
+
+ledger_counts() {
+	ledger "SELECT (SELECT count(*) FROM ticket), (SELECT count(*) FROM event),
+		(SELECT count(*) FROM file WHERE state = 'PROCESSED')"
+}
+
+status_of() {
+	ledger "SELECT status FROM ticket WHERE no = '$1'"
+}
+
+rejected_whole() {
+	ledger "SELECT (SELECT count(*) FROM ticket), (SELECT count(*) FROM event)" >ledger.after &&
+	cut -d"|" -f1,2 ledger.before >ledger.expect &&
+	test_cmp ledger.expect ledger.after &&
+	test "$(file_status "$1")" = REJECTED &&
+	test "$(file_error "$1")" = "$2" &&
+	test "$(n_results "$1")" = 0 &&
+	test "$(xpath "$(ack_for "$1")" "count(//*[local-name()='Results'])")" = 0 &&
+	ack_ok "$1"
+}
+
+dsp_seqs() {
+	for d in exchange/pujk/$1/download/DSP_*.xml; do
+		test -f "$d" || continue
+		grep -o 'eventSeq="[0-9]*"' "$d" | tr -dc '0-9\n'
+	done
+}
+
+write_config() {
+	cat >conf
 }
