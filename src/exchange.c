@@ -283,17 +283,47 @@ static int outfile_state(struct exchange *x, const char *dest, const char *name,
 	return 0;
 }
 
+/*
+ * The directory under top (archive/ or sent/ of the day) where none of the
+ * names is taken: top itself, else top/1, top/2...  A file sent again under
+ * its name is answered under the same acknowledgement name (SPEC §2), so a
+ * day may see one name several times.  Files of one name fill the slots in
+ * the same order, so a repeated call after a crash picks the same slot.
+ */
+static int free_slot(struct exchange *x, const char *top, const char *const *names, size_t n,
+		     char dir[SPOOL_PATH_MAX], struct err *e)
+{
+	char rel[SPOOL_PATH_MAX];
+
+	fmt(dir, SPOOL_PATH_MAX, "%s", top);
+	for (int slot = 1; slot < 1000; slot++) {
+		int taken = 0;
+
+		for (size_t i = 0; i < n && !taken; i++)
+			taken = fmt(rel, sizeof(rel), "%s/%s", dir, names[i]) != 0 || exists_rel(x, rel);
+		if (!taken)
+			return 0;
+		fmt(dir, SPOOL_PATH_MAX, "%s/%d", top, slot);
+	}
+	return err_set(e, ERR_IO, "'%s' has a thousand files named '%s'", top, names[0]);
+}
+
 static int move_to_sent(struct exchange *x, const char *dest, const char *name, struct err *e)
 {
-	char rel[SPOOL_PATH_MAX], sent[SPOOL_PATH_MAX], sig[SPOOL_NAME_MAX + 8];
+	char rel[SPOOL_PATH_MAX], sent[SPOOL_PATH_MAX], dir[SPOOL_PATH_MAX], sig[SPOOL_NAME_MAX + 8];
+	const char *one[1];
 
 	spool_dated_dir(sent, SPOOL_SENT, x->now);
 	fmt(sig, sizeof(sig), "%s.p7s", name);
 	fmt(rel, sizeof(rel), "%s/%s/%s", SPOOL_OUTBOX, dest, name);
-	if (exists_rel(x, rel) && spool_move(x->spool, rel, sent, e) != 0)
+	one[0] = name;
+	if (exists_rel(x, rel) && (free_slot(x, sent, one, 1, dir, e) != 0 ||
+				   spool_move(x->spool, rel, dir, e) != 0))
 		return -1;
 	fmt(rel, sizeof(rel), "%s/%s/%s", SPOOL_OUTBOX, dest, sig);
-	if (exists_rel(x, rel) && spool_move(x->spool, rel, sent, e) != 0)
+	one[0] = sig;
+	if (exists_rel(x, rel) && (free_slot(x, sent, one, 1, dir, e) != 0 ||
+				   spool_move(x->spool, rel, dir, e) != 0))
 		return -1;
 	return 0;
 }
@@ -1334,6 +1364,8 @@ static int process_one(struct exchange *x, const struct file_row *row, struct er
 {
 	struct job *j = calloc(1, sizeof(*j));
 	char dest[SPOOL_NAME_MAX], ack_name[SPOOL_NAME_MAX], ack_sha[65];
+	char archive[SPOOL_PATH_MAX], sig[SPOOL_NAME_MAX + 8], ack_sig[SPOOL_NAME_MAX + 8];
+	const char *kept[4] = { row->name, sig, ack_name, ack_sig };
 	int64_t ack_size = 0;
 	int busy, fd, in_tx = 0, rc = -1;
 
@@ -1355,7 +1387,11 @@ static int process_one(struct exchange *x, const struct file_row *row, struct er
 		rc = 0;
 		goto out;
 	}
-	spool_dated_dir(j->f.archive_dir, SPOOL_ARCHIVE, x->now);
+	spool_dated_dir(archive, SPOOL_ARCHIVE, x->now);
+	fmt(sig, sizeof(sig), "%s.p7s", j->f.name);
+	fmt(ack_sig, sizeof(ack_sig), "%s.p7s", ack_name);
+	if (free_slot(x, archive, kept, 4, j->f.archive_dir, e) != 0)
+		goto out;
 	j->actor.intake = j->en.kind == NAME_CB;
 	j->actor.pujk_code = j->en.code;
 	j->actor.role = j->officer_role;
