@@ -27,7 +27,8 @@
 #                        events are as ledger_counts wrote to ledger.before
 #   dsp_seqs PUJK        the eventSeq of every item of every dispatch
 #                        delivered to PUJK, one a line
-#   write_config LINES   a config file 'conf' in $TRASH from stdin lines
+#   take_over, follow_up, proposal, misrouted, decision, closure, ojk_note,
+#   reassign ID TICKET ...   one record element on one line (see each)
 
 NS=urn:slktx:exchange:1
 
@@ -189,6 +190,37 @@ dsp_seqs() {
 	done
 }
 
-write_config() {
-	cat >conf
+# One record element a line, for cb and rsp: ID TICKET [AT] and what follows.
+take_over() {
+	echo "<TakeOver id=\"$1\"><TicketNo>$2</TicketNo><At>${3:-2026-11-21T10:00:00+07:00}</At></TakeOver>"
+}
+
+follow_up() {
+	echo "<FollowUp id=\"$1\"><TicketNo>$2</TicketNo><At>${3:-2026-11-22T10:00:00+07:00}</At><Action>${4:-CONTACTED_CONSUMER}</Action><Note>Konsumen dihubungi.</Note></FollowUp>"
+}
+
+proposal() {
+	echo "<ResolutionProposal id=\"$1\"><TicketNo>$2</TicketNo><At>${3:-2026-11-23T10:00:00+07:00}</At><Resolution>EXPLANATION</Resolution><Summary>Transaksi sah.</Summary></ResolutionProposal>"
+}
+
+misrouted() {
+	echo "<Misrouted id=\"$1\"><TicketNo>$2</TicketNo><At>${3:-2026-11-21T10:00:00+07:00}</At><Note>Bukan nasabah kami.</Note></Misrouted>"
+}
+
+# decision ID TICKET OUTCOME [AT]
+decision() {
+	echo "<Decision id=\"$1\"><TicketNo>$2</TicketNo><Outcome>$3</Outcome><At>${4:-2026-11-24T10:00:00+07:00}</At><Note>Keputusan OJK.</Note></Decision>"
+}
+
+closure() {
+	echo "<Closure id=\"$1\"><TicketNo>$2</TicketNo><Reason>WITHDRAWN</Reason><At>${3:-2026-11-24T10:00:00+07:00}</At><Note>Dicabut konsumen.</Note></Closure>"
+}
+
+ojk_note() {
+	echo "<OjkNote id=\"$1\"><TicketNo>$2</TicketNo><At>${3:-2026-11-24T11:00:00+07:00}</At><Note>Catatan OJK.</Note></OjkNote>"
+}
+
+# reassign ID TICKET PUJK [AT]
+reassign() {
+	echo "<Reassign id=\"$1\"><TicketNo>$2</TicketNo><PujkCode>$3</PujkCode><At>${4:-2026-11-25T10:00:00+07:00}</At><Note>Dialihkan.</Note></Reassign>"
 }

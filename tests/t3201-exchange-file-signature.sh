@@ -7,7 +7,7 @@ CB=CB_OJK_20261127
 RSP=RSP_BANKA_20261128
 
 # a response whose TakeOver would add an event, were it applied
-take_over() {
+take_over_file() {
 	rsp $1 <<-REC
 	<TakeOver id="t1"><TicketNo>PGD-2026-000001</TicketNo><At>2026-11-21T10:00:00+07:00</At></TakeOver>
 	REC
@@ -66,7 +66,7 @@ test_expect_success 'a .p7s of garbage is SIGNATURE_INVALID' '
 
 test_expect_success 'a self-signed look-alike of an officer is CERT_UNTRUSTED' '
 	ledger_counts >ledger.before &&
-	take_over ${RSP}_000001 &&
+	take_over_file ${RSP}_000001 &&
 	drop_as rogue ${RSP}_000001.xml pujk/BANKA/upload &&
 	slktx run 2>err &&
 	rejected_whole ${RSP}_000001 CERT_UNTRUSTED
@@ -74,7 +74,7 @@ test_expect_success 'a self-signed look-alike of an officer is CERT_UNTRUSTED' '
 
 test_expect_success 'a certificate of a CA nobody trusts is CERT_UNTRUSTED' '
 	ledger_counts >ledger.before &&
-	take_over ${RSP}_000002 &&
+	take_over_file ${RSP}_000002 &&
 	drop_as foreign ${RSP}_000002.xml pujk/BANKA/upload &&
 	slktx run 2>err &&
 	rejected_whole ${RSP}_000002 CERT_UNTRUSTED
@@ -82,7 +82,7 @@ test_expect_success 'a certificate of a CA nobody trusts is CERT_UNTRUSTED' '
 
 test_expect_success 'an expired certificate is CERT_EXPIRED' '
 	ledger_counts >ledger.before &&
-	take_over ${RSP}_000003 &&
+	take_over_file ${RSP}_000003 &&
 	drop_as expired ${RSP}_000003.xml pujk/BANKA/upload &&
 	slktx run 2>err &&
 	rejected_whole ${RSP}_000003 CERT_EXPIRED
@@ -90,7 +90,7 @@ test_expect_success 'an expired certificate is CERT_EXPIRED' '
 
 test_expect_success 'a certificate not valid yet is CERT_NOT_YET_VALID' '
 	ledger_counts >ledger.before &&
-	take_over ${RSP}_000004 &&
+	take_over_file ${RSP}_000004 &&
 	drop_as notyet ${RSP}_000004.xml pujk/BANKA/upload &&
 	slktx run 2>err &&
 	rejected_whole ${RSP}_000004 CERT_NOT_YET_VALID
@@ -99,7 +99,7 @@ test_expect_success 'a certificate not valid yet is CERT_NOT_YET_VALID' '
 test_expect_success 'a revoked certificate is CERT_REVOKED when the CRL is configured' '
 	ledger_counts >ledger.before &&
 	printf "[hub]\ncrls = pki/crl.pem\n" >crl.conf &&
-	take_over ${RSP}_000005 &&
+	take_over_file ${RSP}_000005 &&
 	drop_as revoked ${RSP}_000005.xml pujk/BANKA/upload &&
 	slktx --config crl.conf run 2>err &&
 	rejected_whole ${RSP}_000005 CERT_REVOKED
@@ -107,7 +107,7 @@ test_expect_success 'a revoked certificate is CERT_REVOKED when the CRL is confi
 
 test_expect_success 'a valid certificate registered nowhere is SIGNER_NOT_REGISTERED' '
 	ledger_counts >ledger.before &&
-	take_over ${RSP}_000006 &&
+	take_over_file ${RSP}_000006 &&
 	drop_as unregistered ${RSP}_000006.xml pujk/BANKA/upload &&
 	slktx --config crl.conf run 2>err &&
 	rejected_whole ${RSP}_000006 SIGNER_NOT_REGISTERED
@@ -122,7 +122,7 @@ test_expect_success 'a batch signed by a certificate that is not the intake one 
 '
 
 test_expect_success 'the same take-over signed by a registered officer is accepted (the control)' '
-	take_over ${RSP}_000007 &&
+	take_over_file ${RSP}_000007 &&
 	drop_rsp ${RSP}_000007.xml SERVICE &&
 	slktx --config crl.conf run 2>err &&
 	test "$(file_status ${RSP}_000007)" = ACCEPTED &&

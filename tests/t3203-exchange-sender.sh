@@ -3,7 +3,7 @@ test_description='sender consistency: name, header, folder and signer must agree
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/exchange-lib.sh"
 
-take_over() {
+take_over_file() {
 	rsp $1 <<-REC
 	<TakeOver id="t1"><TicketNo>PGD-2026-000001</TicketNo><At>2026-11-21T10:00:00+07:00</At></TakeOver>
 	REC
@@ -28,7 +28,7 @@ test_expect_success 'set up the hub, and BANKC with two officers only' '
 
 test_expect_success 'a PUJK with two of its three officers is SENDER_NOT_ACTIVE' '
 	ledger_counts >ledger.before &&
-	take_over RSP_BANKC_20261128_000001 &&
+	take_over_file RSP_BANKC_20261128_000001 &&
 	drop_as BANKC-service RSP_BANKC_20261128_000001.xml pujk/BANKC/upload &&
 	slktx run 2>err &&
 	rejected_whole RSP_BANKC_20261128_000001 SENDER_NOT_ACTIVE
@@ -36,7 +36,7 @@ test_expect_success 'a PUJK with two of its three officers is SENDER_NOT_ACTIVE'
 
 test_expect_success 'a response of ASURB in the upload folder of BANKA is SENDER_MISMATCH' '
 	ledger_counts >ledger.before &&
-	take_over RSP_ASURB_20261128_000001 &&
+	take_over_file RSP_ASURB_20261128_000001 &&
 	drop_as ASURB-service RSP_ASURB_20261128_000001.xml pujk/BANKA/upload &&
 	slktx run 2>err &&
 	a=exchange/pujk/BANKA/download/ACK_RSP_ASURB_20261128_000001.xml &&
@@ -46,7 +46,7 @@ test_expect_success 'a response of ASURB in the upload folder of BANKA is SENDER
 
 test_expect_success 'a header PujkCode other than the name is SENDER_MISMATCH at its line' '
 	ledger_counts >ledger.before &&
-	take_over RSP_BANKA_20261128_000001 &&
+	take_over_file RSP_BANKA_20261128_000001 &&
 	sed -i "s|<PujkCode>BANKA</PujkCode>|<PujkCode>ASURB</PujkCode>|" \
 		RSP_BANKA_20261128_000001.xml &&
 	drop_rsp RSP_BANKA_20261128_000001.xml SERVICE &&
@@ -58,7 +58,7 @@ test_expect_success 'a header PujkCode other than the name is SENDER_MISMATCH at
 
 test_expect_success 'a response named RSP_BANKA signed by an officer of ASURB is SENDER_MISMATCH' '
 	ledger_counts >ledger.before &&
-	take_over RSP_BANKA_20261128_000002 &&
+	take_over_file RSP_BANKA_20261128_000002 &&
 	drop_as ASURB-decision RSP_BANKA_20261128_000002.xml pujk/BANKA/upload &&
 	slktx run 2>err &&
 	rejected_whole RSP_BANKA_20261128_000002 SENDER_MISMATCH
@@ -100,7 +100,7 @@ test_expect_success 'a CB_ file dropped in a PUJK upload folder is NAME_INVALID,
 
 test_expect_success 'an RSP_ file in the intake folder is NAME_INVALID' '
 	ledger_counts >ledger.before &&
-	take_over RSP_BANKA_20261128_000003 &&
+	take_over_file RSP_BANKA_20261128_000003 &&
 	drop_as BANKA-service RSP_BANKA_20261128_000003.xml slkt/outbound &&
 	slktx run 2>err &&
 	rejected_whole exchange/slkt/inbound/ACK_RSP_BANKA_20261128_000003.xml NAME_INVALID
@@ -108,7 +108,7 @@ test_expect_success 'an RSP_ file in the intake folder is NAME_INVALID' '
 
 test_expect_success 'a BatchId other than the name is NAME_INVALID at its line' '
 	ledger_counts >ledger.before &&
-	take_over RSP_BANKA_20261128_000004 &&
+	take_over_file RSP_BANKA_20261128_000004 &&
 	sed -i "s|<BatchId>RSP_BANKA_20261128_000004<|<BatchId>RSP_BANKA_20261128_000009<|" \
 		RSP_BANKA_20261128_000004.xml &&
 	drop_rsp RSP_BANKA_20261128_000004.xml SERVICE &&
@@ -119,7 +119,7 @@ test_expect_success 'a BatchId other than the name is NAME_INVALID at its line' 
 '
 
 test_expect_success 'the names, header and signer agreeing, the take-over applies (the control)' '
-	take_over RSP_BANKA_20261128_000005 &&
+	take_over_file RSP_BANKA_20261128_000005 &&
 	drop_rsp RSP_BANKA_20261128_000005.xml PRODUCT &&
 	slktx run 2>err &&
 	test "$(file_status RSP_BANKA_20261128_000005)" = ACCEPTED &&
