@@ -223,6 +223,18 @@ test_expect_success 'BANKA receives the Reassign; its later records on the ticke
 	test "$(status_of PGD-2026-000105)" = DIAMBIL_ALIH
 '
 
+test_expect_success 'OJK records on the ticket after the reassignment reach ASURB only' '
+	ls exchange/pujk/BANKA/download/DSP_*.xml >banka.before &&
+	ojk_note n1 PGD-2026-000105 2026-11-26T11:00:00+07:00 | cb ${CB}_000007 &&
+	drop_cb ${CB}_000007.xml &&
+	run_ok ${CB}_000007 &&
+	test "$(result ${CB}_000007 n1)" = ACCEPTED &&
+	ls exchange/pujk/BANKA/download/DSP_*.xml >banka.after &&
+	test_cmp banka.before banka.after &&
+	d=$(ls exchange/pujk/ASURB/download/DSP_*.xml | tail -n 1) &&
+	test "$(xpath $d "string(//*[local-name()=\"OjkNote\"]/@status)")" = DIAMBIL_ALIH
+'
+
 test_expect_success 'every accepted record is one event in the history, nothing else is' '
 	test "$(ledger "SELECT count(*) FROM event")" = \
 		"$(ledger "SELECT sum(accepted) FROM file WHERE state = '"'"'PROCESSED'"'"'")"
