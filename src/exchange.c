@@ -482,8 +482,9 @@ static int recover_inbox(struct exchange *x, struct err *e)
 
 	if (spool_list(x->spool, SPOOL_INBOX, &files, e) != 0)
 		return -1;
-	fmt(sql, sizeof(sql), "%s WHERE name = ? AND state = 'PROCESSED' ORDER BY id DESC LIMIT 1",
-		 file_columns);
+	/* only the newest file of a name: the same name may come again (DUPLICATE_*) */
+	fmt(sql, sizeof(sql), "%s WHERE id = (SELECT max(id) FROM file WHERE name = ?1)"
+		 " AND state = 'PROCESSED'", file_columns);
 	if (prepare(x, &st, sql, e) != 0)
 		goto out;
 	for (size_t i = 0; i < files.n; i++) {
