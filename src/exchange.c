@@ -262,14 +262,15 @@ static int load_intake_certs(struct exchange *x, struct err *e)
 	return 0;
 }
 
-/* The destination of an outbox name: what the outfile table says of it. */
+/* The destination of an outbox name: what the outfile table says of it
+ * (of the newest file of that name; sha, when not NULL, gets its SHA-256). */
 static int outfile_state(struct exchange *x, const char *dest, const char *name, int *known,
-			 int *pushed, struct err *e)
+			 int *pushed, char *sha, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (prepare(x, &st, "SELECT pushed_at IS NOT NULL FROM outfile WHERE destination = ?"
+	if (prepare(x, &st, "SELECT pushed_at IS NOT NULL, sha256 FROM outfile WHERE destination = ?"
 			    " AND name = ? ORDER BY id DESC LIMIT 1", e) != 0)
 		return -1;
 	sqlite3_bind_text(st, 1, dest, -1, SQLITE_STATIC);
@@ -277,6 +278,8 @@ static int outfile_state(struct exchange *x, const char *dest, const char *name,
 	rc = sqlite3_step(st);
 	*known = rc == SQLITE_ROW;
 	*pushed = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	if (sha)
+		fmt(sha, 65, "%s", rc == SQLITE_ROW ? col(st, 1) : "");
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return ledger_err(x->ledger, e, "cannot read the outbox records");
@@ -344,18 +347,41 @@ static int recover_outbox(struct exchange *x, struct err *e)
 		if (spool_list(x->spool, dir, &files, e) != 0)
 			goto out;
 		for (size_t i = 0; i < files.n; i++) {
-			char base[SPOOL_NAME_MAX];
+			char base[SPOOL_NAME_MAX], row_sha[65];
 			size_t len = strlen(files.names[i]);
 			int known, pushed;
 
 			fmt(base, sizeof(base), "%s", files.names[i]);
 			if (len > 4 && strcmp(base + len - 4, ".p7s") == 0)
 				base[len - 4] = '\0';
-			if (outfile_state(x, dests.names[d], base, &known, &pushed, e) != 0) {
+			if (outfile_state(x, dests.names[d], base, &known, &pushed, row_sha, e) != 0) {
 				spool_list_free(&files);
 				goto out;
 			}
 			fmt(rel, sizeof(rel), "%s/%s", dir, files.names[i]);
+			if (known && pushed && strcmp(base, files.names[i]) == 0) {
+				/* the name was delivered before: these bytes are another
+				 * file's answer, left by an attempt that rolled back */
+				char path[PATH_MAX], sha[65];
+				int64_t size;
+
+				if (spool_path(x->spool, rel, path, sizeof(path), e) != 0 ||
+				    file_sha256(path, sha, &size, e) != 0) {
+					spool_list_free(&files);
+					goto out;
+				}
+				known = strcmp(sha, row_sha) == 0;
+				if (!known) {
+					char sig[SPOOL_PATH_MAX];
+
+					/* the signature first: a lone one would pass for delivered */
+					fmt(sig, sizeof(sig), "%s.p7s", rel);
+					if (unlink_rel(x, sig, e) != 0) {
+						spool_list_free(&files);
+						goto out;
+					}
+				}
+			}
 			if (!known) {
 				say(x, EXCHANGE_INFO, "removing '%s', left by an interrupted run", rel);
 				if (unlink_rel(x, rel, e) != 0) {
@@ -1336,7 +1362,7 @@ static int ack_name_busy(struct exchange *x, const char *dest, const char *ack_n
 {
 	int known, pushed;
 
-	if (outfile_state(x, dest, ack_name, &known, &pushed, e) != 0)
+	if (outfile_state(x, dest, ack_name, &known, &pushed, NULL, e) != 0)
 		return -1;
 	*busy = known && !pushed;
 	return 0;
