@@ -128,4 +128,25 @@ test_expect_success 'the names, header and signer agreeing, the take-over applie
 	test "$(status_of PGD-2026-000001)" = DIAMBIL_ALIH
 '
 
+test_expect_success 'a replaced officer may no longer sign; the new one may' '
+	slktx officer replace BANKA --role DECISION --name "BANKA decision officer 2" \
+		--cert pki/BANKA-decision2.crt >/dev/null &&
+	ledger_counts >ledger.before &&
+	rsp RSP_BANKA_20261128_000006 <<-REC &&
+	<FollowUp id="f1"><TicketNo>PGD-2026-000001</TicketNo><At>2026-11-22T10:00:00+07:00</At><Action>INVESTIGATING</Action><Note>Diperiksa.</Note></FollowUp>
+	REC
+	cp RSP_BANKA_20261128_000006.xml RSP_BANKA_20261128_000007.xml &&
+	sed -i s/_000006/_000007/ RSP_BANKA_20261128_000007.xml &&
+	drop_rsp RSP_BANKA_20261128_000006.xml DECISION &&
+	slktx run 2>err &&
+	rejected_whole RSP_BANKA_20261128_000006 SIGNER_NOT_REGISTERED &&
+	drop_as BANKA-decision2 RSP_BANKA_20261128_000007.xml pujk/BANKA/upload &&
+	slktx run 2>err &&
+	test "$(result RSP_BANKA_20261128_000007 f1)" = ACCEPTED &&
+	a=$(ack_for RSP_BANKA_20261128_000007) &&
+	test "$(xpath $a "string(//*[local-name()=\"Signer\"]/@officer)")" = "BANKA decision officer 2" &&
+	test "$(xpath $a "string(//*[local-name()=\"Signer\"]/@role)")" = DECISION &&
+	test "$(ledger "SELECT count(*) FROM officer WHERE pujk_code = '"'"'BANKA'"'"'")" = 4
+'
+
 test_done

@@ -94,4 +94,33 @@ test_expect_success 'the archive keeps each input sent again, its signature and 
 	test "$(sha256sum $(grep "archive/.*/${CB}_000001.xml$" kept) | cut -c1-64 | sort -u | wc -l)" = 2
 '
 
+test_expect_success 'sent again, fetched by one command and judged by the next: DUPLICATE_FILE' '
+	ledger_counts >ledger.before &&
+	rm $INBOUND/ACK_${CB}_000001.xml* &&
+	cp keep/* exchange/slkt/outbound/ &&
+	slktx fetch 2>err &&
+	test -f spool/inbox/${CB}_000001.xml &&
+	slktx process 2>err &&
+	test ! -e spool/inbox/${CB}_000001.xml &&
+	slktx push 2>err &&
+	rejected_whole ${CB}_000001 DUPLICATE_FILE
+'
+
+test_expect_success 'sent again, the run killed before its commit: the answer sent is the committed one' '
+	ledger_counts >ledger.before &&
+	rm $INBOUND/ACK_${CB}_000001.xml* &&
+	cp keep/* exchange/slkt/outbound/ &&
+	# CreatedAt counts seconds: the killed attempt answers unlike the last one
+	sleep 1 &&
+	test_expect_code 137 env SLKTX_FAULT=after-ack slktx run 2>err &&
+	slktx run 2>err &&
+	grep "left by an interrupted run" err &&
+	rejected_whole ${CB}_000001 DUPLICATE_FILE &&
+	test -z "$(find spool/outbox -type f)" &&
+	ledger "SELECT sha256 FROM outfile WHERE kind = '"'"'ACK'"'"' ORDER BY id" >want &&
+	for f in $(find spool/sent -name "ACK_*.xml"); do sha256sum <$f | cut -c1-64; done |
+		sort >got &&
+	sort want >want.sorted && test_cmp want.sorted got
+'
+
 test_done
