@@ -656,6 +656,26 @@ static int recorded_unremoved(struct exchange *x, const char *dir, const char *n
 	return 0;
 }
 
+/* A file of that name fetched and not processed yet: *id is its row, or 0. */
+static int inbox_holds(struct exchange *x, const char *name, int64_t *id, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*id = 0;
+	if (prepare(x, &st, "SELECT id FROM file WHERE name = ? AND state = 'FETCHED' LIMIT 1",
+		    e) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ledger_err(x->ledger, e, "cannot read the files");
+	return 0;
+}
+
 static int mark_removed(struct exchange *x, int64_t id, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
@@ -782,6 +802,15 @@ static int fetch_folder(struct exchange *x, const struct folder *fo, struct err 
 		if (id) {
 			if (remove_remote(x, fo->dir, ent->name, id, sig != NULL, e) != 0)
 				goto out;
+			continue;
+		}
+		if (inbox_holds(x, ent->name, &id, e) != 0)
+			goto out;
+		if (id) {
+			/* sent again before the first was judged: one inbox name, one file */
+			x->sum.waiting++;
+			say(x, EXCHANGE_WARNING, "%s/%s: waits until the earlier file of that name is "
+			    "processed", fo->dir, ent->name);
 			continue;
 		}
 		if (sig == NULL && x->now - ent->mtime < x->cfg->limits.orphan_after_s) {
