@@ -123,4 +123,26 @@ test_expect_success 'sent again, the run killed before its commit: the answer se
 	sort want >want.sorted && test_cmp want.sorted got
 '
 
+test_expect_success 'sent again before the first was judged: it waits, then is DUPLICATE_FILE' '
+	ledger_counts >ledger.before &&
+	rm $INBOUND/ACK_${CB}_000001.xml* &&
+	new_ticket r1 PGD-2026-000020 BANKA | cb ${CB}_000020 &&
+	slktx sign --cert pki/intake.crt --key pki/intake.key ${CB}_000020.xml >/dev/null &&
+	cp ${CB}_000020.xml ${CB}_000020.xml.p7s keep/ &&
+	mv ${CB}_000020.xml ${CB}_000020.xml.p7s exchange/slkt/outbound/ &&
+	slktx fetch 2>err &&
+	cp keep/${CB}_000020.xml* exchange/slkt/outbound/ &&
+	slktx fetch 2>err &&
+	grep "${CB}_000020.xml: waits until the earlier file of that name is processed" err &&
+	test -f exchange/slkt/outbound/${CB}_000020.xml &&
+	slktx run 2>err &&
+	test "$(file_status ${CB}_000020)" = ACCEPTED &&
+	test -f exchange/slkt/outbound/${CB}_000020.xml &&
+	rm $INBOUND/ACK_${CB}_000020.xml* &&
+	slktx run 2>err &&
+	test "$(file_error ${CB}_000020)" = DUPLICATE_FILE &&
+	test "$(status_of PGD-2026-000020)" = BARU &&
+	test "$(ledger "SELECT count(*) FROM event WHERE ticket_no = '"'"'PGD-2026-000020'"'"'")" = 1
+'
+
 test_done
