@@ -240,4 +240,24 @@ test_expect_success 'every accepted record is one event in the history, nothing 
 		"$(ledger "SELECT sum(accepted) FROM file WHERE state = '"'"'PROCESSED'"'"'")"
 '
 
+test_expect_success 'every event went to its PUJK once; the former PUJK got the Reassign too' '
+	for p in BANKA ASURB; do
+		dsp_seqs $p | sort -n >got.$p &&
+		test "$(uniq -d got.$p)" = "" &&
+		ledger "SELECT seq FROM event WHERE actor = '"'"'INTAKE'"'"'
+			AND (pujk_code = '"'"'$p'"'"' OR prior_pujk = '"'"'$p'"'"') ORDER BY seq" >want.$p &&
+		test_cmp want.$p got.$p || return 1
+	done &&
+	reassign=$(ledger "SELECT seq FROM event WHERE record = '"'"'Reassign'"'"'") &&
+	grep -x $reassign got.BANKA && grep -x $reassign got.ASURB &&
+	test "$(ledger "SELECT count(*) FROM event WHERE actor = '"'"'INTAKE'"'"'")" = 11 &&
+	test $(cat got.BANKA got.ASURB | wc -l) = 12
+'
+
+test_expect_success 'every acknowledgement and dispatch validates and verifies' '
+	for f in exchange/slkt/inbound/*.xml exchange/pujk/*/download/*.xml; do
+		ack_ok $f || return 1
+	done
+'
+
 test_done
