@@ -235,6 +235,28 @@ test_expect_success 'OJK records on the ticket after the reassignment reach ASUR
 	test "$(xpath $d "string(//*[local-name()=\"OjkNote\"]/@status)")" = DIAMBIL_ALIH
 '
 
+test_expect_success 'an indication: FollowUp answers it, Decision is NOT_APPLICABLE, Misrouted returns it' '
+	{ new_ticket r1 IND-2026-000107 BANKA
+	  new_ticket r2 PGD-2026-000108 BANKA "$(date -u -d "+1 day" +%Y-%m-%dT%H:%M:%S+00:00)"
+	  decision d1 IND-2026-000107 ACCEPTED; } | cb ${CB}_000008 &&
+	drop_cb ${CB}_000008.xml &&
+	run_ok ${CB}_000008 &&
+	test "$(result ${CB}_000008 r1)" = ACCEPTED &&
+	test "$(result ${CB}_000008 r2)" = "REJECTED TIME_INVALID" &&
+	test "$(result ${CB}_000008 d1)" = "REJECTED NOT_APPLICABLE" &&
+	{ follow_up f1 IND-2026-000107; follow_up f2 IND-2026-000107 2026-11-23T10:00:00+07:00; } |
+		rsp ${RSP}_000012 &&
+	drop_rsp ${RSP}_000012.xml SERVICE &&
+	run_ok ${RSP}_000012 &&
+	test "$(result ${RSP}_000012 f2)" = ACCEPTED &&
+	test "$(status_of IND-2026-000107)" = DITANGGAPI &&
+	misrouted m1 IND-2026-000107 2026-11-24T10:00:00+07:00 | rsp ${RSP}_000013 &&
+	drop_rsp ${RSP}_000013.xml SERVICE &&
+	run_ok ${RSP}_000013 &&
+	test "$(result ${RSP}_000013 m1)" = ACCEPTED &&
+	test "$(status_of IND-2026-000107)" = DIKEMBALIKAN
+'
+
 test_expect_success 'every accepted record is one event in the history, nothing else is' '
 	test "$(ledger "SELECT count(*) FROM event")" = \
 		"$(ledger "SELECT sum(accepted) FROM file WHERE state = '"'"'PROCESSED'"'"'")"
@@ -250,8 +272,8 @@ test_expect_success 'every event went to its PUJK once; the former PUJK got the 
 	done &&
 	reassign=$(ledger "SELECT seq FROM event WHERE record = '"'"'Reassign'"'"'") &&
 	grep -x $reassign got.BANKA && grep -x $reassign got.ASURB &&
-	test "$(ledger "SELECT count(*) FROM event WHERE actor = '"'"'INTAKE'"'"'")" = 11 &&
-	test $(cat got.BANKA got.ASURB | wc -l) = 12
+	test "$(ledger "SELECT count(*) FROM event WHERE actor = '"'"'INTAKE'"'"'")" = 12 &&
+	test $(cat got.BANKA got.ASURB | wc -l) = 13
 '
 
 test_expect_success 'every acknowledgement and dispatch validates and verifies' '
