@@ -9,14 +9,15 @@
 #   drop_cb FILE         sign FILE as the intake, put it in /slkt/outbound
 #   drop_rsp FILE ROLE   sign FILE as that officer of the PUJK its name says,
 #                        put it in /pujk/<PUJK>/upload
-#   ack_for BASE         the acknowledgement delivered for a base name
+#   ack_for BASE         the acknowledgement delivered for a base name; a
+#                        BASE with a / is taken as the acknowledgement's path
+#                        (so in every helper below that takes a BASE)
 #   result BASE ID       "STATUS CODE" of record ID in that acknowledgement
 #   file_status BASE     FileStatus of that acknowledgement
 #   file_error BASE      the first FileError code of that acknowledgement
 #   file_error_at BASE   "CODE LINE COLUMN" of that first FileError
 #   n_results BASE       how many Result elements the acknowledgement has
 #   ack_ok BASE          the acknowledgement validates and its .p7s verifies
-#                        (BASE may also be the path of an acknowledgement)
 #   sign_as WHO FILE     sign FILE with pki/WHO.crt and .key, openssl CLI alone
 #   drop_as WHO FILE DIR sign FILE as WHO, move it and its .p7s to exchange/DIR
 #   ledger SQL           run SQL on spool/ledger.sqlite with the sqlite3 CLI
