@@ -43,7 +43,7 @@ test_expect_success 'a DOCTYPE is XML_FORBIDDEN and nothing of the file is used'
 	slktx run 2>err &&
 	rejected_whole ${CB}_000003 XML_FORBIDDEN &&
 	set -- $(file_error_at ${CB}_000003) &&
-	test "$2" = 2
+	test "$2" = 2 && test "$3" -gt 0
 '
 
 test_expect_success 'a value outside the schema is SCHEMA_INVALID at its line' '
@@ -55,7 +55,7 @@ test_expect_success 'a value outside the schema is SCHEMA_INVALID at its line' '
 	slktx run 2>err &&
 	rejected_whole ${CB}_000004 SCHEMA_INVALID &&
 	set -- $(file_error_at ${CB}_000004) &&
-	test "$2" = "$(line_of copy.xml FAX)"
+	test "$2" = "$(line_of copy.xml FAX)" && test "$3" -gt 0
 '
 
 test_expect_success 'a RecordCount that is not the records is COUNT_MISMATCH' '
@@ -67,7 +67,7 @@ test_expect_success 'a RecordCount that is not the records is COUNT_MISMATCH' '
 	slktx run 2>err &&
 	rejected_whole ${CB}_000005 COUNT_MISMATCH &&
 	set -- $(file_error_at ${CB}_000005) &&
-	test "$2" = "$(line_of copy.xml RecordCount)"
+	test "$2" = "$(line_of copy.xml RecordCount)" && test "$3" -gt 0
 '
 
 test_expect_success 'two records with one id are DUPLICATE_RECORD_ID at the second' '
@@ -79,7 +79,8 @@ test_expect_success 'two records with one id are DUPLICATE_RECORD_ID at the seco
 	slktx run 2>err &&
 	rejected_whole ${CB}_000006 DUPLICATE_RECORD_ID &&
 	set -- $(file_error_at ${CB}_000006) &&
-	test "$2" = "$(grep -n "id=\"r1\"" copy.xml | sed -n 2p | cut -d: -f1)"
+	test "$2" = "$(grep -n "id=\"r1\"" copy.xml | sed -n 2p | cut -d: -f1)" &&
+	test "$3" -gt 0
 '
 
 test_expect_success 'an <Attachment> in a plain .xml is PACKAGE_INVALID' '
@@ -94,7 +95,7 @@ test_expect_success 'an <Attachment> in a plain .xml is PACKAGE_INVALID' '
 	slktx run 2>err &&
 	rejected_whole ${CB}_000007 PACKAGE_INVALID &&
 	set -- $(file_error_at ${CB}_000007) &&
-	test "$2" = "$(line_of copy.xml Attachment)"
+	test "$2" = "$(line_of copy.xml Attachment)" && test "$3" -gt 0
 '
 
 test_expect_success 'more records than max_records is LIMIT_EXCEEDED' '
