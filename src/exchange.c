@@ -959,6 +959,17 @@ static int lookup_one(struct exchange *x, const char *sql, const char *a, int64_
 	return rc == SQLITE_ROW;
 }
 
+/*
+ * Earlier files count as received only when they were known to be their
+ * sender's: a file refused for one of these codes takes no batch id, so that
+ * a forged or incomplete file cannot keep the real one out.
+ */
+#define RECEIVED_BEFORE \
+	" AND state = 'PROCESSED' AND (error_code IS NULL OR error_code NOT IN (" \
+	"'SIGNATURE_MISSING', 'SIGNATURE_INVALID', 'CERT_UNTRUSTED', 'CERT_EXPIRED'," \
+	" 'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'SIGNER_NOT_REGISTERED', 'SENDER_NOT_ACTIVE'," \
+	" 'SENDER_MISMATCH', 'NAME_INVALID', 'DUPLICATE_FILE', 'DUPLICATE_BATCH_ID'))"
+
 /* The checks that need neither the signature nor the content. */
 static int precheck(struct job *j, struct err *e)
 {
@@ -984,7 +995,7 @@ static int precheck(struct job *j, struct err *e)
 			   j->f.name);
 		return 0;
 	}
-	rc = lookup_one(x, "SELECT ack_name FROM file WHERE sha256 = ? AND state = 'PROCESSED'"
+	rc = lookup_one(x, "SELECT ack_name FROM file WHERE sha256 = ?" RECEIVED_BEFORE
 			   " AND id <> ? ORDER BY id LIMIT 1",
 			j->f.sha256, j->f.id, found, sizeof(found), e);
 	if (rc < 0)
@@ -995,7 +1006,7 @@ static int precheck(struct job *j, struct err *e)
 			   "these bytes were received before and acknowledged in '%s'", found);
 		return 0;
 	}
-	rc = lookup_one(x, "SELECT ack_name FROM file WHERE state = 'PROCESSED' AND id <> ?2"
+	rc = lookup_one(x, "SELECT ack_name FROM file WHERE id <> ?2" RECEIVED_BEFORE
 			   " AND (name = ?1 || '.xml' OR name = ?1 || '.zip') ORDER BY id LIMIT 1",
 			j->en.base, j->f.id, found, sizeof(found), e);
 	if (rc < 0)
@@ -1087,7 +1098,7 @@ static int registered_elsewhere(struct job *j, int *elsewhere, struct err *e)
 static int finish_verify(struct job *j, struct err *e)
 {
 	struct verify_job *v = &j->verify;
-	int elsewhere;
+	int elsewhere = 0;
 
 	if (!v->started)
 		return 0;
@@ -1110,17 +1121,24 @@ static int finish_verify(struct job *j, struct err *e)
 		*e = v->err;
 		return -1;
 	}
-	if (v->err.code == ERR_SIGNER_NOT_REGISTERED) {
-		if (registered_elsewhere(j, &elsewhere, e) != 0)
-			return -1;
-		if (elsewhere) {
-			file_error(j, ERR_SENDER_MISMATCH, 0, 0,
-				   "signed by '%s', who is registered for another sender",
-				   v->signer.subject);
-			return 0;
-		}
+	if (v->err.code == ERR_SIGNER_NOT_REGISTERED &&
+	    registered_elsewhere(j, &elsewhere, e) != 0)
+		return -1;
+	/* why the file is not trusted is its verdict (and what keeps its name
+	 * from counting as received): it comes before what the parse found */
+	if (j->n_errors == MAX_FILE_ERRORS)
+		j->n_errors--;
+	if (v->err.code == ERR_SIGNER_NOT_REGISTERED && elsewhere)
+		file_error(j, ERR_SENDER_MISMATCH, 0, 0,
+			   "signed by '%s', who is registered for another sender", v->signer.subject);
+	else
+		file_error(j, v->err.code, 0, 0, "%s", v->err.msg);
+	if (j->n_errors > 1) {
+		struct err verdict = j->errors[j->n_errors - 1];
+
+		memmove(&j->errors[1], &j->errors[0], (j->n_errors - 1) * sizeof(verdict));
+		j->errors[0] = verdict;
 	}
-	file_error(j, v->err.code, 0, 0, "%s", v->err.msg);
 	return 0;
 }
 
