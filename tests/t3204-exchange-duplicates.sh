@@ -145,4 +145,50 @@ test_expect_success 'sent again before the first was judged: it waits, then is D
 	test "$(ledger "SELECT count(*) FROM event WHERE ticket_no = '"'"'PGD-2026-000020'"'"'")" = 1
 '
 
+test_expect_success 'a forged file takes no batch id: the real one that follows applies' '
+	new_ticket r1 PGD-2026-000030 BANKA | cb ${CB}_000030 &&
+	cp ${CB}_000030.xml real.xml &&
+	sed -i s/Budi/Mallory/ ${CB}_000030.xml &&
+	head -c 300 /dev/urandom >${CB}_000030.xml.p7s &&
+	mv ${CB}_000030.xml ${CB}_000030.xml.p7s exchange/slkt/outbound/ &&
+	slktx run 2>err &&
+	test "$(file_error ${CB}_000030)" = SIGNATURE_INVALID &&
+	rm $INBOUND/ACK_${CB}_000030.xml* &&
+	mv real.xml ${CB}_000030.xml &&
+	drop_cb ${CB}_000030.xml &&
+	slktx run 2>err &&
+	test "$(file_status ${CB}_000030)" = ACCEPTED &&
+	test "$(status_of PGD-2026-000030)" = BARU
+'
+
+test_expect_success 'an unsigned file with a bad schema too: its verdict is the signature' '
+	new_ticket r1 PGD-2026-000031 BANKA | cb ${CB}_000031 &&
+	cp ${CB}_000031.xml real.xml &&
+	sed -i "s|<Channel>WEB|<Channel>FAX|" ${CB}_000031.xml &&
+	drop_as unregistered ${CB}_000031.xml slkt/outbound &&
+	slktx run 2>err &&
+	test "$(file_error ${CB}_000031)" = SIGNER_NOT_REGISTERED &&
+	xpath $(ack_for ${CB}_000031) "//*[local-name()=\"FileError\"]/@code" >codes &&
+	grep SCHEMA_INVALID codes &&
+	rm $INBOUND/ACK_${CB}_000031.xml* &&
+	mv real.xml ${CB}_000031.xml &&
+	drop_cb ${CB}_000031.xml &&
+	slktx run 2>err &&
+	test "$(file_status ${CB}_000031)" = ACCEPTED
+'
+
+test_expect_success 'a file whose signature never came takes no batch id either' '
+	new_ticket r1 PGD-2026-000032 BANKA | cb ${CB}_000032 &&
+	slktx sign --cert pki/intake.crt --key pki/intake.key ${CB}_000032.xml >/dev/null &&
+	cp ${CB}_000032.xml exchange/slkt/outbound/ &&
+	touch -d "-2 days" exchange/slkt/outbound/${CB}_000032.xml &&
+	slktx run 2>err &&
+	test "$(file_error ${CB}_000032)" = SIGNATURE_MISSING &&
+	rm $INBOUND/ACK_${CB}_000032.xml* &&
+	mv ${CB}_000032.xml ${CB}_000032.xml.p7s exchange/slkt/outbound/ &&
+	slktx run 2>err &&
+	test "$(file_status ${CB}_000032)" = ACCEPTED &&
+	test "$(status_of PGD-2026-000032)" = BARU
+'
+
 test_done
