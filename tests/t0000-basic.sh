@@ -5,7 +5,7 @@ test_description='the command line itself'
 test_expect_success 'help lists the commands and exits 0' '
 	slktx --help >out &&
 	grep "^usage: slktx" out &&
-	grep "slktx validate FILE" out
+	grep "slktx validate \[--max-errors N\] FILE" out
 '
 
 test_expect_success 'unknown command is a usage error' '
