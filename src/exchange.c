@@ -264,14 +264,15 @@ static int load_intake_certs(struct exchange *x, struct err *e)
 	return 0;
 }
 
-/* The destination of an outbox name: what the outfile table says of it. */
+/* The destination of an outbox name: what the outfile table says of it
+ * (of the newest file of that name; sha, when not NULL, gets its SHA-256). */
 static int outfile_state(struct exchange *x, const char *dest, const char *name, int *known,
-			 int *pushed, struct err *e)
+			 int *pushed, char *sha, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (prepare(x, &st, "SELECT pushed_at IS NOT NULL FROM outfile WHERE destination = ?"
+	if (prepare(x, &st, "SELECT pushed_at IS NOT NULL, sha256 FROM outfile WHERE destination = ?"
 			    " AND name = ? ORDER BY id DESC LIMIT 1", e) != 0)
 		return -1;
 	sqlite3_bind_text(st, 1, dest, -1, SQLITE_STATIC);
@@ -279,23 +280,55 @@ static int outfile_state(struct exchange *x, const char *dest, const char *name,
 	rc = sqlite3_step(st);
 	*known = rc == SQLITE_ROW;
 	*pushed = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	if (sha)
+		fmt(sha, 65, "%s", rc == SQLITE_ROW ? col(st, 1) : "");
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return ledger_err(x->ledger, e, "cannot read the outbox records");
 	return 0;
 }
 
+/*
+ * The directory under top (archive/ or sent/ of the day) where none of the
+ * names is taken: top itself, else top/1, top/2...  A file sent again under
+ * its name is answered under the same acknowledgement name (SPEC §2), so a
+ * day may see one name several times.  Files of one name fill the slots in
+ * the same order, so a repeated call after a crash picks the same slot.
+ */
+static int free_slot(struct exchange *x, const char *top, const char *const *names, size_t n,
+		     char dir[SPOOL_PATH_MAX], struct err *e)
+{
+	char rel[SPOOL_PATH_MAX];
+
+	fmt(dir, SPOOL_PATH_MAX, "%s", top);
+	for (int slot = 1; slot < 1000; slot++) {
+		int taken = 0;
+
+		for (size_t i = 0; i < n && !taken; i++)
+			taken = fmt(rel, sizeof(rel), "%s/%s", dir, names[i]) != 0 || exists_rel(x, rel);
+		if (!taken)
+			return 0;
+		fmt(dir, SPOOL_PATH_MAX, "%s/%d", top, slot);
+	}
+	return err_set(e, ERR_IO, "'%s' has a thousand files named '%s'", top, names[0]);
+}
+
 static int move_to_sent(struct exchange *x, const char *dest, const char *name, struct err *e)
 {
-	char rel[SPOOL_PATH_MAX], sent[SPOOL_PATH_MAX], sig[SPOOL_NAME_MAX + 8];
+	char rel[SPOOL_PATH_MAX], sent[SPOOL_PATH_MAX], dir[SPOOL_PATH_MAX], sig[SPOOL_NAME_MAX + 8];
+	const char *one[1];
 
 	spool_dated_dir(sent, SPOOL_SENT, x->now);
 	fmt(sig, sizeof(sig), "%s.p7s", name);
 	fmt(rel, sizeof(rel), "%s/%s/%s", SPOOL_OUTBOX, dest, name);
-	if (exists_rel(x, rel) && spool_move(x->spool, rel, sent, e) != 0)
+	one[0] = name;
+	if (exists_rel(x, rel) && (free_slot(x, sent, one, 1, dir, e) != 0 ||
+				   spool_move(x->spool, rel, dir, e) != 0))
 		return -1;
 	fmt(rel, sizeof(rel), "%s/%s/%s", SPOOL_OUTBOX, dest, sig);
-	if (exists_rel(x, rel) && spool_move(x->spool, rel, sent, e) != 0)
+	one[0] = sig;
+	if (exists_rel(x, rel) && (free_slot(x, sent, one, 1, dir, e) != 0 ||
+				   spool_move(x->spool, rel, dir, e) != 0))
 		return -1;
 	return 0;
 }
@@ -316,18 +349,41 @@ static int recover_outbox(struct exchange *x, struct err *e)
 		if (spool_list(x->spool, dir, &files, e) != 0)
 			goto out;
 		for (size_t i = 0; i < files.n; i++) {
-			char base[SPOOL_NAME_MAX];
+			char base[SPOOL_NAME_MAX], row_sha[65];
 			size_t len = strlen(files.names[i]);
 			int known, pushed;
 
 			fmt(base, sizeof(base), "%s", files.names[i]);
 			if (len > 4 && strcmp(base + len - 4, ".p7s") == 0)
 				base[len - 4] = '\0';
-			if (outfile_state(x, dests.names[d], base, &known, &pushed, e) != 0) {
+			if (outfile_state(x, dests.names[d], base, &known, &pushed, row_sha, e) != 0) {
 				spool_list_free(&files);
 				goto out;
 			}
 			fmt(rel, sizeof(rel), "%s/%s", dir, files.names[i]);
+			if (known && pushed && strcmp(base, files.names[i]) == 0) {
+				/* the name was delivered before: these bytes are another
+				 * file's answer, left by an attempt that rolled back */
+				char path[PATH_MAX], sha[65];
+				int64_t size;
+
+				if (spool_path(x->spool, rel, path, sizeof(path), e) != 0 ||
+				    file_sha256(path, sha, &size, e) != 0) {
+					spool_list_free(&files);
+					goto out;
+				}
+				known = strcmp(sha, row_sha) == 0;
+				if (!known) {
+					char sig[SPOOL_PATH_MAX];
+
+					/* the signature first: a lone one would pass for delivered */
+					fmt(sig, sizeof(sig), "%s.p7s", rel);
+					if (unlink_rel(x, sig, e) != 0) {
+						spool_list_free(&files);
+						goto out;
+					}
+				}
+			}
 			if (!known) {
 				say(x, EXCHANGE_INFO, "removing '%s', left by an interrupted run", rel);
 				if (unlink_rel(x, rel, e) != 0) {
@@ -454,8 +510,9 @@ static int recover_inbox(struct exchange *x, struct err *e)
 
 	if (spool_list(x->spool, SPOOL_INBOX, &files, e) != 0)
 		return -1;
-	fmt(sql, sizeof(sql), "%s WHERE name = ? AND state = 'PROCESSED' ORDER BY id DESC LIMIT 1",
-		 file_columns);
+	/* only the newest file of a name: the same name may come again (DUPLICATE_*) */
+	fmt(sql, sizeof(sql), "%s WHERE id = (SELECT max(id) FROM file WHERE name = ?1)"
+		 " AND state = 'PROCESSED'", file_columns);
 	if (prepare(x, &st, sql, e) != 0)
 		goto out;
 	for (size_t i = 0; i < files.n; i++) {
@@ -595,6 +652,26 @@ static int recorded_unremoved(struct exchange *x, const char *dir, const char *n
 	return 0;
 }
 
+/* A file of that name fetched and not processed yet: *id is its row, or 0. */
+static int inbox_holds(struct exchange *x, const char *name, int64_t *id, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*id = 0;
+	if (prepare(x, &st, "SELECT id FROM file WHERE name = ? AND state = 'FETCHED' LIMIT 1",
+		    e) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ledger_err(x->ledger, e, "cannot read the files");
+	return 0;
+}
+
 static int mark_removed(struct exchange *x, int64_t id, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
@@ -721,6 +798,15 @@ static int fetch_folder(struct exchange *x, const char *dir, struct err *e)
 		if (id) {
 			if (remove_remote(x, dir, ent->name, id, sig != NULL, e) != 0)
 				goto out;
+			continue;
+		}
+		if (inbox_holds(x, ent->name, &id, e) != 0)
+			goto out;
+		if (id) {
+			/* sent again before the first was judged: one inbox name, one file */
+			x->sum.waiting++;
+			say(x, EXCHANGE_WARNING, "%s/%s: waits until the earlier file of that name is "
+			    "processed", fo->dir, ent->name);
 			continue;
 		}
 		if (sig == NULL && x->now - ent->mtime < x->cfg->limits.orphan_after_s) {
@@ -863,6 +949,17 @@ static int lookup_one(struct exchange *x, const char *sql, const char *a, int64_
 	return rc == SQLITE_ROW;
 }
 
+/*
+ * Earlier files count as received only when they were known to be their
+ * sender's: a file refused for one of these codes takes no batch id, so that
+ * a forged or incomplete file cannot keep the real one out.
+ */
+#define RECEIVED_BEFORE \
+	" AND state = 'PROCESSED' AND (error_code IS NULL OR error_code NOT IN (" \
+	"'SIGNATURE_MISSING', 'SIGNATURE_INVALID', 'CERT_UNTRUSTED', 'CERT_EXPIRED'," \
+	" 'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'SIGNER_NOT_REGISTERED', 'SENDER_NOT_ACTIVE'," \
+	" 'SENDER_MISMATCH', 'NAME_INVALID', 'DUPLICATE_FILE', 'DUPLICATE_BATCH_ID'))"
+
 /* The checks that need neither the signature nor the content. */
 static int precheck(struct job *j, struct err *e)
 {
@@ -888,7 +985,7 @@ static int precheck(struct job *j, struct err *e)
 			   j->f.name);
 		return 0;
 	}
-	rc = lookup_one(x, "SELECT ack_name FROM file WHERE sha256 = ? AND state = 'PROCESSED'"
+	rc = lookup_one(x, "SELECT ack_name FROM file WHERE sha256 = ?" RECEIVED_BEFORE
 			   " AND id <> ? ORDER BY id LIMIT 1",
 			j->f.sha256, j->f.id, found, sizeof(found), e);
 	if (rc < 0)
@@ -899,7 +996,7 @@ static int precheck(struct job *j, struct err *e)
 			   "these bytes were received before and acknowledged in '%s'", found);
 		return 0;
 	}
-	rc = lookup_one(x, "SELECT ack_name FROM file WHERE state = 'PROCESSED' AND id <> ?2"
+	rc = lookup_one(x, "SELECT ack_name FROM file WHERE id <> ?2" RECEIVED_BEFORE
 			   " AND (name = ?1 || '.xml' OR name = ?1 || '.zip') ORDER BY id LIMIT 1",
 			j->en.base, j->f.id, found, sizeof(found), e);
 	if (rc < 0)
@@ -991,7 +1088,7 @@ static int registered_elsewhere(struct job *j, int *elsewhere, struct err *e)
 static int finish_verify(struct job *j, struct err *e)
 {
 	struct verify_job *v = &j->verify;
-	int elsewhere;
+	int elsewhere = 0;
 
 	if (!v->started)
 		return 0;
@@ -1013,17 +1110,24 @@ static int finish_verify(struct job *j, struct err *e)
 		*e = v->err;
 		return -1;
 	}
-	if (v->err.code == ERR_SIGNER_NOT_REGISTERED) {
-		if (registered_elsewhere(j, &elsewhere, e) != 0)
-			return -1;
-		if (elsewhere) {
-			file_error(j, ERR_SENDER_MISMATCH, 0, 0,
-				   "signed by '%s', who is registered for another sender",
-				   v->signer.subject);
-			return 0;
-		}
+	if (v->err.code == ERR_SIGNER_NOT_REGISTERED &&
+	    registered_elsewhere(j, &elsewhere, e) != 0)
+		return -1;
+	/* why the file is not trusted is its verdict (and what keeps its name
+	 * from counting as received): it comes before what the parse found */
+	if (j->n_errors == MAX_FILE_ERRORS)
+		j->n_errors--;
+	if (v->err.code == ERR_SIGNER_NOT_REGISTERED && elsewhere)
+		file_error(j, ERR_SENDER_MISMATCH, 0, 0,
+			   "signed by '%s', who is registered for another sender", v->signer.subject);
+	else
+		file_error(j, v->err.code, 0, 0, "%s", v->err.msg);
+	if (j->n_errors > 1) {
+		struct err verdict = j->errors[j->n_errors - 1];
+
+		memmove(&j->errors[1], &j->errors[0], (j->n_errors - 1) * sizeof(verdict));
+		j->errors[0] = verdict;
 	}
-	file_error(j, v->err.code, 0, 0, "%s", v->err.msg);
 	return 0;
 }
 
@@ -1316,7 +1420,7 @@ static int ack_name_busy(struct exchange *x, const char *dest, const char *ack_n
 {
 	int known, pushed;
 
-	if (outfile_state(x, dest, ack_name, &known, &pushed, e) != 0)
+	if (outfile_state(x, dest, ack_name, &known, &pushed, NULL, e) != 0)
 		return -1;
 	*busy = known && !pushed;
 	return 0;
@@ -1342,6 +1446,8 @@ static int process_one(struct exchange *x, const struct file_row *row, struct er
 {
 	struct job *j = calloc(1, sizeof(*j));
 	char dest[SPOOL_NAME_MAX], ack_name[SPOOL_NAME_MAX], ack_sha[65];
+	char archive[SPOOL_PATH_MAX], sig[SPOOL_NAME_MAX + 8], ack_sig[SPOOL_NAME_MAX + 8];
+	const char *kept[4] = { row->name, sig, ack_name, ack_sig };
 	int64_t ack_size = 0;
 	int busy, fd, in_tx = 0, rc = -1;
 
@@ -1363,7 +1469,11 @@ static int process_one(struct exchange *x, const struct file_row *row, struct er
 		rc = 0;
 		goto out;
 	}
-	spool_dated_dir(j->f.archive_dir, SPOOL_ARCHIVE, x->now);
+	spool_dated_dir(archive, SPOOL_ARCHIVE, x->now);
+	fmt(sig, sizeof(sig), "%s.p7s", j->f.name);
+	fmt(ack_sig, sizeof(ack_sig), "%s.p7s", ack_name);
+	if (free_slot(x, archive, kept, 4, j->f.archive_dir, e) != 0)
+		goto out;
 	j->actor.intake = j->en.kind == NAME_CB;
 	j->actor.pujk_code = j->en.code;
 	j->actor.role = j->officer_role;

@@ -98,6 +98,18 @@ static const struct migration migrations[] = {
 		  " destination TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('ACK','DSP')),"
 		  " sha256 TEXT NOT NULL, size INTEGER NOT NULL, created_at INTEGER NOT NULL,"
 		  " pushed_at INTEGER, file_id INTEGER, UNIQUE (destination, name))"),
+	MIGRATION(3,
+		  /* a file sent again under its name is answered under the same
+		   * acknowledgement name (SPEC §2): one name, several outfiles */
+		  "CREATE TABLE outfile_new(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+		  " destination TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('ACK','DSP')),"
+		  " sha256 TEXT NOT NULL, size INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+		  " pushed_at INTEGER, file_id INTEGER);"
+		  "INSERT INTO outfile_new SELECT id, name, destination, kind, sha256, size,"
+		  " created_at, pushed_at, file_id FROM outfile;"
+		  "DROP TABLE outfile;"
+		  "ALTER TABLE outfile_new RENAME TO outfile;"
+		  "CREATE INDEX outfile_name ON outfile(destination, name)"),
 };
 
 #define LEDGER_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

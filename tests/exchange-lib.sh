@@ -9,10 +9,27 @@
 #   drop_cb FILE         sign FILE as the intake, put it in /slkt/outbound
 #   drop_rsp FILE ROLE   sign FILE as that officer of the PUJK its name says,
 #                        put it in /pujk/<PUJK>/upload
-#   ack_for BASE         the acknowledgement delivered for a base name
+#   ack_for BASE         the acknowledgement delivered for a base name; a
+#                        BASE with a / is taken as the acknowledgement's path
+#                        (so in every helper below that takes a BASE)
 #   result BASE ID       "STATUS CODE" of record ID in that acknowledgement
 #   file_status BASE     FileStatus of that acknowledgement
 #   file_error BASE      the first FileError code of that acknowledgement
+#   file_error_at BASE   "CODE LINE COLUMN" of that first FileError
+#   n_results BASE       how many Result elements the acknowledgement has
+#   ack_ok BASE          the acknowledgement validates and its .p7s verifies
+#   sign_as WHO FILE     sign FILE with pki/WHO.crt and .key, openssl CLI alone
+#   drop_as WHO FILE DIR sign FILE as WHO, move it and its .p7s to exchange/DIR
+#   ledger SQL           run SQL on spool/ledger.sqlite with the sqlite3 CLI
+#   ledger_counts        "tickets events files" in the ledger now
+#   status_of TICKET     the ticket's status in the ledger
+#   rejected_whole BASE CODE   the acknowledgement rejects the whole file with
+#                        CODE, lists no Result, and the ledger's tickets and
+#                        events are as ledger_counts wrote to ledger.before
+#   dsp_seqs PUJK        the eventSeq of every item of every dispatch
+#                        delivered to PUJK, one a line
+#   take_over, follow_up, proposal, misrouted, decision, closure, ojk_note,
+#   reassign ID TICKET ...   one record element on one line (see each)
 
 NS=urn:slktx:exchange:1
 
@@ -75,6 +92,7 @@ drop_rsp() {
 ack_for() {
 	base=$1
 	case $base in
+	*/*) echo "$base" ;;
 	CB_*) echo "exchange/slkt/inbound/ACK_$base.xml" ;;
 	RSP_*) echo "exchange/pujk/$(echo "$base" | cut -d_ -f2)/download/ACK_$base.xml" ;;
 	esac
@@ -113,4 +131,97 @@ new_ticket() {
       <Description>Konsumen tidak mengenali transaksi.</Description>
     </NewTicket>
 REC
+}
+
+file_error_at() {
+	a=$(ack_for "$1")
+	x="(//*[local-name()='FileError'])[1]"
+	echo "$(xpath "$a" "string($x/@code)") $(xpath "$a" "string($x/@line)")" \
+		"$(xpath "$a" "string($x/@column)")"
+}
+
+n_results() {
+	xpath "$(ack_for "$1")" "count(//*[local-name()='Result'])"
+}
+
+ack_ok() {
+	a=$(ack_for "$1")
+	slktx validate "$a" >/dev/null &&
+	openssl cms -verify -binary -inform DER -purpose any -CAfile pki/ca.crt \
+		-content "$a" -in "$a.p7s" -out /dev/null 2>/dev/null
+}
+
+sign_as() {
+	openssl cms -sign -binary -cades -md sha256 -outform DER -signer "pki/$1.crt" \
+		-inkey "pki/$1.key" -in "$2" -out "$2.p7s"
+}
+
+drop_as() {
+	sign_as "$1" "$2" && mv "$2" "$2.p7s" "exchange/$3/"
+}
+
+ledger() {
+	sqlite3 spool/ledger.sqlite "$1"
+}
+
+ledger_counts() {
+	ledger "SELECT (SELECT count(*) FROM ticket), (SELECT count(*) FROM event),
+		(SELECT count(*) FROM file WHERE state = 'PROCESSED')"
+}
+
+status_of() {
+	ledger "SELECT status FROM ticket WHERE no = '$1'"
+}
+
+rejected_whole() {
+	ledger "SELECT (SELECT count(*) FROM ticket), (SELECT count(*) FROM event)" >ledger.after &&
+	cut -d"|" -f1,2 ledger.before >ledger.expect &&
+	test_cmp ledger.expect ledger.after &&
+	test "$(file_status "$1")" = REJECTED &&
+	test "$(file_error "$1")" = "$2" &&
+	test "$(n_results "$1")" = 0 &&
+	test "$(xpath "$(ack_for "$1")" "count(//*[local-name()='Results'])")" = 0 &&
+	ack_ok "$1"
+}
+
+dsp_seqs() {
+	for d in exchange/pujk/$1/download/DSP_*.xml; do
+		test -f "$d" || continue
+		grep -o 'eventSeq="[0-9]*"' "$d" | tr -dc '0-9\n'
+	done
+}
+
+# One record element a line, for cb and rsp: ID TICKET [AT] and what follows.
+take_over() {
+	echo "<TakeOver id=\"$1\"><TicketNo>$2</TicketNo><At>${3:-2026-11-21T10:00:00+07:00}</At></TakeOver>"
+}
+
+follow_up() {
+	echo "<FollowUp id=\"$1\"><TicketNo>$2</TicketNo><At>${3:-2026-11-22T10:00:00+07:00}</At><Action>${4:-CONTACTED_CONSUMER}</Action><Note>Konsumen dihubungi.</Note></FollowUp>"
+}
+
+proposal() {
+	echo "<ResolutionProposal id=\"$1\"><TicketNo>$2</TicketNo><At>${3:-2026-11-23T10:00:00+07:00}</At><Resolution>EXPLANATION</Resolution><Summary>Transaksi sah.</Summary></ResolutionProposal>"
+}
+
+misrouted() {
+	echo "<Misrouted id=\"$1\"><TicketNo>$2</TicketNo><At>${3:-2026-11-21T10:00:00+07:00}</At><Note>Bukan nasabah kami.</Note></Misrouted>"
+}
+
+# decision ID TICKET OUTCOME [AT]
+decision() {
+	echo "<Decision id=\"$1\"><TicketNo>$2</TicketNo><Outcome>$3</Outcome><At>${4:-2026-11-24T10:00:00+07:00}</At><Note>Keputusan OJK.</Note></Decision>"
+}
+
+closure() {
+	echo "<Closure id=\"$1\"><TicketNo>$2</TicketNo><Reason>WITHDRAWN</Reason><At>${3:-2026-11-24T10:00:00+07:00}</At><Note>Dicabut konsumen.</Note></Closure>"
+}
+
+ojk_note() {
+	echo "<OjkNote id=\"$1\"><TicketNo>$2</TicketNo><At>${3:-2026-11-24T11:00:00+07:00}</At><Note>Catatan OJK.</Note></OjkNote>"
+}
+
+# reassign ID TICKET PUJK [AT]
+reassign() {
+	echo "<Reassign id=\"$1\"><TicketNo>$2</TicketNo><PujkCode>$3</PujkCode><At>${4:-2026-11-25T10:00:00+07:00}</At><Note>Dialihkan.</Note></Reassign>"
 }
