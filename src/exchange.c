@@ -806,7 +806,7 @@ static int fetch_folder(struct exchange *x, const char *dir, struct err *e)
 			/* sent again before the first was judged: one inbox name, one file */
 			x->sum.waiting++;
 			say(x, EXCHANGE_WARNING, "%s/%s: waits until the earlier file of that name is "
-			    "processed", fo->dir, ent->name);
+			    "processed", dir, ent->name);
 			continue;
 		}
 		if (sig == NULL && x->now - ent->mtime < x->cfg->limits.orphan_after_s) {

@@ -180,6 +180,8 @@ out:
 /*
  * Every input processed on day, with its signature and acknowledgement; a
  * name the ledger lists twice in one archive directory is one file there.
+ * An input that never got its signature went to quarantine/, not to the
+ * archive: its acknowledgement is the ledger's record of it.
  */
 static int add_inputs(struct writer *w, struct ledger *l, const struct config *cfg,
 		      int32_t day, struct err *e)
@@ -187,6 +189,7 @@ static int add_inputs(struct writer *w, struct ledger *l, const struct config *c
 	static const char sql[] =
 		"SELECT name, MIN(ack_name), archive_dir FROM file WHERE state = 'PROCESSED'"
 		" AND archive_dir IS NOT NULL AND processed_at >= ?1 AND processed_at < ?2"
+		" AND (error_code IS NULL OR error_code <> 'SIGNATURE_MISSING')"
 		" GROUP BY archive_dir, name ORDER BY MIN(id)";
 	int64_t from = (int64_t)day * 86400 - 25200;
 	struct spool *s = NULL;
