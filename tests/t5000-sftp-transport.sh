@@ -202,7 +202,7 @@ test_expect_success 'names with shell or path characters are never listed nor to
 	test_expect_code 70 cli remove "$R/odd" "\$(id)" 2>err &&
 	test_expect_code 70 cli remove "$R/odd" "../slkt/outbound/A_1.xml" 2>err &&
 	test -e "$R/odd/a;rm -rf x" && test -e "$R/odd/\$(id)" && test -e "$OUT/A_1.xml" &&
-	ls "$R/odd" >	test "$(ls "$R/odd" | wc -l)" = 62 && test "$(ls "$R/odd" | wc -l)" = 6
+	test "$(ls -q "$R/odd" | wc -l)" = 6
 '
 
 test_expect_success 'a file that grows while it is fetched is refused, then fetched once still' '
