@@ -759,8 +759,6 @@ static void *range_worker_run(void *arg)
 	int64_t k, off, end, got;
 
 	err_clear(&e);
-	if (w->c->ssh != NULL && w->c->dead)
-		conn_close(w->c);
 	if (w->c->ssh == NULL && conn_open(s, w->c, &e) < 0)
 		goto fail;
 	if (h == NULL) {
@@ -872,6 +870,11 @@ join:
 	pthread_mutex_unlock(&j.mu);
 	for (i = 0; i < started; i++)
 		pthread_join(w[i].thread, NULL);
+	/* the extra connections are not kept: an idle one might be dropped by
+	 * the server before the next big file, and a handshake is cheap next to
+	 * the transfer */
+	for (i = 1; i < started; i++)
+		conn_close(&s->conns[i]);
 	if (rc == 0 && j.failed) {
 		*e = j.err;
 		rc = -1;
