@@ -174,7 +174,9 @@ static int conn_fail(struct sftp *s, struct conn *c, struct err *e, const char *
 		return err_set(e, code, "cannot %s '%s' on %s: %s", what, path, s->where,
 			       sftp_status_text((unsigned long)st));
 	}
+	/* a dead peer gets no more waits: every later call on c fails at once */
 	c->dead = 1;
+	shutdown(c->fd, SHUT_RDWR);
 	if (rc == LIBSSH2_ERROR_TIMEOUT && now() >= s->deadline)
 		return err_set(e, ERR_TRANSIENT, "cannot %s '%s': run time limit of %ld s reached",
 			       what, path, s->cfg->transport.run_timeout_s);
@@ -477,9 +479,6 @@ static int authenticate(struct sftp *s, struct conn *c, struct err *e)
 
 static void conn_close(struct conn *c)
 {
-	/* a dead peer gets no goodbye: libssh2 would wait for its answer */
-	if (c->dead && c->fd >= 0)
-		shutdown(c->fd, SHUT_RDWR);
 	if (c->sftp != NULL)
 		libssh2_sftp_shutdown(c->sftp);
 	if (c->ssh != NULL) {
@@ -651,7 +650,7 @@ static int sftp_list(struct transport *t, const char *dir, struct transport_list
 		qsort(out->v, out->n, sizeof(*out->v), entry_cmp);
 	rc = 0;
 out:
-	if (h != NULL && !c->dead)
+	if (h != NULL)
 		libssh2_sftp_closedir(h);
 	if (rc < 0) {
 		free(out->v);
@@ -798,7 +797,7 @@ fail:
 	pthread_cond_broadcast(&j->cv);
 	pthread_mutex_unlock(&j->mu);
 out:
-	if (h != NULL && h != w->h && !w->c->dead)
+	if (h != NULL && h != w->h)
 		libssh2_sftp_close_handle(h);
 	return NULL;
 }
@@ -930,7 +929,7 @@ static int fetch_once(struct sftp *s, const char *path, int fd, const char *loca
 	}
 	rc = 0;
 out:
-	if (h != NULL && !c->dead && libssh2_sftp_close_handle(h) != 0 && rc == 0)
+	if (h != NULL && libssh2_sftp_close_handle(h) != 0 && rc == 0)
 		rc = conn_fail(s, c, e, "close", path);
 	EVP_MD_CTX_free(hash);
 	return rc;
@@ -1033,7 +1032,7 @@ static int same_content(struct sftp *s, struct conn *c, const char *path, int fd
 		off += n;
 	}
 out:
-	if (h != NULL && !c->dead)
+	if (h != NULL)
 		libssh2_sftp_close_handle(h);
 	free(lbuf);
 	free(rbuf);
@@ -1183,7 +1182,7 @@ static int sftp_push(struct transport *t, const char *local_path, const char *di
 	part_made = 0;
 	rc = 0;
 out:
-	if (h != NULL && !c->dead)
+	if (h != NULL)
 		libssh2_sftp_close_handle(h);
 	if (part_made && !c->dead)
 		libssh2_sftp_unlink(c->sftp, part);
