@@ -15,11 +15,16 @@
  * sized to the file, because libssh2 reads ahead four times what it is
  * asked for and a large buffer on a small file costs requests past its end.
  *
+ * list() hands out regular files whose names pass the strict pattern
+ * ([A-Za-z0-9._-], no leading dot); everything else goes to the list's
+ * ignored part and is never touched.  A folder or name that is not plain is
+ * ERR_NAME_INVALID before the server is asked anything.
+ *
  * Error contract: an unknown or changed host key, a refused key, a missing
  * setting or an unreadable key file is ERR_CONFIG (an operator must act);
  * a connection that cannot be made, drops, stalls past op_timeout_s or
- * outlives run_timeout_s is ERR_TRANSIENT, and so is a file that changes
- * while it is fetched; a remote file that is missing is ERR_NOT_FOUND; other
+ * outlives run_timeout_s is ERR_TRANSIENT, and so is a file whose size or
+ * mtime moves while it is fetched (twice: it is fetched once more first); a remote file that is missing is ERR_NOT_FOUND; other
  * refusals of the server and failures of the local disk are ERR_IO.  After
  * a transient failure the transport refuses further work: close it.
  */
@@ -119,14 +124,37 @@ static int name_ok(const char *name)
 	return i < sizeof(((struct transport_entry *)0)->name);
 }
 
-/* dir/prefix+name+suffix, with name checked: names from outside only. */
+/* Absolute, each component a safe name: no "..", no "//", no trailing '/'. */
+static int dir_ok(const char *dir)
+{
+	char comp[256];
+	size_t len;
+
+	if (dir[0] != '/')
+		return 0;
+	for (const char *p = dir + 1;; p += len + 1) {
+		len = strcspn(p, "/");
+		if (len == 0 || len >= sizeof(comp))
+			return 0;
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		if (!name_ok(comp))
+			return 0;
+		if (p[len] == '\0')
+			return 1;
+	}
+}
+
+/* dir/prefix+name+suffix, dir and name checked before the server sees them. */
 static int remote_path(char *buf, size_t size, const char *dir, const char *prefix,
 		       const char *name, const char *suffix, struct err *e)
 {
 	int n;
 
+	if (!dir_ok(dir))
+		return err_set(e, ERR_NAME_INVALID, "refusing remote folder '%s'", dir);
 	if (!name_ok(name))
-		return err_set(e, ERR_INTERNAL, "refusing remote name '%s'", name);
+		return err_set(e, ERR_NAME_INVALID, "refusing remote name '%s'", name);
 	n = snprintf(buf, size, "%s/%s%s%s", dir, prefix, name, suffix);
 	if (n < 0 || (size_t)n >= size)
 		return err_set(e, ERR_CONFIG, "remote path '%s/%s' too long", dir, name);
@@ -591,20 +619,44 @@ static int entry_cmp(const void *a, const void *b)
 		      ((const struct transport_entry *)b)->name);
 }
 
+static int list_add(struct transport_entry **v, size_t *n, size_t *cap, const char *name,
+		    const LIBSSH2_SFTP_ATTRIBUTES *a, int regular)
+{
+	struct transport_entry *x;
+
+	if (*n == *cap) {
+		size_t want = *cap ? *cap * 2 : 64;
+
+		x = realloc(*v, want * sizeof(*x));
+		if (x == NULL)
+			return -1;
+		*v = x;
+		*cap = want;
+	}
+	x = &(*v)[(*n)++];
+	memset(x, 0, sizeof(*x));
+	/* an unsafe name is kept as the server gave it, cut to fit */
+	snprintf(x->name, sizeof(x->name), "%.*s", (int)sizeof(x->name) - 1, name);
+	x->size = (a->flags & LIBSSH2_SFTP_ATTR_SIZE) ? (int64_t)a->filesize : -1;
+	x->mtime = (a->flags & LIBSSH2_SFTP_ATTR_ACMODTIME) ? (int64_t)a->mtime : 0;
+	x->regular = regular;
+	return 0;
+}
+
 static int sftp_list(struct transport *t, const char *dir, struct transport_list *out,
 		     struct err *e)
 {
 	struct sftp *s = t->impl;
 	LIBSSH2_SFTP_HANDLE *h = NULL;
 	LIBSSH2_SFTP_ATTRIBUTES a;
-	struct transport_entry *v;
-	struct conn *c;
+	struct conn *c = NULL;
 	char name[1024];
-	size_t cap = 0;
-	int rc = -1, n;
+	size_t cap = 0, cap_ignored = 0;
+	int rc = -1, n, regular;
 
-	out->v = NULL;
-	out->n = 0;
+	memset(out, 0, sizeof(*out));
+	if (!dir_ok(dir))
+		return err_set(e, ERR_NAME_INVALID, "refusing remote folder '%s'", dir);
 	c = ready(s, e);
 	if (c == NULL)
 		goto out;
@@ -619,50 +671,45 @@ static int sftp_list(struct transport *t, const char *dir, struct transport_list
 		n = libssh2_sftp_readdir_ex(h, name, sizeof(name), NULL, 0, &a);
 		if (n == 0)
 			break;
-		if (n == LIBSSH2_ERROR_BUFFER_TOO_SMALL)
-			continue;
 		if (n < 0) {
 			conn_fail(s, c, e, "read folder", dir);
 			goto out;
 		}
-		/* names with shell or path characters, dot files (our own .part
-		 * uploads among them) and anything not a plain file stay untouched */
-		if (!name_ok(name) || !(a.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) ||
-		    !LIBSSH2_SFTP_S_ISREG(a.permissions))
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			continue;
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = realloc(out->v, cap * sizeof(*v));
-			if (v == NULL) {
-				err_set(e, ERR_INTERNAL, "out of memory listing '%s'", dir);
-				goto out;
-			}
-			out->v = v;
+		regular = (a.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) &&
+			  LIBSSH2_SFTP_S_ISREG(a.permissions);
+		/* names with shell or path characters, dot files and anything
+		 * not a plain file are only reported, never touched */
+		if (regular && name_ok(name) ? list_add(&out->v, &out->n, &cap, name, &a, 1) < 0 :
+		    list_add(&out->ignored, &out->n_ignored, &cap_ignored, name, &a, regular) < 0) {
+			err_set(e, ERR_INTERNAL, "out of memory listing '%s'", dir);
+			goto out;
 		}
-		v = &out->v[out->n++];
-		memset(v, 0, sizeof(*v));
-		memcpy(v->name, name, strlen(name) + 1); /* name_ok bounds it */
-		v->size = (a.flags & LIBSSH2_SFTP_ATTR_SIZE) ? (int64_t)a.filesize : -1;
-		v->mtime = (a.flags & LIBSSH2_SFTP_ATTR_ACMODTIME) ? (int64_t)a.mtime : 0;
-		v->regular = 1;
 	}
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), entry_cmp);
+	if (out->n_ignored > 1)
+		qsort(out->ignored, out->n_ignored, sizeof(*out->ignored), entry_cmp);
 	rc = 0;
 out:
 	if (h != NULL)
 		libssh2_sftp_closedir(h);
 	if (rc < 0) {
 		free(out->v);
-		out->v = NULL;
-		out->n = 0;
+		free(out->ignored);
+		memset(out, 0, sizeof(*out));
 	}
 	return rc;
 }
 
-/* The size of an open remote file; a file that is not regular is refused. */
-static int remote_size(struct sftp *s, struct conn *c, LIBSSH2_SFTP_HANDLE *h, const char *path,
-		       int64_t *size, struct err *e)
+struct remote_state {
+	int64_t size, mtime;
+};
+
+/* Size and mtime of an open remote file; a file that is not regular is refused. */
+static int remote_stat(struct sftp *s, struct conn *c, LIBSSH2_SFTP_HANDLE *h, const char *path,
+		       struct remote_state *st, struct err *e)
 {
 	LIBSSH2_SFTP_ATTRIBUTES a;
 
@@ -674,7 +721,8 @@ static int remote_size(struct sftp *s, struct conn *c, LIBSSH2_SFTP_HANDLE *h, c
 		return err_set(e, ERR_IO, "%s gives no size for '%s'", s->where, path);
 	if (!LIBSSH2_SFTP_S_ISREG(a.permissions))
 		return err_set(e, ERR_IO, "'%s' on %s is not a regular file", path, s->where);
-	*size = (int64_t)a.filesize;
+	st->size = (int64_t)a.filesize;
+	st->mtime = (a.flags & LIBSSH2_SFTP_ATTR_ACMODTIME) ? (int64_t)a.mtime : 0;
 	return 0;
 }
 
@@ -891,8 +939,8 @@ out:
 
 /* One pass: open, size, read, size again.  The caller compares the sizes. */
 static int fetch_once(struct sftp *s, const char *path, int fd, const char *local,
-		      unsigned char sha256[32], int64_t *got, int64_t *before, int64_t *after,
-		      struct err *e)
+		      unsigned char sha256[32], int64_t *got, struct remote_state *before,
+		      struct remote_state *after, struct err *e)
 {
 	struct conn *c;
 	LIBSSH2_SFTP_HANDLE *h = NULL;
@@ -913,15 +961,15 @@ static int fetch_once(struct sftp *s, const char *path, int fd, const char *loca
 		conn_fail(s, c, e, "open", path);
 		goto out;
 	}
-	if (remote_size(s, c, h, path, before, e) < 0)
+	if (remote_stat(s, c, h, path, before, e) < 0)
 		goto out;
-	if (*before >= PARALLEL_MIN && s->nconns > 1) {
-		if (fetch_ranges(s, h, path, *before, fd, local, hash, got, e) < 0)
+	if (before->size >= PARALLEL_MIN && s->nconns > 1) {
+		if (fetch_ranges(s, h, path, before->size, fd, local, hash, got, e) < 0)
 			goto out;
-	} else if (read_range(s, c, h, path, 0, *before, fd, local, hash, got, e) < 0) {
+	} else if (read_range(s, c, h, path, 0, before->size, fd, local, hash, got, e) < 0) {
 		goto out;
 	}
-	if (remote_size(s, c, h, path, after, e) < 0)
+	if (remote_stat(s, c, h, path, after, e) < 0)
 		goto out;
 	if (EVP_DigestFinal_ex(hash, sha256, NULL) != 1) {
 		err_set(e, ERR_INTERNAL, "sha-256 failed");
@@ -941,7 +989,8 @@ static int sftp_fetch(struct transport *t, const char *dir, const char *name,
 {
 	struct sftp *s = t->impl;
 	char path[PATH_MAX];
-	int64_t got = 0, before = 0, after = 0;
+	struct remote_state before, after;
+	int64_t got = 0;
 	int fd = -1, attempt;
 
 	if (remote_path(path, sizeof(path), dir, "", name, "", e) < 0)
@@ -952,12 +1001,13 @@ static int sftp_fetch(struct transport *t, const char *dir, const char *name,
 	for (attempt = 0;; attempt++) {
 		if (fetch_once(s, path, fd, local_path, sha256, &got, &before, &after, e) < 0)
 			goto fail;
-		if (got == before && before == after)
+		if (got == before.size && before.size == after.size && before.mtime == after.mtime)
 			break;
 		if (attempt == 1) {
 			err_set(e, ERR_TRANSIENT, "'%s' on %s changed while fetched (%lld bytes, then "
-				"%lld, %lld received): still being written?", path, s->where,
-				(long long)before, (long long)after, (long long)got);
+				"%lld, %lld received; mtime %lld, then %lld): still being written?",
+				path, s->where, (long long)before.size, (long long)after.size,
+				(long long)got, (long long)before.mtime, (long long)after.mtime);
 			goto fail;
 		}
 		if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
@@ -989,7 +1039,8 @@ static int same_content(struct sftp *s, struct conn *c, const char *path, int fd
 {
 	LIBSSH2_SFTP_HANDLE *h = NULL;
 	char *rbuf = malloc(READ_BIG), *lbuf = malloc(READ_BIG);
-	int64_t rsize, off = 0;
+	struct remote_state rst;
+	int64_t off = 0;
 	int rc = -1;
 
 	if (rbuf == NULL || lbuf == NULL) {
@@ -1003,9 +1054,9 @@ static int same_content(struct sftp *s, struct conn *c, const char *path, int fd
 		conn_fail(s, c, e, "open", path);
 		goto out;
 	}
-	if (remote_size(s, c, h, path, &rsize, e) < 0)
+	if (remote_stat(s, c, h, path, &rst, e) < 0)
 		goto out;
-	rc = rsize == size;
+	rc = rst.size == size;
 	while (rc == 1 && off < size) {
 		size_t want = size - off < READ_BIG ? (size_t)(size - off) : READ_BIG;
 		ssize_t n, m;

@@ -43,9 +43,19 @@ test_expect_success 'list shows plain files with size, not folders, dot files or
 	printf x >"$OUT/.hidden" &&
 	ln -s A_1.xml "$OUT/link.xml" &&
 	cli list "$OUT" >list &&
-	cut -d" " -f1,2 list >actual &&
+	grep -v ^ignored list | cut -d" " -f1,2 >actual &&
 	printf "A_1.xml 5\nB_2.xml.p7s 6\n" >expect &&
+	test_cmp expect actual &&
+	grep ^ignored list >actual &&
+	printf "ignored .hidden regular=1\nignored folder.xml regular=0\nignored link.xml regular=0\n" >expect &&
 	test_cmp expect actual
+'
+
+test_expect_success 'a folder that is not a plain absolute path is refused before the server sees it' '
+	test_expect_code 65 cli list "$R/../root/slkt/outbound" 2>err &&
+	grep "NAME_INVALID: refusing remote folder" err &&
+	test_expect_code 65 cli list "$OUT/" 2>err &&
+	test_expect_code 65 cli list "slkt/outbound" 2>err
 '
 
 test_expect_success 'fetch gives the bytes and their sha-256, in a new 0600 file' '
@@ -200,11 +210,22 @@ test_expect_success 'names with shell or path characters are never listed nor to
 		echo data >"$R/odd/$n" || return 1
 	done &&
 	cli list "$R/odd" >out &&
-	echo ok.xml >expect && cut -d" " -f1 out >actual && test_cmp expect actual &&
-	test_expect_code 70 cli fetch "$R/odd" "a;rm -rf x" got-odd 2>err &&
-	grep "refusing remote name" err &&
-	test_expect_code 70 cli remove "$R/odd" "\$(id)" 2>err &&
-	test_expect_code 70 cli remove "$R/odd" "../slkt/outbound/A_1.xml" 2>err &&
+	grep -v ^ignored out | cut -d" " -f1 >actual && echo ok.xml >expect && test_cmp expect actual &&
+	grep ^ignored out >actual &&
+	cat >expect <<-\EOF &&
+	ignored $(id) regular=1
+	ignored a;rm -rf x regular=1
+	ignored back\134\134slash regular=1
+	ignored new\012line.xml regular=1
+	ignored with space.xml regular=1
+	EOF
+	test_cmp expect actual &&
+	test_expect_code 65 cli fetch "$R/odd" "a;rm -rf x" got-odd 2>err &&
+	grep "NAME_INVALID: refusing remote name" err &&
+	! test -e got-odd &&
+	test_expect_code 65 cli remove "$R/odd" "\$(id)" 2>err &&
+	test_expect_code 65 cli remove "$R/odd" "../slkt/outbound/A_1.xml" 2>err &&
+	test_expect_code 65 cli push out "$R/odd" "x y" 2>err &&
 	test -e "$R/odd/a;rm -rf x" && test -e "$R/odd/\$(id)" && test -e "$OUT/A_1.xml" &&
 	test "$(ls -q "$R/odd" | wc -l)" = 6
 '

@@ -42,6 +42,16 @@ static void hex(const unsigned char *h, char *out)
 		sprintf(out + 2 * i, "%02x", h[i]);
 }
 
+/* bytes outside printable ASCII, and the backslash, as \ooo */
+static void print_escaped(const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+			printf("\\%03o", *p);
+		else
+			putchar(*p);
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -72,6 +82,7 @@ static int fetch_all(struct transport *t, const char *dir, const char *localdir,
 	rc = 0;
 out:
 	free(l.v);
+	free(l.ignored);
 	return rc;
 }
 
@@ -125,7 +136,13 @@ int main(int argc, char **argv)
 		for (size_t k = 0; rc == 0 && k < l.n; k++)
 			printf("%s %lld %lld\n", l.v[k].name, (long long)l.v[k].size,
 			       (long long)l.v[k].mtime);
+		for (size_t k = 0; rc == 0 && k < l.n_ignored; k++) {
+			fputs("ignored ", stdout);
+			print_escaped(l.ignored[k].name);
+			printf(" regular=%d\n", l.ignored[k].regular);
+		}
 		free(l.v);
+		free(l.ignored);
 	} else if (strcmp(argv[0], "fetch") == 0 && argc == 4) {
 		unsigned char sha[32];
 		char h[65];
