@@ -69,7 +69,8 @@ struct conn {
 	int fd;
 	LIBSSH2_SESSION *ssh;
 	LIBSSH2_SFTP *sftp;
-	int dead; /* the connection failed: no more requests on it */
+	int dead;       /* the connection failed: no more requests on it */
+	long timeout_s; /* what the last arm() allowed, for the message */
 };
 
 struct sftp {
@@ -210,7 +211,7 @@ static int conn_fail(struct sftp *s, struct conn *c, struct err *e, const char *
 			       what, path, s->cfg->transport.run_timeout_s);
 	if (rc == LIBSSH2_ERROR_TIMEOUT)
 		return err_set(e, ERR_TRANSIENT, "cannot %s '%s': no answer from %s within %ld s",
-			       what, path, s->where, s->cfg->transport.op_timeout_s);
+			       what, path, s->where, c->timeout_s);
 	return err_set(e, ERR_TRANSIENT, "cannot %s '%s': connection to %s lost: %s", what, path,
 		       s->where, msg != NULL && msg[0] != '\0' ? msg : "unknown libssh2 error");
 }
@@ -228,6 +229,7 @@ static int arm(struct sftp *s, struct conn *c, long timeout_s, struct err *e)
 			       s->cfg->transport.run_timeout_s);
 	if (ms <= 0 || left * 1000 < (double)ms)
 		ms = (long)(left * 1000) + 1;
+	c->timeout_s = timeout_s;
 	libssh2_session_set_timeout(c->ssh, ms);
 	return 0;
 }

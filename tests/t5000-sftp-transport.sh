@@ -308,7 +308,7 @@ test_expect_success 'a stalled server times out before the handshake too' '
 	test_expect_code 75 cli --connect-timeout 1 list "$OUT" 2>err; status=$?
 	kill -CONT "$(cat "$S/sshd.pid")"
 	test $status = 0 &&
-	grep "no answer from 127.0.0.1:.* within" err
+	grep "no answer from 127.0.0.1:.* within 1 s" err
 '
 
 test_expect_success 'the run time limit bounds a stalled operation' '
