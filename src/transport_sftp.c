@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -861,22 +862,22 @@ static int fetch_ranges(struct sftp *s, LIBSSH2_SFTP_HANDLE *h, const char *path
 {
 	struct range_worker w[CONNECTIONS_MAX];
 	struct range_job j = { .s = s, .path = path, .local = local, .fd = fd, .size = size };
-	char *buf = NULL;
+	void *map;
 	int64_t k, off, len;
-	int i, n = s->nconns, started = 0, rc = -1;
+	int i, n = s->nconns, started = 0, hashed, rc = -1;
 
 	pthread_mutex_init(&j.mu, NULL);
 	pthread_cond_init(&j.cv, NULL);
-	/* a few ranges per connection, so that a slow one holds up little */
-	j.range = size / (n * 4);
+	/* a few ranges per connection, so that a slow one holds up little;
+	 * whole MiBs, so that a range can be mapped for hashing */
+	j.range = (size / (n * 4) + (1 << 20) - 1) & ~(int64_t)((1 << 20) - 1);
 	if (j.range < RANGE_MIN)
 		j.range = RANGE_MIN;
 	j.nranges = (size + j.range - 1) / j.range;
 	if (n > j.nranges)
 		n = (int)j.nranges;
 	j.done = calloc((size_t)j.nranges, 1);
-	buf = malloc(READ_BIG);
-	if (j.done == NULL || buf == NULL) {
+	if (j.done == NULL) {
 		err_set(e, ERR_INTERNAL, "out of memory fetching '%s'", path);
 		goto out;
 	}
@@ -897,19 +898,19 @@ static int fetch_ranges(struct sftp *s, LIBSSH2_SFTP_HANDLE *h, const char *path
 		pthread_mutex_unlock(&j.mu);
 		if (!j.done[k])
 			break;
-		for (off = k * j.range; off < size && off < (k + 1) * j.range; off += len) {
-			len = (k + 1) * j.range - off;
-			if (len > READ_BIG)
-				len = READ_BIG;
-			len = pread(fd, buf, (size_t)len, (off_t)off);
-			if (len <= 0) {
-				err_sys(e, ERR_IO, "cannot read back '%s'", local);
-				goto join;
-			}
-			if (EVP_DigestUpdate(hash, buf, (size_t)len) != 1) {
-				err_set(e, ERR_INTERNAL, "sha-256 failed");
-				goto join;
-			}
+		/* the range is in the page cache: mapping it hashes it without a copy */
+		off = k * j.range;
+		len = size - off < j.range ? size - off : j.range;
+		map = mmap(NULL, (size_t)len, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, (off_t)off);
+		if (map == MAP_FAILED) {
+			err_sys(e, ERR_IO, "cannot map '%s' to hash it", local);
+			goto join;
+		}
+		hashed = EVP_DigestUpdate(hash, map, (size_t)len);
+		munmap(map, (size_t)len);
+		if (hashed != 1) {
+			err_set(e, ERR_INTERNAL, "sha-256 failed");
+			goto join;
 		}
 	}
 	rc = 0;
@@ -932,7 +933,6 @@ join:
 	}
 	*got = j.got;
 out:
-	free(buf);
 	free(j.done);
 	pthread_cond_destroy(&j.cv);
 	pthread_mutex_destroy(&j.mu);
