@@ -64,6 +64,8 @@ struct config {
 		long op_timeout_s;           /* default 60 */
 		long run_timeout_s;          /* default 3600 */
 		int connections;             /* parallel connections for fetch, default 4 */
+		char ciphers[256];           /* comma list in preference order, "" = libssh2's default */
+		char macs[256];              /* comma list in preference order, "" = libssh2's default */
 	} transport;
 	struct {
 		char sender[16];             /* the intake's sender code, default OJK */
