@@ -52,7 +52,7 @@ static const char *const transport_types[] = { "local", "sftp", NULL };
 static const char *const after_fetch_modes[] = { "delete", "move", NULL };
 static const char *const host_key_types[] = {
 	"", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-	"ecdsa-sha2-nistp521", "rsa-sha2-256", "rsa-sha2-512", NULL
+	"ecdsa-sha2-nistp521", NULL
 };
 
 static const struct key keys[] = {
@@ -80,7 +80,9 @@ static const struct key keys[] = {
 	{ "transport", "connect_timeout_s", KEY_SECONDS, FIELD(transport.connect_timeout_s), 1, DAY, NULL },
 	{ "transport", "op_timeout_s", KEY_SECONDS, FIELD(transport.op_timeout_s), 1, DAY, NULL },
 	{ "transport", "run_timeout_s", KEY_SECONDS, FIELD(transport.run_timeout_s), 1, 7 * DAY, NULL },
-	{ "transport", "connections", KEY_INT, FIELD(transport.connections), 1, 64, NULL },
+	{ "transport", "connections", KEY_INT, FIELD(transport.connections), 1, 16, NULL },
+	{ "transport", "ciphers", KEY_STRING, FIELD(transport.ciphers), 0, 0, NULL },
+	{ "transport", "macs", KEY_STRING, FIELD(transport.macs), 0, 0, NULL },
 	{ "intake", "sender", KEY_STRING, FIELD(intake.sender), 1, 0, NULL },
 	{ "intake", "certs", KEY_LIST, FIELD(intake.certs), 0, 0, NULL },
 	{ "limits", "max_file_size", KEY_SIZE, FIELD(limits.max_file_size), 1, 1LL << 40, NULL },

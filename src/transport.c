@@ -14,12 +14,8 @@ int transport_open(struct transport **out, const struct config *cfg, struct err 
 	*out = NULL;
 	if (strcmp(cfg->transport.type, "local") == 0)
 		return transport_local_open(out, cfg, e);
-	/*
-	 * MERGE (sftp branch): the sftp transport lives on its own branch;
-	 * when it is merged this becomes
-	 *	if (strcmp(cfg->transport.type, "sftp") == 0)
-	 *		return transport_sftp_open(out, cfg, e);
-	 */
+	if (strcmp(cfg->transport.type, "sftp") == 0)
+		return transport_sftp_open(out, cfg, e);
 	return err_set(e, ERR_CONFIG, "transport type '%s' is not built into this slktx",
 		       cfg->transport.type);
 }

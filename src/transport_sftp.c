@@ -28,6 +28,7 @@
  * refusals of the server and failures of the local disk are ERR_IO.  After
  * a transient failure the transport refuses further work: close it.
  */
+#include "fault.h"
 #include "transport.h"
 
 #include <errno.h>
@@ -109,52 +110,15 @@ static LIBSSH2_SEND_FUNC(send_nosignal)
 	return n < 0 ? -errno : n;
 }
 
-static int name_ok(const char *name)
-{
-	size_t i;
-
-	if (name[0] == '\0' || name[0] == '.')
-		return 0;
-	for (i = 0; name[i] != '\0'; i++) {
-		char c = name[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-			return 0;
-	}
-	return i < sizeof(((struct transport_entry *)0)->name);
-}
-
-/* Absolute, each component a safe name: no "..", no "//", no trailing '/'. */
-static int dir_ok(const char *dir)
-{
-	char comp[256];
-	size_t len;
-
-	if (dir[0] != '/')
-		return 0;
-	for (const char *p = dir + 1;; p += len + 1) {
-		len = strcspn(p, "/");
-		if (len == 0 || len >= sizeof(comp))
-			return 0;
-		memcpy(comp, p, len);
-		comp[len] = '\0';
-		if (!name_ok(comp))
-			return 0;
-		if (p[len] == '\0')
-			return 1;
-	}
-}
-
 /* dir/prefix+name+suffix, dir and name checked before the server sees them. */
 static int remote_path(char *buf, size_t size, const char *dir, const char *prefix,
 		       const char *name, const char *suffix, struct err *e)
 {
 	int n;
 
-	if (!dir_ok(dir))
+	if (!transport_dir_ok(dir))
 		return err_set(e, ERR_NAME_INVALID, "refusing remote folder '%s'", dir);
-	if (!name_ok(name))
+	if (!transport_name_ok(name))
 		return err_set(e, ERR_NAME_INVALID, "refusing remote name '%s'", name);
 	n = snprintf(buf, size, "%s/%s%s%s", dir, prefix, name, suffix);
 	if (n < 0 || (size_t)n >= size)
@@ -657,7 +621,7 @@ static int sftp_list(struct transport *t, const char *dir, struct transport_list
 	int rc = -1, n, regular;
 
 	memset(out, 0, sizeof(*out));
-	if (!dir_ok(dir))
+	if (!transport_dir_ok(dir))
 		return err_set(e, ERR_NAME_INVALID, "refusing remote folder '%s'", dir);
 	c = ready(s, e);
 	if (c == NULL)
@@ -683,7 +647,7 @@ static int sftp_list(struct transport *t, const char *dir, struct transport_list
 			  LIBSSH2_SFTP_S_ISREG(a.permissions);
 		/* names with shell or path characters, dot files and anything
 		 * not a plain file are only reported, never touched */
-		if (regular && name_ok(name) ? list_add(&out->v, &out->n, &cap, name, &a, 1) < 0 :
+		if (regular && transport_name_ok(name) ? list_add(&out->v, &out->n, &cap, name, &a, 1) < 0 :
 		    list_add(&out->ignored, &out->n_ignored, &cap_ignored, name, &a, regular) < 0) {
 			err_set(e, ERR_INTERNAL, "out of memory listing '%s'", dir);
 			goto out;
@@ -1016,6 +980,7 @@ static int sftp_fetch(struct transport *t, const char *dir, const char *name,
 			goto fail;
 		}
 	}
+	fault_point("mid-fetch");
 	if (fsync(fd) < 0) {
 		err_sys(e, ERR_IO, "cannot fsync '%s'", local_path);
 		goto fail;
@@ -1221,6 +1186,7 @@ static int sftp_push(struct transport *t, const char *local_path, const char *di
 			(unsigned long long)a.filesize, s->where, (long long)st.st_size);
 		goto out;
 	}
+	fault_point("mid-push");
 	/* SSH_FXP_RENAME (protocol 3) never replaces: OpenSSH refuses an existing name */
 	if (libssh2_sftp_rename_ex(c->sftp, part, (unsigned)strlen(part), path,
 				   (unsigned)strlen(path), LIBSSH2_SFTP_RENAME_ATOMIC) != 0) {

@@ -9,32 +9,35 @@ S=$TRASH/sshd
 R=/tmp/slktxsftp$$
 trap 'test-sshd kill "$S" >/dev/null 2>&1; rm -f "$R"; [ -n "$KEEP_TRASH" ] || rm -rf "$TRASH"' EXIT
 
-# the exchange-lib helpers drop files under exchange/: make that the server's tree
+# the server, and a configuration that points the hub at it; the
+# exchange-lib helpers drop files under exchange/: the server's tree
+test-sshd start "$S" >/dev/null || exit 1
+ln -sfn "$S/root" "$R"
+mkdir -p "$S/root/pujk/ASURB/upload" "$S/root/pujk/ASURB/download"
+cat >slktx.conf <<CONF
+[hub]
+cert = pki/hub.crt
+key = pki/hub.key
+trust_anchors = pki/ca.crt
+[intake]
+certs = pki/intake.crt
+[transport]
+type = sftp
+host = 127.0.0.1
+port = $(cat "$S/port")
+user = $(id -un)
+identity = $S/client_ed25519
+known_hosts = $S/known_hosts
+connect_timeout_s = 10
+op_timeout_s = 10
+intake_outbound = $R/slkt/outbound
+intake_inbound = $R/slkt/inbound
+pujk_root = $R/pujk
+CONF
+SLKTX_CONFIG=$TRASH/slktx.conf
+export SLKTX_CONFIG
+
 setup_sftp_hub() {
-	test-sshd start "$S" >/dev/null &&
-	ln -sfn "$S/root" "$R" &&
-	mkdir -p "$S/root/pujk/ASURB/upload" "$S/root/pujk/ASURB/download" &&
-	cat >slktx.conf <<-CONF &&
-	[hub]
-	cert = pki/hub.crt
-	key = pki/hub.key
-	trust_anchors = pki/ca.crt
-	[intake]
-	certs = pki/intake.crt
-	[transport]
-	type = sftp
-	host = 127.0.0.1
-	port = $(cat "$S/port")
-	user = $(id -un)
-	identity = $S/client_ed25519
-	known_hosts = $S/known_hosts
-	connect_timeout_s = 10
-	op_timeout_s = 10
-	intake_outbound = $R/slkt/outbound
-	intake_inbound = $R/slkt/inbound
-	pujk_root = $R/pujk
-	CONF
-	SLKTX_CONFIG=$PWD/slktx.conf && export SLKTX_CONFIG &&
 	setup_hub && rm -rf exchange && ln -s "$S/root" exchange
 }
 
@@ -95,9 +98,13 @@ for point in mid-fetch:1 after-fetch:1 before-remote-remove:1 mid-apply:1 after-
 		test \"\$(file_status CB_OJK_20261127_\$seq)\" = ACCEPTED &&
 		test \$(sqlite3 spool/ledger.sqlite \"SELECT count(*) FROM file WHERE name = 'CB_OJK_20261127_\$seq.xml'\") = 1 &&
 		test \$(sqlite3 spool/ledger.sqlite \"SELECT count(*) FROM event WHERE ticket_no = 'PGD-2026-1\${seq#0}'\") = 1 &&
-		test \$(cat exchange/pujk/BANKA/download/DSP_*.xml | grep -c 'PGD-2026-1\${seq#0}<') = 1 &&
+		test \$(cat exchange/pujk/BANKA/download/DSP_*.xml | grep -c \"PGD-2026-1\${seq#0}<\") = 1 &&
 		test -z \"\$(find exchange/slkt/outbound -type f)\" &&
-		test -z \"\$(find exchange -name '.*.part')\"
+		test -z \"\$(find exchange -name '.*.part')\" || {
+			echo \"status \$(file_status CB_OJK_20261127_\$seq)\";
+			sqlite3 spool/ledger.sqlite 'SELECT name, state, status FROM file';
+			grep -c \"PGD-2026-1\${seq#0}<\" exchange/pujk/BANKA/download/DSP_*.xml;
+			find exchange/slkt/outbound -type f; cat err; false; }
 	"
 done
 
