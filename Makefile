@@ -71,7 +71,7 @@ check: all $(UNIT_BINS) $(TOOL_BINS)
 demo: all
 	@scripts/demo
 
-bench: all
+bench: all $(TOOL_BINS)
 	@scripts/bench
 
 # a separate tree, so that the sanitized and the plain build never mix

@@ -140,7 +140,7 @@ void config_defaults(struct config *c)
 	c->limits.max_file_size = 2LL << 30;
 	c->limits.max_depth = 16;
 	c->limits.max_text_length = 65536;
-	c->limits.max_records = 2000000;
+	c->limits.max_records = 1000000;
 	c->limits.max_errors = 100;
 	c->limits.max_attachment_size = 10LL << 20;
 	c->limits.max_package_size = 200LL << 20;

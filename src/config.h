@@ -75,7 +75,7 @@ struct config {
 		int64_t max_file_size;       /* default 2 GiB */
 		long max_depth;              /* default 16 */
 		long max_text_length;        /* default 65536 bytes of one text node */
-		long max_records;            /* default 2000000 */
+		long max_records;            /* default 1000000 */
 		long max_errors;             /* errors listed per file, default 100 */
 		int64_t max_attachment_size; /* default 10 MiB */
 		int64_t max_package_size;    /* default 200 MiB uncompressed */

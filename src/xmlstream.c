@@ -87,6 +87,16 @@ struct parser {
 
 	uint64_t *ids;
 	size_t ids_cap, ids_n;
+	/*
+	 * A record's id is looked up when the next record starts: the table is
+	 * larger than the caches, and meanwhile its slot has been prefetched.
+	 */
+	struct {
+		int set;
+		uint64_t h;
+		long line, col;
+		char id[72];
+	} pending_id;
 };
 
 void xmlstream_default_limits(struct xmlstream_limits *l)
@@ -94,7 +104,7 @@ void xmlstream_default_limits(struct xmlstream_limits *l)
 	l->max_file_size = (int64_t)2 << 30;
 	l->max_depth = 16;
 	l->max_text_length = 65536;
-	l->max_records = 2000000;
+	l->max_records = 1000000;
 	l->max_errors = 100;
 }
 
@@ -286,40 +296,76 @@ static uint64_t id_hash(const char *s, size_t n)
 	return h ? h : 1;
 }
 
+/* The id table's size: room for max_records at half load, up to 8M slots. */
+static size_t id_table_size(const struct parser *p)
+{
+	size_t want = (size_t)p->lim->max_records * 2, cap = 4096;
+
+	while (cap < want && cap < ((size_t)1 << 23))
+		cap *= 2;
+	return cap;
+}
+
 /*
  * Remember an id; 1 when it was seen before.  Ids are kept as 64-bit
  * hashes, not strings, so that a million-record file stays within its
  * memory budget; two distinct ids would have to collide in 64 bits (about
  * 1 in 10^7 for a file of a million records) to be reported as duplicates.
+ * The table is sized once for the configured record limit: its pages are
+ * touched within the first few thousand records, so memory is flat in the
+ * file's size, and it never rehashes unless the limit is above 4M records.
  */
-static int id_seen(struct parser *p, const char *s, size_t n)
+static int id_table_grow(struct parser *p)
 {
-	uint64_t h = id_hash(s, n);
+	size_t cap = p->ids_cap ? p->ids_cap * 2 : id_table_size(p), i;
+	uint64_t *v = calloc(cap, sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	for (size_t k = 0; k < p->ids_cap; k++) {
+		if (p->ids[k] == 0)
+			continue;
+		for (i = p->ids[k] & (cap - 1); v[i]; i = (i + 1) & (cap - 1))
+			;
+		v[i] = p->ids[k];
+	}
+	free(p->ids);
+	p->ids = v;
+	p->ids_cap = cap;
+	return 0;
+}
+
+/* Insert a hash; 1 when it was there already, -1 out of memory. */
+static int id_seen(struct parser *p, uint64_t h)
+{
 	size_t i;
 
-	if (p->ids_n * 2 >= p->ids_cap) {
-		size_t cap = p->ids_cap ? p->ids_cap * 2 : 4096;
-		uint64_t *v = calloc(cap, sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		for (size_t k = 0; k < p->ids_cap; k++) {
-			if (p->ids[k] == 0)
-				continue;
-			for (i = p->ids[k] & (cap - 1); v[i]; i = (i + 1) & (cap - 1))
-				;
-			v[i] = p->ids[k];
-		}
-		free(p->ids);
-		p->ids = v;
-		p->ids_cap = cap;
-	}
+	if (p->ids_n * 2 >= p->ids_cap && id_table_grow(p) != 0)
+		return -1;
 	for (i = h & (p->ids_cap - 1); p->ids[i]; i = (i + 1) & (p->ids_cap - 1))
 		if (p->ids[i] == h)
 			return 1;
 	p->ids[i] = h;
 	p->ids_n++;
 	return 0;
+}
+
+/* Look the pending record id up now; report it when it was seen before. */
+static void check_pending_id(struct parser *p)
+{
+	int seen;
+
+	if (!p->pending_id.set)
+		return;
+	p->pending_id.set = 0;
+	seen = id_seen(p, p->pending_id.h);
+	if (seen < 0) {
+		err_set(p->fail, ERR_INTERNAL, "out of memory");
+		fail_with(p);
+	} else if (seen) {
+		add_finding(p, ERR_DUPLICATE_RECORD_ID, p->pending_id.line, p->pending_id.col,
+			    "record id '%s' is used twice", p->pending_id.id);
+	}
 }
 
 /* ---- delivering validated trees ---- */
@@ -394,7 +440,8 @@ static struct xml_node *new_node(struct parser *p, const xmlChar *localname, int
 	if (n == NULL)
 		return NULL;
 	memset(n, 0, sizeof(*n));
-	n->name = arena_strndup(&p->arena, (const char *)localname, strlen((const char *)localname));
+	/* names come from the parser's dictionary, which lives as long as the parse */
+	n->name = (const char *)localname;
 	n->text = "";
 	if (nb_attributes > 0) {
 		attrs = arena_alloc(&p->arena, (size_t)nb_attributes * sizeof(*attrs));
@@ -403,11 +450,10 @@ static struct xml_node *new_node(struct parser *p, const xmlChar *localname, int
 		for (int i = 0; i < nb_attributes; i++) {
 			const xmlChar **a = attributes + 5 * i;
 
-			attrs[i].name = arena_strndup(&p->arena, (const char *)a[0],
-						      strlen((const char *)a[0]));
+			attrs[i].name = (const char *)a[0];
 			attrs[i].value = arena_strndup(&p->arena, (const char *)a[3],
 						       (size_t)(a[4] - a[3]));
-			if (attrs[i].name == NULL || attrs[i].value == NULL)
+			if (attrs[i].value == NULL)
 				return NULL;
 		}
 	}
@@ -415,7 +461,7 @@ static struct xml_node *new_node(struct parser *p, const xmlChar *localname, int
 	n->n_attrs = nb_attributes;
 	n->line = line;
 	n->col = col;
-	return n->name ? n : NULL;
+	return n;
 }
 
 static const xmlChar *attribute_value(int nb_attributes, const xmlChar **attributes,
@@ -436,7 +482,7 @@ static void on_record_start(struct parser *p, int nb_attributes, const xmlChar *
 {
 	const xmlChar *id;
 	size_t id_len = 0;
-	int seen;
+	uint64_t h;
 
 	p->res->records++;
 	if (p->res->records > p->lim->max_records) {
@@ -451,14 +497,20 @@ static void on_record_start(struct parser *p, int nb_attributes, const xmlChar *
 	id = attribute_value(nb_attributes, attributes, "id", &id_len);
 	if (id == NULL)
 		return; /* the validator reports the missing attribute */
-	seen = id_seen(p, (const char *)id, id_len);
-	if (seen < 0) {
+	if (p->ids_cap == 0 && id_table_grow(p) != 0) {
 		err_set(p->fail, ERR_INTERNAL, "out of memory");
 		fail_with(p);
-	} else if (seen) {
-		add_finding(p, ERR_DUPLICATE_RECORD_ID, p->elem_line, p->elem_col,
-			    "record id '%.*s' is used twice", (int)id_len, (const char *)id);
+		return;
 	}
+	h = id_hash((const char *)id, id_len);
+	__builtin_prefetch(&p->ids[h & (p->ids_cap - 1)]);
+	check_pending_id(p);
+	p->pending_id.set = 1;
+	p->pending_id.h = h;
+	p->pending_id.line = p->elem_line;
+	p->pending_id.col = p->elem_col;
+	snprintf(p->pending_id.id, sizeof(p->pending_id.id), "%.*s",
+		 (int)(id_len < 64 ? id_len : 64), (const char *)id);
 }
 
 static void start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -968,6 +1020,8 @@ static int parse(struct schema_set *schemas, read_fn *rd, void *src, const char 
 		}
 	}
 	flush_pending(&p);
+	if (!p.stopped)
+		check_pending_id(&p);
 	if (p.failed)
 		goto out;
 	if (res->n_errors == 0 && !p.stopped && (!p.pctxt->wellFormed || !p.root_closed))
