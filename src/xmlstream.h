@@ -5,8 +5,9 @@
  * the compiled schema plugged into it, so memory stays flat however large
  * the file.  Before libxml2 sees a byte, the prolog is scanned: anything but
  * UTF-8, or a DOCTYPE, ends the file (XML_MALFORMED, XML_FORBIDDEN) before
- * anything in it is parsed.  Never XML_PARSE_NOENT, DTDLOAD or HUGE; always
- * NONET; xsi:schemaLocation is ignored (the schema is chosen by the root).
+ * anything in it is parsed.  No entity substitution, DTD loading or lifted
+ * size limits, ever; always NONET; xsi:schemaLocation is ignored (the schema
+ * is chosen by the root).
  *
  * The header and then each record are handed to the caller as a small tree,
  * one record at a time and only once the validator has accepted it, in
