@@ -30,6 +30,7 @@
  *     what the archive declares.
  */
 #include "package.h"
+#include "safefile.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -764,7 +765,7 @@ int package_write(const char *out_path, const char *payload_path,
 	struct archive *a = NULL;
 	unsigned char *buf = NULL;
 	const char *slash;
-	int fd = -1, rc = -1, created = 0, len;
+	int fd = -1, rc = -1, created = 0, published, len;
 
 	slash = strrchr(out_path, '/');
 	if (slash == NULL)
@@ -814,23 +815,11 @@ int package_write(const char *out_path, const char *payload_path,
 		err_set(e, ERR_IO, "cannot finish '%s': %s", tmp, archive_error_string(a));
 		goto out;
 	}
-	if (fsync(fd) < 0) {
-		err_sys(e, ERR_IO, "cannot fsync '%s'", tmp);
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		err_sys(e, ERR_IO, "cannot close '%s'", tmp);
-		goto out;
-	}
+	published = safefile_publish(fd, tmp, out_path, e);
 	fd = -1;
-	if (rename(tmp, out_path) < 0) {
-		err_sys(e, ERR_IO, "cannot rename '%s' to '%s'", tmp, out_path);
+	if (published != 0)
 		goto out;
-	}
 	created = 0;
-	if (fsync_dir(dir, e) < 0)
-		goto out;
 	rc = 0;
 out:
 	if (a != NULL)

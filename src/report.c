@@ -37,6 +37,7 @@
 
 #include "calendar.h"
 #include "embedded.h"
+#include "safefile.h"
 #include "schema.h"
 #include "sla.h"
 #include "statemachine.h"
@@ -950,20 +951,6 @@ void report_files_free(struct report_files *f)
 
 /* ------------------------------------------------------------ write */
 
-static int sync_dir(const char *dir, struct err *e)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0 || fsync(fd) < 0) {
-		err_sys(e, ERR_IO, "cannot sync directory '%s'", dir);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 int report_make_dirs(const char *dir, struct err *e)
 {
 	char buf[PATH_MAX];
@@ -1015,21 +1002,9 @@ int report_write_file(const char *dir, const char *name, const unsigned char *da
 		}
 		done += (size_t)n;
 	}
-	if (fsync(fd) < 0) {
-		err_sys(e, ERR_IO, "cannot sync '%s'", tmp);
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		err_sys(e, ERR_IO, "cannot close '%s'", tmp);
-		goto fail;
-	}
+	if (safefile_publish(fd, tmp, path, e) == 0)
+		return 0;
 	fd = -1;
-	if (rename(tmp, path) < 0) {
-		err_sys(e, ERR_IO, "cannot rename '%s' to '%s'", tmp, path);
-		goto fail;
-	}
-	return sync_dir(dir, e);
 fail:
 	if (fd >= 0)
 		close(fd);

@@ -334,7 +334,7 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 	char head[128];
 	unsigned char *p7s = NULL;
 	size_t p7s_len = 0;
-	int fd = -1, rc = -1, dirfd;
+	int fd = -1, rc = -1, published;
 
 	memset(&files, 0, sizeof(files));
 	calendar_format_day(wib_day, day); /* YYYY-MM-DD */
@@ -386,29 +386,11 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 		archive_fail(&w, e, "closing");
 		goto out;
 	}
-	if (fsync(fd) < 0) {
-		err_sys(e, ERR_IO, "cannot sync '%s'", tmp);
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		err_sys(e, ERR_IO, "cannot close '%s'", tmp);
-		goto out;
-	}
+	published = safefile_publish(fd, tmp, final, e);
 	fd = -1;
-	if (rename(tmp, final) < 0) {
-		err_sys(e, ERR_IO, "cannot rename '%s' to '%s'", tmp, final);
+	if (published != 0)
 		goto out;
-	}
 	tmp[0] = '\0';
-	dirfd = open(month_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0 || fsync(dirfd) < 0) {
-		err_sys(e, ERR_IO, "cannot sync directory '%s'", month_dir);
-		if (dirfd >= 0)
-			close(dirfd);
-		goto out;
-	}
-	close(dirfd);
 	snprintf(out_path, size, "%s", final);
 	rc = 0;
 out:

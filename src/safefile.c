@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -205,4 +206,37 @@ int safefile_same_bytes(int fd1, int fd2, const char *shown1, const char *shown2
 			return 0;
 		off += n1;
 	}
+}
+
+int safefile_publish(int fd, const char *tmp, const char *final, struct err *e)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(final, '/');
+	int dfd, rc = -1;
+
+	if (fsync(fd) < 0) {
+		err_sys(e, ERR_IO, "cannot fsync '%s'", tmp);
+		close_keep_errno(fd);
+		return -1;
+	}
+	if (close(fd) < 0)
+		return err_sys(e, ERR_IO, "cannot close '%s'", tmp);
+	if (rename(tmp, final) < 0)
+		return err_sys(e, ERR_IO, "cannot rename '%s' to '%s'", tmp, final);
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == final)
+		snprintf(dir, sizeof(dir), "/");
+	else if ((size_t)(slash - final) < sizeof(dir))
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - final), final);
+	else
+		return err_set(e, ERR_IO, "path '%s' is too long", final);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd) < 0)
+		err_sys(e, ERR_IO, "cannot fsync directory '%s'", dir);
+	else
+		rc = 0;
+	if (dfd >= 0)
+		close(dfd);
+	return rc;
 }

@@ -58,6 +58,14 @@ int safefile_open_read(int dir, const char *shown, const char *name, struct stat
 int safefile_rename_noreplace(int olddir, const char *oldname, int newdir, const char *newname);
 
 /*
+ * Make a file written under the temporary path tmp visible as final, in
+ * the same directory: fsync fd, close it, rename, fsync the directory.
+ * fd is always closed.  -1 with e naming the step that failed; tmp is then
+ * left for the caller to remove.
+ */
+int safefile_publish(int fd, const char *tmp, const char *final, struct err *e);
+
+/*
  * Compare the bytes of two open files (read from offset 0 with pread).
  * 1 same, 0 different, -1 error (e filled, shown names the files).
  */

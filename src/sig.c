@@ -42,6 +42,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "safefile.h"
+
 /* a .p7s carries one signer and a certificate or two: anything larger is not ours */
 #define P7S_MAX (1024 * 1024)
 #define CERT_MAX (1024 * 1024)
@@ -817,17 +819,12 @@ static int write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Write bytes to path by a temporary name in its directory, fsync, rename, fsync the directory. */
+/* Write bytes to path by a temporary name in its directory, published by safefile. */
 static int file_replace(const char *path, const unsigned char *p, size_t n, struct err *e)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd = -1, dfd = -1, rc = -1;
+	char tmp[PATH_MAX];
+	int fd, rc;
 
-	if (slash)
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) + (slash == path), path);
-	else
-		snprintf(dir, sizeof(dir), ".");
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
 		return err_set(e, ERR_IO, "path '%s' is too long", path);
 	fd = mkstemp(tmp);
@@ -835,36 +832,14 @@ static int file_replace(const char *path, const unsigned char *p, size_t n, stru
 		return err_sys(e, ERR_IO, "cannot create '%s'", tmp);
 	if (fchmod(fd, 0644) < 0 || write_all(fd, p, n) < 0) {
 		err_sys(e, ERR_IO, "cannot write '%s'", tmp);
-		goto out;
-	}
-	if (fsync(fd) < 0) {
-		err_sys(e, ERR_IO, "cannot fsync '%s'", tmp);
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		err_sys(e, ERR_IO, "cannot close '%s'", tmp);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		err_sys(e, ERR_IO, "cannot rename '%s' to '%s'", tmp, path);
-		goto out;
-	}
-	tmp[0] = '\0';
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) < 0) {
-		err_sys(e, ERR_IO, "cannot fsync directory '%s'", dir);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (dfd >= 0)
-		close(dfd);
-	if (fd >= 0)
 		close(fd);
-	if (tmp[0]) {
+		rc = -1;
+	} else {
+		rc = safefile_publish(fd, tmp, path, e);
+	}
+	if (rc != 0) {
 		int saved = errno;
+
 		unlink(tmp);
 		errno = saved;
 	}

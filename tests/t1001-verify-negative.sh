@@ -81,7 +81,8 @@ test_expect_success 'a CRL whose signature is damaged: transient, exit 75' '
 	openssl crl -in pki/crl.pem -outform DER -out crl.der &&
 	slktx verify good.xml --cafile pki/ca.crt --crl crl.der >/dev/null &&
 	size=$(wc -c <crl.der) &&
-	printf "\\001" | dd of=crl.der bs=1 seek=$((size - 3)) conv=notrunc 2>/dev/null &&
+	b=$(od -An -tu1 -j $((size - 3)) -N1 crl.der | tr -d " ") &&
+	printf "\\$(printf %03o $(((b + 1) % 256)))" | dd of=crl.der bs=1 seek=$((size - 3)) conv=notrunc 2>/dev/null &&
 	test_expect_code 75 slktx verify good.xml --cafile pki/ca.crt --crl crl.der 2>err &&
 	grep "TRANSIENT: CRL .crl.der.: its signature does not verify" err
 '
