@@ -7,6 +7,8 @@
  * an end tag before the validator sees it, so a finished record is held
  * back until the next SAX event, by which time the validator has judged it.
  */
+/* memrchr */
+#define _GNU_SOURCE
 #include "xmlstream.h"
 
 #include <errno.h>
@@ -395,15 +397,19 @@ static void flush_pending(struct parser *p)
 static long tag_start_col(struct parser *p)
 {
 	xmlParserInputPtr in = p->pctxt->input;
-	const xmlChar *c;
-	long col = in->col;
+	const xmlChar *lt;
+	size_t back;
 
-	if (in->cur == NULL || in->base == NULL)
-		return col;
-	for (c = in->cur; c > in->base && col > 1; c--, col--)
-		if (c[-1] == '<')
-			return col - 1;
-	return in->col;
+	if (in->cur == NULL || in->base == NULL || in->cur <= in->base)
+		return in->col;
+	/* memrchr is vectorised: this runs for every element of the file */
+	lt = memrchr(in->base, '<', (size_t)(in->cur - in->base));
+	if (lt == NULL)
+		return in->col;
+	back = (size_t)(in->cur - lt);
+	if ((long)back >= in->col || memchr(lt, '\n', back) != NULL)
+		return in->col; /* a tag over several lines: its end is the place */
+	return in->col - (long)back;
 }
 
 static int text_append(struct parser *p, const char *s, size_t n)
@@ -509,8 +515,10 @@ static void on_record_start(struct parser *p, int nb_attributes, const xmlChar *
 	p->pending_id.h = h;
 	p->pending_id.line = p->elem_line;
 	p->pending_id.col = p->elem_col;
-	snprintf(p->pending_id.id, sizeof(p->pending_id.id), "%.*s",
-		 (int)(id_len < 64 ? id_len : 64), (const char *)id);
+	if (id_len > 64)
+		id_len = 64; /* the schema allows no more; a longer one is reported cut */
+	memcpy(p->pending_id.id, id, id_len);
+	p->pending_id.id[id_len] = '\0';
 }
 
 static void start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
