@@ -21,6 +21,7 @@
  */
 #include "report.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -323,6 +324,44 @@ out:
 	return rc;
 }
 
+/*
+ * Leftovers of an archive interrupted by a crash: its temporary archive
+ * (".<top>.tar.gz.XXXXXX") and the manifest's signing directory
+ * (".manifest.XXXXXX").  Archiving runs under the spool lock, so nothing
+ * else writes them now.
+ */
+static void remove_leftovers(const char *month_dir, const char *top)
+{
+	char prefix[128], path[PATH_MAX];
+	DIR *d = opendir(month_dir);
+	struct dirent *ent;
+
+	if (d == NULL)
+		return;
+	snprintf(prefix, sizeof(prefix), ".%s.tar.gz.", top);
+	while ((ent = readdir(d)) != NULL) {
+		int manifest = strncmp(ent->d_name, ".manifest.", 10) == 0;
+
+		if (!manifest && strncmp(ent->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", month_dir, ent->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		if (manifest) {
+			char member[PATH_MAX + 32];
+
+			snprintf(member, sizeof(member), "%s/%s", path, REPORT_MANIFEST);
+			unlink(member);
+			snprintf(member, sizeof(member), "%s/%s", path, REPORT_MANIFEST_SIG);
+			unlink(member);
+			rmdir(path);
+		} else {
+			unlink(path);
+		}
+	}
+	closedir(d);
+}
+
 int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_day,
 		       char *out_path, size_t size, struct err *e)
 {
@@ -349,6 +388,7 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 		goto out;
 	if (chain_head(l, head, sizeof(head), e) < 0 || report_make_dirs(month_dir, e) < 0)
 		goto out;
+	remove_leftovers(month_dir, top);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		err_sys(e, ERR_IO, "cannot create a file in '%s'", month_dir);

@@ -254,4 +254,14 @@ test_expect_success 'archive waits for no run: a held lock is EX_TEMPFAIL' '
 	test "$status" = 0 && grep "holds the lock" err
 '
 
+test_expect_success 'leftovers of an archive killed half way are removed by the next' '
+	: >spool/reports/2026/10/.slktx-report-20261005.tar.gz.AbC123 &&
+	mkdir spool/reports/2026/10/.manifest.XyZ789 &&
+	: >spool/reports/2026/10/.manifest.XyZ789/MANIFEST.sha256 &&
+	slktx archive --date 2026-10-05 >/dev/null &&
+	test ! -e spool/reports/2026/10/.slktx-report-20261005.tar.gz.AbC123 &&
+	test ! -e spool/reports/2026/10/.manifest.XyZ789 &&
+	slktx verify-archive --cafile pki/ca.crt $A
+'
+
 test_done
