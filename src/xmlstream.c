@@ -12,6 +12,7 @@
 #include "xmlstream.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,8 +52,18 @@ struct parser {
 	int failed;
 
 	xmlParserCtxtPtr pctxt;
-	const unsigned char *chunk; /* the bytes last given to libxml2, for columns */
 	enum err_code stopped; /* set when we stopped the parser on a finding of ours */
+	/*
+	 * Two threads share the work: the reading thread runs libxml2's parser
+	 * and records its events; the validating thread replays them into the
+	 * schema plug and the handlers below.  ev_line and ev_col say where the
+	 * event being handled was met; halt tells the reader to stop.
+	 */
+	long ev_line, ev_col;
+	int halt;
+	struct events *q;
+	xmlSAXHandlerPtr plugged_sax;
+	void *plugged_user;
 	long depth;
 	int root_closed;
 	long cur_text_len;
@@ -173,12 +184,12 @@ static char *arena_strndup(struct arena *a, const char *s, size_t n)
 
 static long current_line(struct parser *p)
 {
-	return p->pctxt && p->pctxt->input ? p->pctxt->input->line : 0;
+	return p->ev_line;
 }
 
 static long current_col(struct parser *p)
 {
-	return p->pctxt && p->pctxt->input ? p->pctxt->input->col : 0;
+	return p->ev_col;
 }
 
 static void add_finding(struct parser *p, enum err_code code, long line, long col,
@@ -225,49 +236,55 @@ static void stop_with(struct parser *p, enum err_code code, const char *msg)
 	add_finding(p, code, current_line(p), current_col(p), "%s", msg);
 	p->stopped = code;
 	p->res->stopped = code;
+	__atomic_store_n(&p->halt, 1, __ATOMIC_RELEASE);
 }
 
 static void fail_with(struct parser *p)
 {
 	p->failed = 1;
+	__atomic_store_n(&p->halt, 1, __ATOMIC_RELEASE);
 }
 
-static void structured_error(void *ctx, xmlErrorPtr error)
+/* libxml2's message on one line, without its trailing newline. */
+static void error_text(xmlErrorPtr error, char *msg, size_t size)
 {
-	struct parser *p = ctx;
-	enum err_code code;
-	char msg[sizeof(((struct err *)0)->msg)];
 	size_t n;
-	long line, col;
 
-	if (p->stopped || p->failed || error->level < XML_ERR_ERROR)
-		return;
-	if (error->domain == XML_FROM_SCHEMASV)
-		code = ERR_SCHEMA_INVALID;
-	else if (error->code == XML_ERR_NAME_TOO_LONG)
-		code = ERR_LIMIT_EXCEEDED; /* libxml2's own name limit, met before ours */
-	else
-		code = ERR_XML_MALFORMED;
-	snprintf(msg, sizeof(msg), "%s", error->message ? error->message : "error");
+	snprintf(msg, size, "%s", error->message ? error->message : "error");
 	for (char *c = msg; *c; c++)
 		if (*c == '\n' && c[1] != '\0')
 			*c = ' ';
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	if (code == ERR_SCHEMA_INVALID && p->judged_line > 0) {
-		line = p->judged_line;
-		col = p->judged_col;
-	} else {
-		line = error->line > 0 ? error->line : current_line(p);
-		col = error->int2 > 0 ? error->int2 : current_col(p);
-	}
+}
+
+/* The validator's findings, on the validating thread, at the judged element. */
+static void schema_error(void *ctx, xmlErrorPtr error)
+{
+	struct parser *p = ctx;
+	char msg[sizeof(((struct err *)0)->msg)];
+
+	if (p->stopped || p->failed || error->level < XML_ERR_ERROR)
+		return;
+	error_text(error, msg, sizeof(msg));
+	if (p->judged_line > 0)
+		add_finding(p, ERR_SCHEMA_INVALID, p->judged_line, p->judged_col, "%s", msg);
+	else
+		add_finding(p, ERR_SCHEMA_INVALID, current_line(p), current_col(p), "%s", msg);
+}
+
+/* A parser finding, replayed in document order: well-formedness is gone. */
+static void parser_finding(struct parser *p, enum err_code code, long line, long col,
+			   const char *msg)
+{
+	if (p->stopped || p->failed)
+		return;
 	add_finding(p, code, line, col, "%s", msg);
-	/* with well-formedness gone nothing later is worth listing */
-	if (code != ERR_SCHEMA_INVALID)
-		p->stopped = code;
+	p->stopped = code;
 	if (code == ERR_LIMIT_EXCEEDED)
 		p->res->stopped = code;
+	__atomic_store_n(&p->halt, 1, __ATOMIC_RELEASE);
 }
 
 static int schema_locator(void *ctx, const char **file, unsigned long *line)
@@ -537,8 +554,8 @@ static void start_element(void *ctx, const xmlChar *localname, const xmlChar *pr
 		return;
 	p->depth++;
 	p->cur_text_len = 0;
-	p->elem_line = current_line(p);
-	p->elem_col = tag_start_col(p);
+	p->elem_line = p->ev_line; /* the reader found the start tag's column */
+	p->elem_col = p->ev_col;
 	p->judged_line = p->elem_line;
 	p->judged_col = p->elem_col;
 	if (p->depth < MAX_TREE_DEPTH) {
@@ -673,33 +690,345 @@ static void characters(void *ctx, const xmlChar *ch, int len)
 	}
 }
 
+
+/* ---- the events between the reading and the validating thread ---- */
+
+#define BATCH_BYTES (128 * 1024)
+#define BATCHES 4
+
+enum ev_type { EV_START = 1, EV_END, EV_TEXT, EV_ERROR, EV_DONE };
+
+struct batch {
+	size_t used, cap;
+	unsigned char *data;
+};
+
+/* A ring of batches: the reader fills one while the validator drains another. */
+struct events {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct batch ring[BATCHES];
+	int head, count; /* batches published, waiting for the validator */
+	int filling;     /* the batch the reader writes into */
+	int failed;      /* out of memory in the reader */
+};
+
+static int events_new(struct events **out)
+{
+	struct events *q = calloc(1, sizeof(*q));
+
+	if (q == NULL)
+		return -1;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->changed, NULL);
+	*out = q;
+	return 0;
+}
+
+static void events_free(struct events *q)
+{
+	if (q == NULL)
+		return;
+	for (int i = 0; i < BATCHES; i++)
+		free(q->ring[i].data);
+	pthread_cond_destroy(&q->changed);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
+}
+
+/* Hand the batch being filled to the validator; wait for a free one. */
+static void events_publish(struct events *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->count++;
+	pthread_cond_broadcast(&q->changed);
+	while (q->count == BATCHES)
+		pthread_cond_wait(&q->changed, &q->lock);
+	q->filling = (q->head + q->count) % BATCHES;
+	q->ring[q->filling].used = 0;
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* The last batch: handed over without waiting for room after it. */
+static void events_publish_last(struct events *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->count++;
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* Room for n more bytes in the batch being filled, or NULL. */
+static unsigned char *events_room(struct events *q, size_t n)
+{
+	struct batch *b = &q->ring[q->filling];
+
+	if (b->used > 0 && b->used + n > BATCH_BYTES) {
+		events_publish(q);
+		b = &q->ring[q->filling];
+	}
+	if (b->used + n > b->cap) {
+		size_t cap = n > BATCH_BYTES ? n : BATCH_BYTES;
+		unsigned char *d = realloc(b->data, cap);
+
+		if (d == NULL) {
+			q->failed = 1;
+			return NULL;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
+static void put_bytes(unsigned char **w, const void *v, size_t n)
+{
+	memcpy(*w, v, n);
+	*w += n;
+}
+
+static void get_bytes(const unsigned char **r, void *v, size_t n)
+{
+	memcpy(v, *r, n);
+	*r += n;
+}
+
+struct ev_head {
+	int type;
+	long line, col;
+	size_t len; /* bytes that follow */
+};
+
+static unsigned char *record(struct parser *p, int type, long line, long col, size_t len)
+{
+	struct ev_head h = { type, line, col, len };
+	unsigned char *w;
+
+	if (__atomic_load_n(&p->halt, __ATOMIC_ACQUIRE) && type != EV_DONE)
+		return NULL;
+	w = events_room(p->q, sizeof(h) + len);
+	if (w == NULL)
+		return NULL;
+	put_bytes(&w, &h, sizeof(h));
+	return w;
+}
+
+static void record_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+			 const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+			 int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	struct parser *p = ctx;
+	size_t len = 3 * sizeof(void *) + 3 * sizeof(int) +
+		     (size_t)nb_namespaces * 2 * sizeof(void *);
+	unsigned char *w;
+
+	for (int i = 0; i < nb_attributes; i++)
+		len += 3 * sizeof(void *) + sizeof(size_t) +
+		       (size_t)(attributes[5 * i + 4] - attributes[5 * i + 3]);
+	/* names are the parser dictionary's: they outlive the parse */
+	w = record(p, EV_START, p->pctxt->input->line, tag_start_col(p), len);
+	if (w == NULL)
+		return;
+	put_bytes(&w, &localname, sizeof(void *));
+	put_bytes(&w, &prefix, sizeof(void *));
+	put_bytes(&w, &uri, sizeof(void *));
+	put_bytes(&w, &nb_namespaces, sizeof(int));
+	put_bytes(&w, &nb_attributes, sizeof(int));
+	put_bytes(&w, &nb_defaulted, sizeof(int));
+	put_bytes(&w, namespaces, (size_t)nb_namespaces * 2 * sizeof(void *));
+	for (int i = 0; i < nb_attributes; i++) {
+		const xmlChar **a = attributes + 5 * i;
+		size_t n = (size_t)(a[4] - a[3]);
+
+		put_bytes(&w, &a[0], 3 * sizeof(void *));
+		put_bytes(&w, &n, sizeof(n));
+		put_bytes(&w, a[3], n);
+	}
+}
+
+static void record_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		       const xmlChar *uri)
+{
+	struct parser *p = ctx;
+	unsigned char *w = record(p, EV_END, p->pctxt->input->line, p->pctxt->input->col,
+				  3 * sizeof(void *));
+
+	if (w == NULL)
+		return;
+	put_bytes(&w, &localname, sizeof(void *));
+	put_bytes(&w, &prefix, sizeof(void *));
+	put_bytes(&w, &uri, sizeof(void *));
+}
+
+static void record_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct parser *p = ctx;
+	unsigned char *w = record(p, EV_TEXT, p->pctxt->input->line, p->pctxt->input->col,
+				  (size_t)len);
+
+	if (w != NULL)
+		put_bytes(&w, ch, (size_t)len);
+}
+
+static void record_error(struct parser *p, enum err_code code, long line, long col,
+			 const char *msg)
+{
+	size_t n = strlen(msg) + 1;
+	unsigned char *w = record(p, EV_ERROR, line, col, sizeof(int) + n);
+
+	if (w == NULL)
+		return;
+	put_bytes(&w, &code, sizeof(int));
+	put_bytes(&w, msg, n);
+}
+
+/* libxml2's own findings, on the reading thread: they join the events in order. */
+static void parser_error(void *ctx, xmlErrorPtr error)
+{
+	struct parser *p = ctx;
+	char msg[sizeof(((struct err *)0)->msg)];
+	enum err_code code;
+
+	if (error->level < XML_ERR_ERROR)
+		return;
+	/* libxml2's own name limit, met before ours */
+	code = error->code == XML_ERR_NAME_TOO_LONG ? ERR_LIMIT_EXCEEDED : ERR_XML_MALFORMED;
+	error_text(error, msg, sizeof(msg));
+	record_error(p, code, error->line > 0 ? error->line : p->pctxt->input->line,
+		     error->int2 > 0 ? error->int2 : p->pctxt->input->col, msg);
+}
+
 /* Defence in depth: the prolog scan refuses a DOCTYPE before libxml2 runs. */
 static void internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
 			    const xmlChar *system_id)
 {
+	struct parser *p = ctx;
+
 	(void)name;
 	(void)external_id;
 	(void)system_id;
-	stop_with(ctx, ERR_XML_FORBIDDEN, "a DOCTYPE is not allowed");
+	record_error(p, ERR_XML_FORBIDDEN, p->pctxt->input->line, p->pctxt->input->col,
+		     "a DOCTYPE is not allowed");
+	__atomic_store_n(&p->halt, 1, __ATOMIC_RELEASE);
 }
 
 static void entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
 			const xmlChar *system_id, xmlChar *content)
 {
+	struct parser *p = ctx;
+
 	(void)name;
 	(void)type;
 	(void)public_id;
 	(void)system_id;
 	(void)content;
-	stop_with(ctx, ERR_XML_FORBIDDEN, "entity declarations are not allowed");
+	record_error(p, ERR_XML_FORBIDDEN, p->pctxt->input->line, p->pctxt->input->col,
+		     "entity declarations are not allowed");
+	__atomic_store_n(&p->halt, 1, __ATOMIC_RELEASE);
 }
 
 static xmlParserInputPtr resolve_entity(void *ctx, const xmlChar *public_id,
 				       const xmlChar *system_id)
 {
+	struct parser *p = ctx;
+
 	(void)public_id;
 	(void)system_id;
-	stop_with(ctx, ERR_XML_FORBIDDEN, "external entities are not allowed");
+	record_error(p, ERR_XML_FORBIDDEN, p->pctxt->input->line, p->pctxt->input->col,
+		     "external entities are not allowed");
+	__atomic_store_n(&p->halt, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Replay one batch into the schema plug, and through it into our handlers. */
+static int replay(struct parser *p, const struct batch *b)
+{
+	const unsigned char *r = b->data, *end = b->data + b->used;
+	xmlSAXHandlerPtr sax = p->plugged_sax;
+
+	while (r < end) {
+		struct ev_head h;
+
+		get_bytes(&r, &h, sizeof(h));
+		p->ev_line = h.line;
+		p->ev_col = h.col;
+		if (h.type == EV_DONE)
+			return 1;
+		if (h.type == EV_START) {
+			const xmlChar *localname, *prefix, *uri, *ns[64], *attrs[5 * 32];
+			int nb_ns, nb_attr, nb_def;
+
+			get_bytes(&r, &localname, sizeof(void *));
+			get_bytes(&r, &prefix, sizeof(void *));
+			get_bytes(&r, &uri, sizeof(void *));
+			get_bytes(&r, &nb_ns, sizeof(int));
+			get_bytes(&r, &nb_attr, sizeof(int));
+			get_bytes(&r, &nb_def, sizeof(int));
+			if (nb_ns > 32 || nb_attr > 32) {
+				r += h.len - 3 * sizeof(void *) - 3 * sizeof(int);
+				parser_finding(p, ERR_LIMIT_EXCEEDED, h.line, h.col,
+					       "more than 32 attributes or namespaces on one element");
+				continue;
+			}
+			get_bytes(&r, ns, (size_t)nb_ns * 2 * sizeof(void *));
+			for (int i = 0; i < nb_attr; i++) {
+				size_t n;
+
+				get_bytes(&r, &attrs[5 * i], 3 * sizeof(void *));
+				get_bytes(&r, &n, sizeof(n));
+				attrs[5 * i + 3] = r;
+				attrs[5 * i + 4] = r + n;
+				r += n;
+			}
+			if (!p->stopped && !p->failed)
+				sax->startElementNs(p->plugged_user, localname, prefix, uri, nb_ns, ns,
+						    nb_attr, nb_def, attrs);
+		} else if (h.type == EV_END) {
+			const xmlChar *localname, *prefix, *uri;
+
+			get_bytes(&r, &localname, sizeof(void *));
+			get_bytes(&r, &prefix, sizeof(void *));
+			get_bytes(&r, &uri, sizeof(void *));
+			if (!p->stopped && !p->failed)
+				sax->endElementNs(p->plugged_user, localname, prefix, uri);
+		} else if (h.type == EV_TEXT) {
+			if (!p->stopped && !p->failed)
+				sax->characters(p->plugged_user, r, (int)h.len);
+			r += h.len;
+		} else {
+			int code;
+
+			get_bytes(&r, &code, sizeof(int));
+			parser_finding(p, (enum err_code)code, h.line, h.col, (const char *)r);
+			r += h.len - sizeof(int);
+		}
+	}
+	return 0;
+}
+
+/* The validating thread: replay batches until the reader says it is done. */
+static void *validator_thread(void *arg)
+{
+	struct parser *p = arg;
+	struct events *q = p->q;
+	int done = 0;
+
+	while (!done) {
+		struct batch *b;
+
+		pthread_mutex_lock(&q->lock);
+		while (q->count == 0)
+			pthread_cond_wait(&q->changed, &q->lock);
+		b = &q->ring[q->head];
+		pthread_mutex_unlock(&q->lock);
+		done = replay(p, b);
+		pthread_mutex_lock(&q->lock);
+		q->head = (q->head + 1) % BATCHES;
+		q->count--;
+		pthread_cond_broadcast(&q->changed);
+		pthread_mutex_unlock(&q->lock);
+	}
 	return NULL;
 }
 
@@ -913,8 +1242,11 @@ static int parse(struct schema_set *schemas, read_fn *rd, void *src, const char 
 		 void *ctx, struct xmlstream_result *res, struct err *e)
 {
 	struct parser p;
-	xmlSAXHandler sax;
+	xmlSAXHandler sax, rec;
 	xmlSAXHandlerPtr plugged_sax = &sax;
+	pthread_t validator;
+	int validator_started = 0;
+	long end_line, end_col;
 	void *plugged_user;
 	xmlSchemaValidCtxtPtr vctxt = NULL;
 	xmlSchemaSAXPlugPtr plug = NULL;
@@ -971,42 +1303,56 @@ static int parse(struct schema_set *schemas, read_fn *rd, void *src, const char 
 		err_set(e, ERR_INTERNAL, "cannot create a validation context");
 		goto out;
 	}
-	xmlSchemaSetValidStructuredErrors(vctxt, structured_error, &p);
+	xmlSchemaSetValidStructuredErrors(vctxt, schema_error, &p);
 	xmlSchemaValidateSetLocator(vctxt, schema_locator, &p);
 
+	/* the validating thread's handlers, behind the schema plug */
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.startElementNs = start_element;
 	sax.endElementNs = end_element;
 	sax.characters = characters;
 	sax.cdataBlock = characters;
-	sax.internalSubset = internal_subset;
-	sax.externalSubset = internal_subset;
-	sax.entityDecl = entity_decl;
-	sax.resolveEntity = resolve_entity;
 	plug = xmlSchemaSAXPlug(vctxt, &plugged_sax, &plugged_user);
 	if (plug == NULL) {
 		err_set(e, ERR_INTERNAL, "cannot plug the validator into the parser");
 		goto out;
 	}
-	p.pctxt = xmlCreatePushParserCtxt(plugged_sax, plugged_user, NULL, 0, display);
-	if (p.pctxt == NULL) {
+	p.plugged_sax = plugged_sax;
+	p.plugged_user = plugged_user;
+
+	/* the reading thread's: it records what the parser meets */
+	memset(&rec, 0, sizeof(rec));
+	rec.initialized = XML_SAX2_MAGIC;
+	rec.startElementNs = record_start;
+	rec.endElementNs = record_end;
+	rec.characters = record_text;
+	rec.cdataBlock = record_text;
+	rec.internalSubset = internal_subset;
+	rec.externalSubset = internal_subset;
+	rec.entityDecl = entity_decl;
+	rec.resolveEntity = resolve_entity;
+	p.pctxt = xmlCreatePushParserCtxt(&rec, &p, NULL, 0, display);
+	if (p.pctxt == NULL || events_new(&p.q) != 0) {
 		err_set(e, ERR_INTERNAL, "cannot create a parser");
 		goto out;
 	}
 	/* NONET always; no entity substitution, DTD loading or size lifting */
 	xmlCtxtUseOptions(p.pctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-	/*
-	 * Parser errors reach the thread's structured handler: the SAX serror
-	 * slot would be called with the schema plug's data, not ours.
-	 */
-	xmlSetStructuredErrorFunc(&p, structured_error);
+	/* the parser's errors reach this thread's structured handler */
+	xmlSetStructuredErrorFunc(&p, parser_error);
 	handler_set = 1;
+	if (pthread_create(&validator, NULL, validator_thread, &p) != 0) {
+		err_sys(e, ERR_INTERNAL, "cannot start the validating thread");
+		goto out;
+	}
+	validator_started = 1;
 
 	for (;;) {
 		if (n > 0)
 			xmlParseChunk(p.pctxt, (const char *)buf, (int)n, 0);
-		if (p.stopped || p.failed || p.pctxt->disableSAX || p.pctxt->instate == XML_PARSER_EOF)
+		if (__atomic_load_n(&p.halt, __ATOMIC_ACQUIRE) || p.q->failed ||
+		    p.pctxt->disableSAX || p.pctxt->instate == XML_PARSER_EOF)
 			break;
 		n = rd(src, buf, READ_CHUNK);
 		if (n < 0) {
@@ -1023,10 +1369,23 @@ static int parse(struct schema_set *schemas, read_fn *rd, void *src, const char 
 
 			snprintf(msg, sizeof(msg), "file larger than %lld bytes",
 				 (long long)limits->max_file_size);
-			stop_with(&p, ERR_LIMIT_EXCEEDED, msg);
+			record_error(&p, ERR_LIMIT_EXCEEDED, p.pctxt->input->line,
+				     p.pctxt->input->col, msg);
 			break;
 		}
 	}
+	end_line = p.pctxt->input ? p.pctxt->input->line : 0;
+	end_col = p.pctxt->input ? p.pctxt->input->col : 0;
+	record(&p, EV_DONE, end_line, end_col, 0);
+	events_publish_last(p.q);
+	pthread_join(validator, NULL);
+	validator_started = 0;
+	if (p.q->failed) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	p.ev_line = end_line;
+	p.ev_col = end_col;
 	flush_pending(&p);
 	if (!p.stopped)
 		check_pending_id(&p);
@@ -1041,6 +1400,14 @@ static int parse(struct schema_set *schemas, read_fn *rd, void *src, const char 
 			    res->records);
 	rc = 0;
 out:
+	if (validator_started) {
+		/* an error in the reader: let the validator finish what it has */
+		__atomic_store_n(&p.halt, 1, __ATOMIC_RELEASE);
+		record(&p, EV_DONE, 0, 0, 0);
+		events_publish_last(p.q);
+		pthread_join(validator, NULL);
+	}
+	events_free(p.q);
 	if (handler_set)
 		xmlSetStructuredErrorFunc(NULL, NULL);
 	if (p.pctxt)
