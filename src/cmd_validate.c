@@ -59,11 +59,15 @@ static void print_errs(const struct err *v, size_t n)
 static int check_package(struct schema_set *schemas, const struct config *cfg, const char *path,
 			 struct filecheck *fc, struct xmlstream_result *res, struct err *e)
 {
-	char store[] = "/tmp/slktx-validate.XXXXXX";
+	const char *tmpdir = getenv("TMPDIR");
+	char store[PATH_MAX];
 	enum err_code *verdicts = NULL;
 	struct package pkg;
 	int rc;
 
+	if (snprintf(store, sizeof(store), "%s/slktx-validate.XXXXXX",
+		     tmpdir && *tmpdir ? tmpdir : "/tmp") >= (int)sizeof(store))
+		return err_set(e, ERR_IO, "TMPDIR '%s' is too long", tmpdir);
 	if (mkdtemp(store) == NULL)
 		return err_sys(e, ERR_IO, "cannot make a scratch directory");
 	rc = filecheck_package(schemas, cfg, path, path, store, time(NULL), &pkg, &verdicts, fc,

@@ -784,7 +784,8 @@ static unsigned char *events_room(struct events *q, size_t n)
 
 static void put_bytes(unsigned char **w, const void *v, size_t n)
 {
-	memcpy(*w, v, n);
+	if (n > 0) /* an element without namespaces passes NULL */
+		memcpy(*w, v, n);
 	*w += n;
 }
 
