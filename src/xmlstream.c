@@ -825,7 +825,7 @@ static void record_start(void *ctx, const xmlChar *localname, const xmlChar *pre
 	unsigned char *w;
 
 	for (int i = 0; i < nb_attributes; i++)
-		len += 3 * sizeof(void *) + sizeof(size_t) +
+		len += 3 * sizeof(void *) + sizeof(size_t) + 1 +
 		       (size_t)(attributes[5 * i + 4] - attributes[5 * i + 3]);
 	/* names are the parser dictionary's: they outlive the parse */
 	w = record(p, EV_START, p->pctxt->input->line, tag_start_col(p), len);
@@ -845,6 +845,7 @@ static void record_start(void *ctx, const xmlChar *localname, const xmlChar *pre
 		put_bytes(&w, &a[0], 3 * sizeof(void *));
 		put_bytes(&w, &n, sizeof(n));
 		put_bytes(&w, a[3], n);
+		*w++ = '\0';
 	}
 }
 
@@ -862,14 +863,21 @@ static void record_end(void *ctx, const xmlChar *localname, const xmlChar *prefi
 	put_bytes(&w, &uri, sizeof(void *));
 }
 
+/*
+ * Text and attribute values are copied with a NUL after them: libxml2's
+ * validator reads the byte after the text it is given, which in the
+ * parser's own buffer always exists.
+ */
 static void record_text(void *ctx, const xmlChar *ch, int len)
 {
 	struct parser *p = ctx;
 	unsigned char *w = record(p, EV_TEXT, p->pctxt->input->line, p->pctxt->input->col,
-				  (size_t)len);
+				  (size_t)len + 1);
 
-	if (w != NULL)
+	if (w != NULL) {
 		put_bytes(&w, ch, (size_t)len);
+		*w = '\0';
+	}
 }
 
 static void record_error(struct parser *p, enum err_code code, long line, long col,
@@ -980,7 +988,7 @@ static int replay(struct parser *p, const struct batch *b)
 				get_bytes(&r, &n, sizeof(n));
 				attrs[5 * i + 3] = r;
 				attrs[5 * i + 4] = r + n;
-				r += n;
+				r += n + 1;
 			}
 			if (!p->stopped && !p->failed)
 				sax->startElementNs(p->plugged_user, localname, prefix, uri, nb_ns, ns,
@@ -995,7 +1003,7 @@ static int replay(struct parser *p, const struct batch *b)
 				sax->endElementNs(p->plugged_user, localname, prefix, uri);
 		} else if (h.type == EV_TEXT) {
 			if (!p->stopped && !p->failed)
-				sax->characters(p->plugged_user, r, (int)h.len);
+				sax->characters(p->plugged_user, r, (int)h.len - 1);
 			r += h.len;
 		} else {
 			int code;
