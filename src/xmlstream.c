@@ -1,14 +1,17 @@
 /*
  * xmlstream - secure streaming parse and validation; see xmlstream.h.
  *
- * The SAX handlers below build a small tree for the Header and for one
- * record at a time in an arena that is reset after each record, so memory
- * does not grow with the file.  libxml2's schema plug calls our handler for
- * an end tag before the validator sees it, so a finished record is held
- * back until the next SAX event, by which time the validator has judged it.
+ * Two threads: the calling thread reads the file and runs libxml2's parser,
+ * recording its events (and its errors) into batches; a validating thread
+ * replays them into the schema plug.  Behind the plug, the SAX handlers
+ * below build a small tree for the Header and for one record at a time in
+ * an arena that is reset after each record, so memory does not grow with
+ * the file.  The plug calls our handler for an end tag before the validator
+ * sees it, so a finished record is held back until the next event, by which
+ * time the validator has judged it.  Every callback the caller gave runs on
+ * the validating thread, one at a time.
  */
-/* memrchr */
-#define _GNU_SOURCE
+#define _GNU_SOURCE /* memrchr */
 #include "xmlstream.h"
 
 #include <errno.h>

@@ -12,7 +12,10 @@
  * The header and then each record are handed to the caller as a small tree,
  * one record at a time and only once the validator has accepted it, in
  * document order.  Records after the first error are not handed out, but
- * parsing goes on to list further errors (up to limits.max_errors).
+ * parsing goes on to list further errors (up to limits.max_errors).  The
+ * callbacks run on a thread of the parser's own (the validating thread),
+ * one at a time, while the calling thread reads ahead; they are done when
+ * xmlstream_parse_* returns.
  *
  * File-level findings (the SPEC reason codes XML_MALFORMED, XML_FORBIDDEN,
  * SCHEMA_INVALID, COUNT_MISMATCH, DUPLICATE_RECORD_ID, LIMIT_EXCEEDED) go into
