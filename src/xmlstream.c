@@ -699,7 +699,7 @@ static void characters(void *ctx, const xmlChar *ch, int len)
 #define BATCH_BYTES (128 * 1024)
 #define BATCHES 4
 
-enum ev_type { EV_START = 1, EV_END, EV_TEXT, EV_ERROR, EV_DONE };
+enum ev_type { EV_START = 1, EV_END, EV_TEXT, EV_ERROR };
 
 struct batch {
 	size_t used, cap;
@@ -713,6 +713,7 @@ struct events {
 	struct batch ring[BATCHES];
 	int head, count; /* batches published, waiting for the validator */
 	int filling;     /* the batch the reader writes into */
+	int closed;      /* the reader has published its last batch */
 	int failed;      /* out of memory in the reader */
 };
 
@@ -752,11 +753,16 @@ static void events_publish(struct events *q)
 	pthread_mutex_unlock(&q->lock);
 }
 
-/* The last batch: handed over without waiting for room after it. */
-static void events_publish_last(struct events *q)
+/*
+ * The last batch, handed over without waiting for room after it; once the
+ * validator has drained the ring it ends.  events_publish always leaves a
+ * free slot, so the count cannot overflow.
+ */
+static void events_close(struct events *q)
 {
 	pthread_mutex_lock(&q->lock);
 	q->count++;
+	q->closed = 1;
 	pthread_cond_broadcast(&q->changed);
 	pthread_mutex_unlock(&q->lock);
 }
@@ -809,7 +815,7 @@ static unsigned char *record(struct parser *p, int type, long line, long col, si
 	struct ev_head h = { type, line, col, len };
 	unsigned char *w;
 
-	if (__atomic_load_n(&p->halt, __ATOMIC_ACQUIRE) && type != EV_DONE)
+	if (__atomic_load_n(&p->halt, __ATOMIC_ACQUIRE))
 		return NULL;
 	w = events_room(p->q, sizeof(h) + len);
 	if (w == NULL)
@@ -954,7 +960,7 @@ static xmlParserInputPtr resolve_entity(void *ctx, const xmlChar *public_id,
 }
 
 /* Replay one batch into the schema plug, and through it into our handlers. */
-static int replay(struct parser *p, const struct batch *b)
+static void replay(struct parser *p, const struct batch *b)
 {
 	const unsigned char *r = b->data, *end = b->data + b->used;
 	xmlSAXHandlerPtr sax = p->plugged_sax;
@@ -965,8 +971,6 @@ static int replay(struct parser *p, const struct batch *b)
 		get_bytes(&r, &h, sizeof(h));
 		p->ev_line = h.line;
 		p->ev_col = h.col;
-		if (h.type == EV_DONE)
-			return 1;
 		if (h.type == EV_START) {
 			const xmlChar *localname, *prefix, *uri, *ns[64], *attrs[5 * 32];
 			int nb_ns, nb_attr, nb_def;
@@ -1016,25 +1020,27 @@ static int replay(struct parser *p, const struct batch *b)
 			r += h.len - sizeof(int);
 		}
 	}
-	return 0;
 }
 
-/* The validating thread: replay batches until the reader says it is done. */
+/* The validating thread: replay batches until the reader has closed the ring. */
 static void *validator_thread(void *arg)
 {
 	struct parser *p = arg;
 	struct events *q = p->q;
-	int done = 0;
 
-	while (!done) {
+	for (;;) {
 		struct batch *b;
 
 		pthread_mutex_lock(&q->lock);
-		while (q->count == 0)
+		while (q->count == 0 && !q->closed)
 			pthread_cond_wait(&q->changed, &q->lock);
+		if (q->count == 0) {
+			pthread_mutex_unlock(&q->lock);
+			break;
+		}
 		b = &q->ring[q->head];
 		pthread_mutex_unlock(&q->lock);
-		done = replay(p, b);
+		replay(p, b);
 		pthread_mutex_lock(&q->lock);
 		q->head = (q->head + 1) % BATCHES;
 		q->count--;
@@ -1388,8 +1394,7 @@ static int parse(struct schema_set *schemas, read_fn *rd, void *src, const char 
 	}
 	end_line = p.pctxt->input ? p.pctxt->input->line : 0;
 	end_col = p.pctxt->input ? p.pctxt->input->col : 0;
-	record(&p, EV_DONE, end_line, end_col, 0);
-	events_publish_last(p.q);
+	events_close(p.q);
 	pthread_join(validator, NULL);
 	validator_started = 0;
 	if (p.q->failed) {
@@ -1415,8 +1420,7 @@ out:
 	if (validator_started) {
 		/* an error in the reader: let the validator finish what it has */
 		__atomic_store_n(&p.halt, 1, __ATOMIC_RELEASE);
-		record(&p, EV_DONE, 0, 0, 0);
-		events_publish_last(p.q);
+		events_close(p.q);
 		pthread_join(validator, NULL);
 	}
 	events_free(p.q);
