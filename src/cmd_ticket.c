@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "calendar.h"
+#include "hex.h"
 #include "package.h"
 #include "records.h"
 #include "safefile.h"
@@ -472,8 +473,7 @@ static int copy_verified(int fd, int out, const char *shown_out,
 		err_set(e, ERR_INTERNAL, "cannot finish a SHA-256");
 		goto out;
 	}
-	for (int i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	hex_encode(digest, 32, hex);
 	if (total != a->size || strcmp(hex, a->sha256) != 0) {
 		err_set(e, ERR_ATTACHMENT_MISMATCH,
 			"the stored attachment '%s' is %lld bytes with SHA-256 %s, not the %lld "

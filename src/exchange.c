@@ -24,6 +24,7 @@
 #include "dispatch.h"
 #include "fault.h"
 #include "filecheck.h"
+#include "hex.h"
 #include "history.h"
 #include "ledger.h"
 #include "names.h"
@@ -106,12 +107,6 @@ static int fmt(char *buf, size_t size, const char *f, ...)
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-static void hex(const unsigned char *d, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
 static int file_sha256(const char *path, char out[65], int64_t *size, struct err *e)
 {
 	unsigned char buf[65536], digest[32];
@@ -134,7 +129,7 @@ static int file_sha256(const char *path, char out[65], int64_t *size, struct err
 		goto out;
 	}
 	EVP_DigestFinal_ex(md, digest, NULL);
-	hex(digest, 32, out);
+	hex_encode(digest, 32, out);
 	rc = 0;
 out:
 	if (fd >= 0)
@@ -722,9 +717,9 @@ static int fetch_one(struct exchange *x, const char *dir, const char *name,
 			spool_tmp_abandon(x->spool, -1, tmp);
 			return -1;
 		}
-		hex(sig_digest, 32, sig_sha);
+		hex_encode(sig_digest, 32, sig_sha);
 	}
-	hex(digest, 32, sha);
+	hex_encode(digest, 32, sha);
 	if (spool_tmp_commit(x->spool, -1, tmp, SPOOL_INBOX, name, e) != 0 ||
 	    (sig_name && spool_tmp_commit(x->spool, -1, tmp_sig, SPOOL_INBOX, sig_name, e) != 0))
 		return -1;

@@ -10,6 +10,8 @@
 
 #include <openssl/evp.h>
 
+#include "hex.h"
+
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 struct history {
@@ -73,11 +75,7 @@ static int event_hash(EVP_MD_CTX *md, const char *prev, const struct history_eve
 	add_text(md, ev->detail);
 	if (EVP_DigestFinal_ex(md, digest, &len) != 1 || len != 32)
 		return -1;
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = "0123456789abcdef"[digest[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
-	}
-	out[64] = '\0';
+	hex_encode(digest, 32, out);
 	return 0;
 }
 

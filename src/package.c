@@ -30,6 +30,7 @@
  *     what the archive declares.
  */
 #include "package.h"
+#include "hex.h"
 #include "safefile.h"
 
 #include <archive.h>
@@ -396,8 +397,7 @@ static int read_attachment(struct reader *r, struct meter *m,
 		err_set(e, ERR_INTERNAL, "sha-256 final failed");
 		goto out;
 	}
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(ent->sha256 + 2 * i, 3, "%02x", digest[i]);
+	hex_encode(digest, 32, ent->sha256);
 	ent->size = m->got;
 	if (package_store_path(r->store_dir, ent->sha256, final, sizeof(final), e) < 0)
 		goto out;
@@ -738,8 +738,7 @@ static int write_entry(struct archive *a, const char *name, const char *path,
 		err_set(e, ERR_INTERNAL, "sha-256 final failed");
 		goto out;
 	}
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	hex_encode(digest, 32, hex);
 	if (sha256 != NULL && strcasecmp(hex, sha256) != 0) {
 		err_set(e, ERR_IO, "store blob '%s' does not hash to its name", path);
 		goto out;

@@ -39,6 +39,7 @@
 #include <openssl/evp.h>
 
 #include "calendar.h"
+#include "hex.h"
 #include "safefile.h"
 #include "spool.h"
 #include "tickets.h"
@@ -47,17 +48,6 @@
 #define INPUTS "inputs"
 /* MANIFEST, its signature and CHAIN_HEAD are read into memory: at most this */
 #define SMALL_MEMBER_MAX (16 * 1024 * 1024)
-
-static void hex(const unsigned char *d, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 /* --------------------------------------------------------- writing */
 
@@ -99,7 +89,7 @@ static void manifest_line(struct writer *w, const unsigned char digest[32], cons
 {
 	char h[65];
 
-	hex(digest, 32, h);
+	hex_encode(digest, 32, h);
 	report_buf_add(&w->manifest, h, 64);
 	report_buf_add(&w->manifest, "  ", 2);
 	report_buf_add(&w->manifest, rel, strlen(rel));
@@ -548,7 +538,7 @@ static int read_member(struct checker *c, struct archive *a, const char *rel, in
 	if (b.failed)
 		goto out;
 	EVP_DigestFinal_ex(md, digest, NULL);
-	hex(digest, 32, sha);
+	hex_encode(digest, 32, sha);
 	if (keep) {
 		*data = b.data ? b.data : calloc(1, 1);
 		*len = b.len;

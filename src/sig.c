@@ -42,6 +42,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "hex.h"
 #include "safefile.h"
 
 /* a .p7s carries one signer and a certificate or two: anything larger is not ours */
@@ -355,8 +356,7 @@ static int signer_describe(X509 *x, struct sig_signer *s, struct err *e)
 		goto out;
 	}
 	snprintf(s->serial, sizeof(s->serial), "%s", hex);
-	for (int i = 0; i < 32; i++)
-		snprintf(s->cert_sha256_hex + 2 * i, 3, "%02x", s->cert_sha256[i]);
+	hex_encode(s->cert_sha256, 32, s->cert_sha256_hex);
 	rc = 0;
 out:
 	OPENSSL_free(hex);
