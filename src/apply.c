@@ -35,6 +35,9 @@ struct apply {
 	char known[PUJK_CACHE][16];
 	int n_known;
 	struct buf json; /* the current record's detail, reused */
+	/* the last due day worked out: a batch's records fall on few days */
+	int32_t memo_start, memo_due;
+	int memo_days;
 };
 
 struct ticket_row {
@@ -133,35 +136,45 @@ static void put_str(struct buf *b, const char *s)
 	put(b, s, strlen(s));
 }
 
+/* 1 for the bytes a JSON string cannot carry as they are */
+static const unsigned char json_escaped[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+	[0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+	[0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+	[0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+	[0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
 static void put_json_string(struct buf *b, const char *s)
 {
-	const char *run = s;
+	const unsigned char *p = (const unsigned char *)s;
 
 	put(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (;;) {
+		const unsigned char *run = p;
 		char esc[8];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		put(b, run, (size_t)(s - run));
-		if (c == '"' || c == '\\') {
+		while (!json_escaped[*p])
+			p++;
+		put(b, (const char *)run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
+		if (*p == '"' || *p == '\\') {
 			esc[0] = '\\';
-			esc[1] = (char)c;
+			esc[1] = (char)*p;
 			put(b, esc, 2);
-		} else if (c == '\n') {
+		} else if (*p == '\n') {
 			put(b, "\\n", 2);
-		} else if (c == '\t') {
+		} else if (*p == '\t') {
 			put(b, "\\t", 2);
-		} else if (c == '\r') {
+		} else if (*p == '\r') {
 			put(b, "\\r", 2);
 		} else {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			snprintf(esc, sizeof(esc), "\\u%04x", *p);
 			put(b, esc, 6);
 		}
-		run = s + 1;
+		p++;
 	}
-	put(b, run, (size_t)(s - run));
 	put(b, "\"", 1);
 }
 
@@ -173,8 +186,10 @@ static void field(struct buf *b, int *first, const char *key, const char *value)
 	if (!*first)
 		put(b, ",", 1);
 	*first = 0;
-	put_json_string(b, key);
-	put(b, ":", 1);
+	/* keys are our own constants: nothing in them needs escaping */
+	put(b, "\"", 1);
+	put_str(b, key);
+	put(b, "\":", 2);
 	put_json_string(b, value);
 }
 
@@ -442,6 +457,20 @@ static int kind_days(const struct apply *a, enum ticket_kind kind)
 	return kind == KIND_PGD ? a->cfg->sla.pengaduan_days : a->cfg->sla.indikasi_days;
 }
 
+/* The due day of a ticket of that kind started at `at`. */
+static int32_t due_day(struct apply *a, enum ticket_kind kind, int64_t at)
+{
+	int32_t start = calendar_day_of(at);
+	int days = kind_days(a, kind);
+
+	if (a->memo_days != days || a->memo_start != start) {
+		a->memo_due = sla_due_day(a->cal, days, at);
+		a->memo_start = start;
+		a->memo_days = days;
+	}
+	return a->memo_due;
+}
+
 static int is_pujk_record(enum record_type t)
 {
 	return t == REC_TAKE_OVER || t == REC_FOLLOW_UP || t == REC_RESOLUTION_PROPOSAL ||
@@ -498,7 +527,7 @@ static int apply_new_ticket(struct apply *a, const struct apply_actor *who, int6
 		return refuse(res, ERR_PUJK_UNKNOWN, "PUJK '%s' is not registered", r->pujk_code);
 	if (attachments_refused(r, att, res))
 		return 0;
-	due = sla_due_day(a->cal, kind_days(a, r->kind), r->at);
+	due = due_day(a, r->kind, r->at);
 	memset(&ev, 0, sizeof(ev));
 	ev.ticket_no = r->ticket_no;
 	ev.pujk_code = r->pujk_code;
@@ -596,7 +625,7 @@ int apply_record(struct apply *a, const struct apply_actor *who, int64_t file_id
 		snprintf(prior, sizeof(prior), "%s", t.pujk_code);
 		snprintf(t.pujk_code, sizeof(t.pujk_code), "%s", r->pujk_code);
 		t.assigned_at = r->at;
-		t.due_day = sla_due_day(a->cal, kind_days(a, t.kind), r->at);
+		t.due_day = due_day(a, t.kind, r->at);
 		t.extended = 0;
 		t.first_response_at = 0;
 		t.proposal_at = 0;

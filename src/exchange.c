@@ -784,6 +784,13 @@ static int fetch_folder(struct exchange *x, const char *dir, struct err *e)
 			if (id && (x->transport->ops->remove(x->transport, dir, ent->name, e) != 0 ||
 				   mark_removed(x, id, e) != 0))
 				goto out;
+			if (!id) {
+				/* its data file may still come, or was lost by the
+				 * sender: either way nothing to fetch, only to tell */
+				x->sum.ignored++;
+				say(x, EXCHANGE_WARNING, "%s/%s: a signature without its data file, "
+				    "left alone", dir, ent->name);
+			}
 			continue;
 		}
 		fmt(sig_name, sizeof(sig_name), "%s.p7s", ent->name);
@@ -1202,7 +1209,7 @@ static void *writer_thread(void *arg)
 
 static int start_writer(struct job *j, struct err *e)
 {
-	if (recordq_new(&j->queue, 256, e) != 0)
+	if (recordq_new(&j->queue, 1024, e) != 0)
 		return -1;
 	if (pthread_create(&j->writer, NULL, writer_thread, j) != 0) {
 		recordq_free(j->queue);

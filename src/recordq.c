@@ -14,7 +14,16 @@ struct recordq {
 	struct recordq_item **ring;
 	size_t capacity, head, count;
 	int finished, aborted;
+	int producer_waits, consumer_waits;
 };
+
+/*
+ * A waiting side is woken only once the other has made room for, or
+ * queued, a good part of the queue: waking it for every record makes the
+ * two threads trade places at each one, a context switch per record.
+ */
+#define WAKE_CONSUMER_AT(q) ((q)->capacity / 4)
+#define WAKE_PRODUCER_AT(q) ((q)->capacity / 2)
 
 int recordq_new(struct recordq **out, size_t capacity, struct err *e)
 {
@@ -125,8 +134,11 @@ int recordq_push(struct recordq *q, const struct record *r, long index, enum err
 	it->att = att;
 
 	pthread_mutex_lock(&q->lock);
-	while (q->count == q->capacity && !q->aborted)
+	while (q->count == q->capacity && !q->aborted) {
+		q->producer_waits = 1;
 		pthread_cond_wait(&q->not_full, &q->lock);
+	}
+	q->producer_waits = 0;
 	if (q->aborted) {
 		pthread_mutex_unlock(&q->lock);
 		free(it);
@@ -134,7 +146,8 @@ int recordq_push(struct recordq *q, const struct record *r, long index, enum err
 	}
 	q->ring[(q->head + q->count) % q->capacity] = it;
 	q->count++;
-	pthread_cond_signal(&q->not_empty);
+	if (q->consumer_waits && q->count >= WAKE_CONSUMER_AT(q))
+		pthread_cond_signal(&q->not_empty);
 	pthread_mutex_unlock(&q->lock);
 	return 0;
 }
@@ -144,13 +157,17 @@ struct recordq_item *recordq_pop(struct recordq *q)
 	struct recordq_item *it = NULL;
 
 	pthread_mutex_lock(&q->lock);
-	while (q->count == 0 && !q->finished && !q->aborted)
+	while (q->count == 0 && !q->finished && !q->aborted) {
+		q->consumer_waits = 1;
 		pthread_cond_wait(&q->not_empty, &q->lock);
+	}
+	q->consumer_waits = 0;
 	if (q->count > 0 && !q->aborted) {
 		it = q->ring[q->head];
 		q->head = (q->head + 1) % q->capacity;
 		q->count--;
-		pthread_cond_signal(&q->not_full);
+		if (q->producer_waits && q->count <= WAKE_PRODUCER_AT(q))
+			pthread_cond_signal(&q->not_full);
 	}
 	pthread_mutex_unlock(&q->lock);
 	return it;

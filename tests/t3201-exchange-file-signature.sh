@@ -148,4 +148,23 @@ test_expect_success 'a stale CRL stops the run with 75 and leaves the file for t
 	test "$(status_of PGD-2026-000014)" = BARU
 '
 
+test_expect_success 'a .p7s without its data file is left alone and reported' '
+	ledger_counts >ledger.before &&
+	new_ticket r1 PGD-2026-000020 BANKA | cb ${CB}_000020 &&
+	sign_as intake ${CB}_000020.xml &&
+	mv ${CB}_000020.xml.p7s exchange/slkt/outbound/ &&
+	slktx run --json >json 2>err &&
+	grep "${CB}_000020.xml.p7s: a signature without its data file, left alone" err &&
+	grep "\"ignored\":1" json && grep "\"fetched\":0" json &&
+	test -f exchange/slkt/outbound/${CB}_000020.xml.p7s &&
+	ledger_counts >ledger.now && test_cmp ledger.before ledger.now
+'
+
+test_expect_success 'when the data file follows, the pair is taken' '
+	mv ${CB}_000020.xml exchange/slkt/outbound/ &&
+	slktx run 2>err &&
+	test "$(file_status ${CB}_000020)" = ACCEPTED &&
+	test ! -e exchange/slkt/outbound/${CB}_000020.xml.p7s
+'
+
 test_done
