@@ -28,6 +28,7 @@
  * refusals of the server and failures of the local disk are ERR_IO.  After
  * a transient failure the transport refuses further work: close it.
  */
+#define _GNU_SOURCE /* sync_file_range */
 #include "fault.h"
 #include "transport.h"
 
@@ -65,6 +66,12 @@
 #define PARALLEL_MIN ((int64_t)64 * 1024 * 1024)
 #define RANGE_MIN ((int64_t)16 * 1024 * 1024)
 #define CONNECTIONS_MAX 16
+/*
+ * Writeback of what has landed is started every this many bytes: the fsync
+ * that makes a fetched file durable then finds little left to write (on 1 GB
+ * it took 0.37 s after the last byte, a tenth of the transfer).
+ */
+#define WRITEBACK_EVERY ((int64_t)8 * 1024 * 1024)
 
 struct conn {
 	int fd;
@@ -700,6 +707,7 @@ static int read_range(struct sftp *s, struct conn *c, LIBSSH2_SFTP_HANDLE *h, co
 {
 	char *buf;
 	size_t bufsize = READ_BIG;
+	int64_t writeback_from;
 	int rc = -1;
 
 	if (end - off < (int64_t)bufsize)
@@ -708,6 +716,7 @@ static int read_range(struct sftp *s, struct conn *c, LIBSSH2_SFTP_HANDLE *h, co
 	if (buf == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory fetching '%s'", path);
 	libssh2_sftp_seek64(h, (libssh2_uint64_t)off);
+	writeback_from = off;
 	while (off < end) {
 		/* asking for no more than is left keeps libssh2's read-ahead
 		 * from requesting much past the end */
@@ -733,6 +742,11 @@ static int read_range(struct sftp *s, struct conn *c, LIBSSH2_SFTP_HANDLE *h, co
 		}
 		off += n;
 		*got += n;
+		if (off - writeback_from >= WRITEBACK_EVERY) {
+			/* advisory: the caller's fsync reports any failure */
+			sync_file_range(fd, writeback_from, off - writeback_from, SYNC_FILE_RANGE_WRITE);
+			writeback_from = off;
+		}
 	}
 	rc = 0;
 out:
