@@ -9,6 +9,8 @@ mkdir -p "$BENCH_DIR"
 measure() {
 	_name=$1
 	shift
+	# the previous step's writes are flushed first, not during this one
+	sync
 	/usr/bin/time -f "%e %U %S %M" -o "$BENCH_DIR/.time" "$@" >/dev/null 2>"$BENCH_DIR/.err" || {
 		echo "bench: '$*' failed:" >&2
 		tail -5 "$BENCH_DIR/.err" >&2

@@ -848,6 +848,7 @@ int exchange_fetch(struct exchange *x, struct err *e)
 		if (fetch_folder(x, dir, e) != 0)
 			goto out;
 	}
+	x->transport->ops->idle(x->transport);
 	rc = 0;
 out:
 	free(pujk);

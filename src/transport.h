@@ -65,6 +65,10 @@ struct transport_ops {
 		    struct err *e);
 	/* Remove dir/name, or move it to the configured folder. Gone already is success. */
 	int (*remove)(struct transport *t, const char *dir, const char *name, struct err *e);
+	/* Nothing will be asked for a while (the local work between fetch and
+	 * push): let go of network connections, which a server or a firewall
+	 * may drop when idle.  The next call connects again. */
+	void (*idle)(struct transport *t);
 	void (*close)(struct transport *t);
 };
 

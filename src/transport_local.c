@@ -485,11 +485,18 @@ static void local_close(struct transport *t)
 	free(t);
 }
 
+/* A directory holds nothing open between calls. */
+static void local_idle(struct transport *t)
+{
+	(void)t;
+}
+
 static const struct transport_ops local_ops = {
 	.list = local_list,
 	.fetch = local_fetch,
 	.push = local_push,
 	.remove = local_remove,
+	.idle = local_idle,
 	.close = local_close,
 };
 

@@ -15,6 +15,9 @@
  * sized to the file, because libssh2 reads ahead four times what it is
  * asked for and a large buffer on a small file costs requests past its end.
  *
+ * idle() closes the connections; the next call opens one again, with the
+ * host key checked again, within the same run time limit.
+ *
  * list() hands out regular files whose names pass the strict pattern
  * ([A-Za-z0-9._-], no leading dot); everything else goes to the list's
  * ignored part and is never touched.  A folder or name that is not plain is
@@ -561,11 +564,13 @@ fail:
 	return -1;
 }
 
-/* The main connection, ready for one operation. */
+/* The main connection, ready for one operation; opened again after sftp_idle. */
 static struct conn *ready(struct sftp *s, struct err *e)
 {
 	struct conn *c = &s->conns[0];
 
+	if (c->ssh == NULL && conn_open(s, c, e) < 0)
+		return NULL;
 	return arm(s, c, s->cfg->transport.op_timeout_s, e) < 0 ? NULL : c;
 }
 
@@ -1264,6 +1269,16 @@ static int sftp_remove(struct transport *t, const char *dir, const char *name, s
 	return conn_fail(s, c, e, "remove", path);
 }
 
+static void sftp_idle(struct transport *t)
+{
+	struct sftp *s = t->impl;
+
+	/* a lost connection stays lost: the run has failed and must stop */
+	for (int i = s->nconns - 1; i >= 0; i--)
+		if (s->conns[i].ssh != NULL && !s->conns[i].dead)
+			conn_close(&s->conns[i]);
+}
+
 static void sftp_close(struct transport *t)
 {
 	struct sftp *s;
@@ -1281,6 +1296,7 @@ static const struct transport_ops sftp_ops = {
 	.fetch = sftp_fetch,
 	.push = sftp_push,
 	.remove = sftp_remove,
+	.idle = sftp_idle,
 	.close = sftp_close,
 };
 

@@ -113,6 +113,19 @@ test_expect_success 'remove deletes; a file already gone is success' '
 	cli remove "$DL" E_5.xml
 '
 
+test_expect_success 'idle holds no connection; the next call connects again' '
+	port=$(cat "$S/port") &&
+	: >idle.out &&
+	{ cli idle-list "$OUT" go >idle.out 2>idle.err & } &&
+	pid=$! &&
+	i=0 && while ! grep -q "^idle" idle.out && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done &&
+	grep -q "^idle" idle.out &&
+	test -z "$(ss -Htn state established "( dport = :$port )")" &&
+	touch go &&
+	wait $pid &&
+	grep "^listed " idle.out
+'
+
 test_expect_success 'after_fetch = move renames into move_to' '
 	echo m >"$OUT/M_1.xml" &&
 	cli --after-fetch move --move-to "$R/processed" remove "$OUT" M_1.xml &&

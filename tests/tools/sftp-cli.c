@@ -9,12 +9,13 @@
  *                 [--op-timeout S] [--run-timeout S] [--connections N]
  *                 [--after-fetch delete|move] [--move-to DIR] [--ciphers L] [--macs L]
  *                 list DIR | fetch DIR NAME LOCAL | push LOCAL DIR NAME |
- *                 remove DIR NAME | fetch-all DIR LOCALDIR
+ *                 remove DIR NAME | fetch-all DIR LOCALDIR | idle-list DIR WAITFILE
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "config.h"
@@ -23,7 +24,8 @@
 static void usage(void)
 {
 	fprintf(stderr, "usage: sftp-cli [--OPTION VALUE]... list DIR | fetch DIR NAME LOCAL | "
-		"push LOCAL DIR NAME | remove DIR NAME | fetch-all DIR LOCALDIR\n");
+		"push LOCAL DIR NAME | remove DIR NAME | fetch-all DIR LOCALDIR | "
+		"idle-list DIR WAITFILE\n");
 	exit(EX_USAGE);
 }
 
@@ -157,6 +159,22 @@ int main(int argc, char **argv)
 		rc = t->ops->push(t, argv[1], argv[2], argv[3], &e);
 	} else if (strcmp(argv[0], "remove") == 0 && argc == 3) {
 		rc = t->ops->remove(t, argv[1], argv[2], &e);
+	} else if (strcmp(argv[0], "idle-list") == 0 && argc == 3) {
+		/* list, go idle, say so, wait for the file argv[2], list again */
+		struct transport_list l = { 0 };
+
+		rc = t->ops->list(t, argv[1], &l, &e);
+		transport_list_free(&l);
+		if (rc == 0) {
+			t->ops->idle(t);
+			printf("idle\n");
+			fflush(stdout);
+			for (int k = 0; k < 600 && access(argv[2], F_OK) != 0; k++)
+				usleep(50000);
+			rc = t->ops->list(t, argv[1], &l, &e);
+			printf("listed %zu\n", l.n);
+			transport_list_free(&l);
+		}
 	} else if (strcmp(argv[0], "fetch-all") == 0 && argc == 3) {
 		rc = fetch_all(t, argv[1], argv[2], &e);
 	} else {
