@@ -608,20 +608,6 @@ static int need_transport(struct exchange *x, struct err *e)
 
 /* ---- fetch ---- */
 
-static int cmp_entries(const void *a, const void *b)
-{
-	return strcmp(((const struct transport_entry *)a)->name,
-		      ((const struct transport_entry *)b)->name);
-}
-
-static const struct transport_entry *find_entry(const struct transport_list *l, const char *name)
-{
-	struct transport_entry key;
-
-	fmt(key.name, sizeof(key.name), "%s", name);
-	return bsearch(&key, l->v, l->n, sizeof(*l->v), cmp_entries);
-}
-
 /* A pair the ledger holds whose removal from the server did not happen
  * (size -1: whatever its size). */
 static int recorded_unremoved(struct exchange *x, const char *dir, const char *name, int64_t size,
@@ -753,8 +739,6 @@ static int fetch_folder(struct exchange *x, const char *dir, struct err *e)
 
 	if (x->transport->ops->list(x->transport, dir, &l, e) != 0)
 		return -1;
-	if (l.n > 1)
-		qsort(l.v, l.n, sizeof(*l.v), cmp_entries);
 	for (size_t i = 0; i < l.n_ignored; i++) {
 		x->sum.ignored++;
 		say(x, EXCHANGE_WARNING, "%s: ignored an entry whose name fits no pattern", dir);
@@ -777,7 +761,7 @@ static int fetch_folder(struct exchange *x, const char *dir, struct err *e)
 
 			/* a lone signature whose data file we took already */
 			fmt(data, sizeof(data), "%.*s", (int)strlen(ent->name) - 4, ent->name);
-			if (find_entry(&l, data) != NULL)
+			if (transport_list_find(&l, data) != NULL)
 				continue;
 			if (recorded_unremoved(x, dir, data, -1, &id, e) != 0)
 				goto out;
@@ -794,7 +778,7 @@ static int fetch_folder(struct exchange *x, const char *dir, struct err *e)
 			continue;
 		}
 		fmt(sig_name, sizeof(sig_name), "%s.p7s", ent->name);
-		sig = find_entry(&l, sig_name);
+		sig = transport_list_find(&l, sig_name);
 		if (recorded_unremoved(x, dir, ent->name, ent->size, &id, e) != 0)
 			goto out;
 		if (id) {

@@ -44,6 +44,7 @@ struct transport_list {
 	 * them, truncated to 255: escape before printing) */
 	struct transport_entry *ignored;
 	size_t n_ignored;
+	size_t cap, cap_ignored; /* room in v and ignored, grown by transport_list_add */
 };
 
 struct transport;
@@ -82,6 +83,13 @@ struct transport {
 int transport_open(struct transport **out, const struct config *cfg, struct err *e);
 void transport_close(struct transport *t);
 void transport_list_free(struct transport_list *l);
+/* For the transports: add ent to the list's files, or to its ignored part;
+ * -1 when out of memory.  Then sort both parts, as list() hands them out. */
+int transport_list_add(struct transport_list *l, int ignored, const struct transport_entry *ent);
+void transport_list_sort(struct transport_list *l);
+/* The file of that name in a list from list(), or NULL. */
+const struct transport_entry *transport_list_find(const struct transport_list *l,
+						  const char *name);
 
 /* 1 when name is 1..255 of [A-Za-z0-9._-] and does not start with '.'. */
 int transport_name_ok(const char *name);

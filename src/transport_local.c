@@ -81,24 +81,6 @@ static int open_remote_dir(struct transport *t, const char *dir, struct err *e)
 				 in_layout(cfg, dir) ? LAYOUT_DIR_MODE : 0, e);
 }
 
-static int entry_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct transport_entry *)a)->name,
-		      ((const struct transport_entry *)b)->name);
-}
-
-static int push_entry(struct transport_entry **v, size_t *n, const struct transport_entry *ent,
-		      struct err *e)
-{
-	struct transport_entry *grown = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (grown == NULL)
-		return err_sys(e, ERR_INTERNAL, "cannot allocate a listing");
-	grown[(*n)++] = *ent;
-	*v = grown;
-	return 0;
-}
-
 static int local_list(struct transport *t, const char *dir, struct transport_list *out,
 		      struct err *e)
 {
@@ -135,18 +117,16 @@ static int local_list(struct transport *t, const char *dir, struct transport_lis
 		ent.mtime = st.st_mtime;
 		ent.regular = S_ISREG(st.st_mode);
 		ok = ent.regular && transport_name_ok(de->d_name);
-		if (push_entry(ok ? &out->v : &out->ignored, ok ? &out->n : &out->n_ignored, &ent,
-			       e) < 0)
+		if (transport_list_add(out, !ok, &ent) < 0) {
+			err_sys(e, ERR_INTERNAL, "cannot allocate a listing");
 			goto out;
+		}
 	}
 	if (errno != 0) {
 		err_sys(e, ERR_IO, "cannot read remote folder '%s'", dir);
 		goto out;
 	}
-	if (out->n > 0)
-		qsort(out->v, out->n, sizeof(*out->v), entry_cmp);
-	if (out->n_ignored > 0)
-		qsort(out->ignored, out->n_ignored, sizeof(*out->ignored), entry_cmp);
+	transport_list_sort(out);
 	rc = 0;
 out:
 	closedir(d);

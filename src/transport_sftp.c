@@ -591,34 +591,18 @@ static int write_all(int fd, const char *buf, size_t len, int64_t off)
 	return 0;
 }
 
-static int entry_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct transport_entry *)a)->name,
-		      ((const struct transport_entry *)b)->name);
-}
-
-static int list_add(struct transport_entry **v, size_t *n, size_t *cap, const char *name,
+static int list_add(struct transport_list *l, int ignored, const char *name,
 		    const LIBSSH2_SFTP_ATTRIBUTES *a, int regular)
 {
-	struct transport_entry *x;
+	struct transport_entry x;
 
-	if (*n == *cap) {
-		size_t want = *cap ? *cap * 2 : 64;
-
-		x = realloc(*v, want * sizeof(*x));
-		if (x == NULL)
-			return -1;
-		*v = x;
-		*cap = want;
-	}
-	x = &(*v)[(*n)++];
-	memset(x, 0, sizeof(*x));
+	memset(&x, 0, sizeof(x));
 	/* an unsafe name is kept as the server gave it, cut to fit */
-	snprintf(x->name, sizeof(x->name), "%.*s", (int)sizeof(x->name) - 1, name);
-	x->size = (a->flags & LIBSSH2_SFTP_ATTR_SIZE) ? (int64_t)a->filesize : -1;
-	x->mtime = (a->flags & LIBSSH2_SFTP_ATTR_ACMODTIME) ? (int64_t)a->mtime : 0;
-	x->regular = regular;
-	return 0;
+	snprintf(x.name, sizeof(x.name), "%.*s", (int)sizeof(x.name) - 1, name);
+	x.size = (a->flags & LIBSSH2_SFTP_ATTR_SIZE) ? (int64_t)a->filesize : -1;
+	x.mtime = (a->flags & LIBSSH2_SFTP_ATTR_ACMODTIME) ? (int64_t)a->mtime : 0;
+	x.regular = regular;
+	return transport_list_add(l, ignored, &x);
 }
 
 static int sftp_list(struct transport *t, const char *dir, struct transport_list *out,
@@ -629,7 +613,6 @@ static int sftp_list(struct transport *t, const char *dir, struct transport_list
 	LIBSSH2_SFTP_ATTRIBUTES a;
 	struct conn *c = NULL;
 	char name[1024];
-	size_t cap = 0, cap_ignored = 0;
 	int rc = -1, n, regular;
 
 	memset(out, 0, sizeof(*out));
@@ -659,25 +642,18 @@ static int sftp_list(struct transport *t, const char *dir, struct transport_list
 			  LIBSSH2_SFTP_S_ISREG(a.permissions);
 		/* names with shell or path characters, dot files and anything
 		 * not a plain file are only reported, never touched */
-		if (regular && transport_name_ok(name) ? list_add(&out->v, &out->n, &cap, name, &a, 1) < 0 :
-		    list_add(&out->ignored, &out->n_ignored, &cap_ignored, name, &a, regular) < 0) {
+		if (list_add(out, !(regular && transport_name_ok(name)), name, &a, regular) < 0) {
 			err_set(e, ERR_INTERNAL, "out of memory listing '%s'", dir);
 			goto out;
 		}
 	}
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), entry_cmp);
-	if (out->n_ignored > 1)
-		qsort(out->ignored, out->n_ignored, sizeof(*out->ignored), entry_cmp);
+	transport_list_sort(out);
 	rc = 0;
 out:
 	if (h != NULL)
 		libssh2_sftp_closedir(h);
-	if (rc < 0) {
-		free(out->v);
-		free(out->ignored);
-		memset(out, 0, sizeof(*out));
-	}
+	if (rc < 0)
+		transport_list_free(out);
 	return rc;
 }
 
