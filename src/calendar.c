@@ -80,6 +80,11 @@ int32_t calendar_day_of(int64_t utc_seconds)
 	return (int32_t)floor_div(utc_seconds + WIB_OFFSET_S, DAY_S);
 }
 
+int64_t calendar_day_start(int32_t day)
+{
+	return (int64_t)day * DAY_S - WIB_OFFSET_S;
+}
+
 int calendar_weekday(int32_t day)
 {
 	/* 1970-01-01 was a Thursday */

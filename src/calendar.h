@@ -40,6 +40,9 @@ void calendar_free(struct calendar *c);
 
 /* WIB calendar day of a UTC instant (seconds since the epoch). */
 int32_t calendar_day_of(int64_t utc_seconds);
+/* The UTC instant at which WIB day `day` begins: the first second s with
+ * calendar_day_of(s) == day. */
+int64_t calendar_day_start(int32_t day);
 /* 0 Sunday .. 6 Saturday */
 int calendar_weekday(int32_t day);
 int calendar_is_working_day(struct calendar *c, int32_t day);

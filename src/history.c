@@ -79,26 +79,32 @@ static int event_hash(EVP_MD_CTX *md, const char *prev, const struct history_eve
 	return 0;
 }
 
-int history_reload(struct history *h, struct err *e)
+int history_read_head(struct ledger *l, int64_t *seq, char hash[65], struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(ledger_db(h->l), "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1",
+	if (sqlite3_prepare_v2(ledger_db(l), "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK)
-		return ledger_err(h->l, e, "cannot read the event chain");
+		return ledger_err(l, e, "cannot read the chain head");
 	rc = sqlite3_step(st);
+	/* on a failure the caller's head stays as it was */
 	if (rc == SQLITE_ROW) {
-		h->head_seq = sqlite3_column_int64(st, 0);
-		snprintf(h->head, sizeof(h->head), "%s", (const char *)sqlite3_column_text(st, 1));
+		*seq = sqlite3_column_int64(st, 0);
+		snprintf(hash, 65, "%s", (const char *)sqlite3_column_text(st, 1));
 	} else if (rc == SQLITE_DONE) {
-		h->head_seq = 0;
-		h->head[0] = '\0';
+		*seq = 0;
+		hash[0] = '\0';
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return ledger_err(h->l, e, "cannot read the event chain");
+		return ledger_err(l, e, "cannot read the chain head");
 	return 0;
+}
+
+int history_reload(struct history *h, struct err *e)
+{
+	return history_read_head(h->l, &h->head_seq, h->head, e);
 }
 
 int history_open(struct history **out, struct ledger *l, struct err *e)
@@ -140,14 +146,6 @@ void history_close(struct history *h)
 	free(h);
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 int history_append(struct history *h, struct history_event *ev, struct err *e)
 {
 	sqlite3_stmt *st = h->insert;
@@ -160,7 +158,7 @@ int history_append(struct history *h, struct history_event *ev, struct err *e)
 	sqlite3_bind_int64(st, 1, ev->seq);
 	sqlite3_bind_text(st, 2, ev->ticket_no, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, ev->pujk_code, -1, SQLITE_STATIC);
-	bind_text_or_null(st, 4, ev->prior_pujk);
+	ledger_bind_text_or_null(st, 4, ev->prior_pujk);
 	sqlite3_bind_text(st, 5, ev->record, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, ev->actor, -1, SQLITE_STATIC);
 	if (ev->officer_id)
@@ -171,7 +169,7 @@ int history_append(struct history *h, struct history_event *ev, struct err *e)
 	sqlite3_bind_int64(st, 9, ev->recorded_at);
 	sqlite3_bind_int64(st, 10, ev->file_id);
 	sqlite3_bind_text(st, 11, ev->record_id, -1, SQLITE_STATIC);
-	bind_text_or_null(st, 12, ev->status_before);
+	ledger_bind_text_or_null(st, 12, ev->status_before);
 	sqlite3_bind_text(st, 13, ev->status_after, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, ev->detail, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 15, ev->hash, -1, SQLITE_STATIC);

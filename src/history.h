@@ -37,6 +37,10 @@ struct history;
 /* Prepare statements and read the chain head; one per ledger connection. */
 int history_open(struct history **out, struct ledger *l, struct err *e);
 void history_close(struct history *h);
+/* The chain's last event as the ledger holds it: its seq and hex hash, or 0
+ * and "" when the chain is empty. */
+int history_read_head(struct ledger *l, int64_t *seq, char hash[65], struct err *e);
+
 /* Re-read the chain head after a rollback. */
 int history_reload(struct history *h, struct err *e);
 

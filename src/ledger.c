@@ -119,6 +119,14 @@ sqlite3 *ledger_db(struct ledger *l)
 	return l->db;
 }
 
+void ledger_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 int ledger_err(struct ledger *l, struct err *e, const char *what)
 {
 	int rc = sqlite3_extended_errcode(l->db);

@@ -26,6 +26,9 @@ int ledger_begin(struct ledger *l, struct err *e);
 int ledger_commit(struct ledger *l, struct err *e);
 void ledger_rollback(struct ledger *l);
 
+/* Bind s (kept by the caller until the step), or NULL when s is NULL. */
+void ledger_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+
 /* Fill e from the database's last error; returns -1. */
 int ledger_err(struct ledger *l, struct err *e, const char *what);
 

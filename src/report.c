@@ -37,13 +37,13 @@
 
 #include "calendar.h"
 #include "embedded.h"
+#include "history.h"
+#include "records.h"
 #include "safefile.h"
 #include "schema.h"
 #include "sla.h"
 #include "statemachine.h"
 
-#define WIB_OFFSET 25200
-#define DAY_SECONDS 86400
 
 /*
  * One row per ticket received in the period, as the ledger knew it at ?1
@@ -239,8 +239,8 @@ void report_csv_field(struct report_buf *b, const char *field)
 
 static int bind_scope(sqlite3_stmt *st, const struct report_request *r, int64_t as_of)
 {
-	int64_t from = (int64_t)r->from_day * DAY_SECONDS - WIB_OFFSET;
-	int64_t to = ((int64_t)r->to_day + 1) * DAY_SECONDS - WIB_OFFSET;
+	int64_t from = calendar_day_start(r->from_day);
+	int64_t to = calendar_day_start(r->to_day + 1);
 
 	if (sqlite3_bind_int64(st, 1, as_of) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 2, from) != SQLITE_OK ||
@@ -349,30 +349,6 @@ out:
 	return rc;
 }
 
-static int read_head(struct ledger *l, struct report_data *d, struct err *e)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
-
-	if (sqlite3_prepare_v2(ledger_db(l), "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ledger_err(l, e, "cannot read the chain head");
-		goto out;
-	}
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		d->head_seq = sqlite3_column_int64(st, 0);
-		copy_col(d->head_hash, sizeof(d->head_hash), st, 1);
-	} else if (step != SQLITE_DONE) {
-		ledger_err(l, e, "cannot read the chain head");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static int cmp_pujk(const void *key, const void *row)
 {
 	return strcmp(key, ((const struct pujk_row *)row)->code);
@@ -472,15 +448,6 @@ static void data_free(struct report_data *d)
 
 /* -------------------------------------------------------------- XML */
 
-static void format_time(int64_t t, char buf[32])
-{
-	time_t wib = (time_t)(t + WIB_OFFSET);
-	struct tm tm;
-
-	gmtime_r(&wib, &tm);
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
-}
-
 static void format_median(long m2, char buf[32])
 {
 	snprintf(buf, 32, "%ld%s", m2 / 2, m2 % 2 ? ".5" : "");
@@ -565,13 +532,13 @@ static xmlDocPtr build_xml(const struct config *cfg, const struct report_request
 	xmlNewProp(root, BAD_CAST "schemaVersion", BAD_CAST "1.0");
 
 	hdr = add_el(root, "Header", NULL);
-	format_time(r->now, buf);
+	records_format_wib(r->now, buf);
 	add_el(hdr, "CreatedAt", buf);
 	calendar_format_day(r->from_day, buf);
 	add_el(hdr, "PeriodFrom", buf);
 	calendar_format_day(r->to_day, buf);
 	add_el(hdr, "PeriodTo", buf);
-	format_time(d->as_of, buf);
+	records_format_wib(d->as_of, buf);
 	add_el(hdr, "AsOf", buf);
 	if (r->pujk)
 		add_el(hdr, "PujkCode", r->pujk);
@@ -605,16 +572,16 @@ static xmlDocPtr build_xml(const struct config *cfg, const struct report_request
 		add_el(node, "Kind", t->kind);
 		add_el(node, "PujkCode", t->pujk);
 		add_el(node, "Status", t->status);
-		format_time(t->received_at, buf);
+		records_format_wib(t->received_at, buf);
 		add_el(node, "ReceivedAt", buf);
 		calendar_format_day(t->due_day, buf);
 		add_el(node, "DueDate", buf);
 		if (t->first_at) {
-			format_time(t->first_at, buf);
+			records_format_wib(t->first_at, buf);
 			add_el(node, "FirstResponseAt", buf);
 		}
 		if (t->proposal_at) {
-			format_time(t->proposal_at, buf);
+			records_format_wib(t->proposal_at, buf);
 			add_el(node, "ProposalAt", buf);
 		}
 		add_el(node, "Late", t->late ? "true" : "false");
@@ -813,19 +780,19 @@ static void make_csv(const struct report_request *r, struct report_data *d,
 		buf_str(tickets, ",");
 		report_csv_field(tickets, t->status);
 		buf_str(tickets, ",");
-		format_time(t->received_at, buf);
+		records_format_wib(t->received_at, buf);
 		buf_str(tickets, buf);
 		buf_str(tickets, ",");
 		calendar_format_day(t->due_day, buf);
 		buf_str(tickets, buf);
 		buf_str(tickets, ",");
 		if (t->first_at) {
-			format_time(t->first_at, buf);
+			records_format_wib(t->first_at, buf);
 			buf_str(tickets, buf);
 		}
 		buf_str(tickets, ",");
 		if (t->proposal_at) {
-			format_time(t->proposal_at, buf);
+			records_format_wib(t->proposal_at, buf);
 			buf_str(tickets, buf);
 		}
 		buf_str(tickets, t->late ? ",yes," : ",no,");
@@ -858,7 +825,7 @@ int report_make(const struct config *cfg, struct ledger *l, const struct report_
 	xmlDocPtr doc = NULL;
 	xmlChar *xml = NULL;
 	int xml_len = 0, rc = -1, in_tx = 0;
-	int64_t period_end = ((int64_t)r->to_day + 1) * DAY_SECONDS - WIB_OFFSET - 1;
+	int64_t period_end = calendar_day_start(r->to_day + 1) - 1;
 
 	memset(&d, 0, sizeof(d));
 	memset(out, 0, sizeof(*out));
@@ -879,7 +846,7 @@ int report_make(const struct config *cfg, struct ledger *l, const struct report_
 	}
 	in_tx = 1;
 	if (read_counts(l, r, &d, e) < 0 || read_tickets(l, r, &d, e) < 0 ||
-	    read_head(l, &d, e) < 0)
+	    history_read_head(l, &d.head_seq, d.head_hash, e) < 0)
 		goto out;
 	in_tx = 0;
 	if (run_sql(l, "RELEASE report_read") < 0) {

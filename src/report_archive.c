@@ -40,6 +40,7 @@
 
 #include "calendar.h"
 #include "hex.h"
+#include "history.h"
 #include "safefile.h"
 #include "spool.h"
 #include "tickets.h"
@@ -182,7 +183,7 @@ static int add_inputs(struct writer *w, struct ledger *l, const struct config *c
 		" AND archive_dir IS NOT NULL AND processed_at >= ?1 AND processed_at < ?2"
 		" AND (error_code IS NULL OR error_code <> 'SIGNATURE_MISSING')"
 		" GROUP BY archive_dir, name ORDER BY MIN(id)";
-	int64_t from = (int64_t)day * 86400 - 25200;
+	int64_t from = calendar_day_start(day), to = calendar_day_start(day + 1);
 	struct spool *s = NULL;
 	sqlite3_stmt *st = NULL;
 	int rc = -1, step;
@@ -191,7 +192,7 @@ static int add_inputs(struct writer *w, struct ledger *l, const struct config *c
 		goto out;
 	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 1, from) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, from + 86400) != SQLITE_OK) {
+	    sqlite3_bind_int64(st, 2, to) != SQLITE_OK) {
 		ledger_err(l, e, "cannot list the day's files");
 		goto out;
 	}
@@ -237,28 +238,13 @@ out:
 
 static int chain_head(struct ledger *l, char *buf, size_t size, struct err *e)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	char hash[65];
+	int64_t seq;
 
-	if (sqlite3_prepare_v2(ledger_db(l), "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ledger_err(l, e, "cannot read the chain head");
-		goto out;
-	}
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		snprintf(buf, size, "%" PRId64 " %s\n", (int64_t)sqlite3_column_int64(st, 0),
-			 (const char *)sqlite3_column_text(st, 1));
-	else if (step == SQLITE_DONE)
-		snprintf(buf, size, "0 -\n");
-	else {
-		ledger_err(l, e, "cannot read the chain head");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	if (history_read_head(l, &seq, hash, e) < 0)
+		return -1;
+	snprintf(buf, size, "%" PRId64 " %s\n", seq, seq ? hash : "-");
+	return 0;
 }
 
 static int read_whole(const char *path, unsigned char **data, size_t *size, struct err *e)

@@ -16,8 +16,6 @@
 #include "sla.h"
 #include "statemachine.h"
 
-#define WIB_OFFSET_S (7 * 3600)
-#define DAY_S 86400
 
 int tickets_now(int64_t *now, struct err *e)
 {
@@ -223,24 +221,14 @@ void tickets_list_free(struct tickets_ticket *v, size_t n)
 	free(v);
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 int tickets_list(struct ledger *l, const struct tickets_filter *f, struct tickets_ticket **out,
 		 size_t *n, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	struct tickets_ticket *v = NULL;
 	size_t used = 0, cap = 0;
-	int64_t lo = f->from_day == INT32_MIN ? INT64_MIN
-					      : (int64_t)f->from_day * DAY_S - WIB_OFFSET_S;
-	int64_t hi = f->to_day == INT32_MAX ? INT64_MAX
-					    : ((int64_t)f->to_day + 1) * DAY_S - WIB_OFFSET_S;
+	int64_t lo = f->from_day == INT32_MIN ? INT64_MIN : calendar_day_start(f->from_day);
+	int64_t hi = f->to_day == INT32_MAX ? INT64_MAX : calendar_day_start(f->to_day + 1);
 	int rc, result = -1;
 
 	if (sqlite3_prepare_v2(ledger_db(l),
@@ -255,9 +243,9 @@ int tickets_list(struct ledger *l, const struct tickets_filter *f, struct ticket
 	}
 	sqlite3_bind_int64(st, 1, lo);
 	sqlite3_bind_int64(st, 2, hi);
-	bind_opt(st, 3, f->pujk);
-	bind_opt(st, 4, f->kind);
-	bind_opt(st, 5, f->status);
+	ledger_bind_text_or_null(st, 3, f->pujk);
+	ledger_bind_text_or_null(st, 4, f->kind);
+	ledger_bind_text_or_null(st, 5, f->status);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (grow((void **)&v, used, &cap, sizeof(*v)) < 0 || read_ticket(st, &v[used++]) < 0) {
 			err_set(e, ERR_INTERNAL, "out of memory");

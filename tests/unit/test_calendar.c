@@ -105,6 +105,11 @@ static void test_wib_day_boundary(void **state)
 	assert_int_equal(calendar_day_of(61200), 1);
 	assert_int_equal(calendar_day_of(-25200), 0);
 	assert_int_equal(calendar_day_of(-25201), -1);
+	/* the first second of a WIB day, both sides of the epoch */
+	assert_int_equal(calendar_day_start(calendar_day_of(1795626000)), 1795626000);
+	assert_int_equal(calendar_day_start(0), -25200);
+	assert_int_equal(calendar_day_start(1), 61200);
+	assert_int_equal(calendar_day_start(-1), -25200 - 86400);
 }
 
 static void test_weekday(void **state)
