@@ -18,8 +18,8 @@ B = build
 PKG_CFLAGS = $(shell cat $(B)/pkg.cflags)
 PKG_LIBS = $(shell cat $(B)/pkg.libs)
 
-SRCS = $(wildcard src/*.c)
-LIB_OBJS = $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out src/main.c,$(SRCS))) $(B)/obj/xsd_embedded.o
+SRCS = $(wildcard src/*/*.c)
+LIB_OBJS = $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out src/cmd/main.c,$(SRCS))) $(B)/obj/xsd_embedded.o
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 # helper programs the end-to-end scripts drive (not tests by themselves)
@@ -37,7 +37,7 @@ $(B)/deps.stamp: scripts/install-deps
 
 $(B)/obj/%.o: src/%.c | $(B)/deps.stamp
 	@mkdir -p $(@D)
-	$(CC) $(STD) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(STD) $(CFLAGS) $(EXTRA_CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 # the schemas, stylesheets and holiday calendars are compiled into the
 # binary: slktx validate works with nothing installed beside it
@@ -51,7 +51,7 @@ $(B)/obj/xsd_embedded.o: $(B)/xsd_embedded.c | $(B)/deps.stamp
 $(B)/libslktx.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/slktx: $(B)/obj/main.o $(B)/libslktx.a
+$(B)/slktx: $(B)/obj/cmd/main.o $(B)/libslktx.a
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 $(B)/genbatch: scripts/genbatch.c | $(B)/deps.stamp
@@ -92,4 +92,4 @@ clean:
 	rm -rf build build-asan
 
 .PHONY: all check check-asan demo bench asan install clean
--include $(wildcard $(B)/obj/*.d)
+-include $(wildcard $(B)/obj/*/*.d)

@@ -54,11 +54,11 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "calendar.h"
-#include "history.h"
-#include "ledger.h"
-#include "records.h"
-#include "sla.h"
+#include "domain/calendar.h"
+#include "ledger/history.h"
+#include "ledger/ledger.h"
+#include "domain/records.h"
+#include "domain/sla.h"
 
 #define SLA_DAYS 10
 #define LINE_MAX_LEN 65536

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "package.h"
+#include "exchange/package.h"
 
 #define NS "urn:slktx:exchange:1"
 #define DEPTH_MAX 64

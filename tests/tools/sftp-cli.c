@@ -17,9 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "config.h"
-#include "transport.h"
+#include "cmd/cmd.h"
+#include "util/fault.h"
+#include "util/config.h"
+#include "transport/transport.h"
 
 static void usage(void)
 {
@@ -96,6 +97,7 @@ int main(int argc, char **argv)
 	int i, rc = -1;
 
 	err_clear(&e);
+	fault_arm(getenv("SLKTX_FAULT"));
 	SET(cfg.transport.type, "sftp");
 	SET(cfg.transport.host, "127.0.0.1");
 	cfg.transport.port = 22;

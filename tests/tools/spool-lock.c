@@ -18,9 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "fault.h"
-#include "spool.h"
+#include "util/err.h"
+#include "util/fault.h"
+#include "spool/spool.h"
 
 static int fail(const struct err *e)
 {
@@ -72,6 +72,7 @@ int main(int argc, char **argv)
 	long count = 0, seconds = -1;
 	int opt, rc = 0;
 
+	fault_arm(getenv("SLKTX_FAULT"));
 	while ((opt = getopt(argc, argv, "c:w:")) != -1) {
 		if (opt == 'c')
 			count = strtol(optarg, NULL, 10);

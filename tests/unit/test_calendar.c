@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "calendar.h"
+#include "domain/calendar.h"
 
 static int32_t D(const char *s)
 {

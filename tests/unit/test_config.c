@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "util/config.h"
 
 static char dir[PATH_MAX];
 static char file[PATH_MAX + 16];

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "err.h"
+#include "util/err.h"
 
 static void test_names_round_trip(void **state)
 {

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "ledger.h"
+#include "ledger/ledger.h"
 
 static char dir[64];
 static char path[128];

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "recordq.h"
+#include "exchange/recordq.h"
 
 struct producer {
 	struct recordq *q;

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "registry.h"
+#include "ledger/registry.h"
 
 /* A real ledger and a real test PKI (scripts/make-test-pki), made once. */
 static char dir[64];

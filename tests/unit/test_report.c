@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "report.h"
+#include "report/report.h"
 
 static void test_mask_nik(void **state)
 {

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "sig.h"
+#include "trust/sig.h"
 
 static char pki[256];
 

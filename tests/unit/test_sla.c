@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "sla.h"
+#include "domain/sla.h"
 
 static int32_t D(const char *s)
 {

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "spool.h"
+#include "spool/spool.h"
 
 struct fixture {
 	char top[PATH_MAX];   /* the mkdtemp directory */

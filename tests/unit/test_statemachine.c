@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "statemachine.h"
+#include "domain/statemachine.h"
 
 struct allowed {
 	enum ticket_kind kind;

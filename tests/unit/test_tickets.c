@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "calendar.h"
-#include "tickets.h"
+#include "domain/calendar.h"
+#include "ledger/tickets.h"
 
 static int32_t day(const char *s)
 {

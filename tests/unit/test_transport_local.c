@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "transport.h"
+#include "transport/transport.h"
 
 struct fixture {
 	char top[PATH_MAX];

@@ -1,0 +1,167 @@
+/*
+ * cmd - what every command shares: exit statuses and error output.
+ */
+#include "cmd/cmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+int cmd_exit_status(const struct err *e)
+{
+	switch (e->code) {
+	case ERR_NONE:
+		return EX_OK;
+	case ERR_USAGE:
+		return EX_USAGE;
+	case ERR_CONFIG:
+		return EX_CONFIG;
+	case ERR_TRANSIENT:
+		return EX_TEMPFAIL;
+	case ERR_IO:
+	case ERR_INTERNAL:
+		return EX_SOFTWARE;
+	default:
+		return EX_DATAERR;
+	}
+}
+
+void cmd_print_err(const struct err *e)
+{
+	char buf[3072];
+
+	err_format(e, buf, sizeof(buf));
+	fprintf(stderr, "slktx: %s\n", buf);
+}
+
+int cmd_parse(int argc, char **argv, const struct cmd_opt *opts, const char **positional,
+	      int npos, const char *synopsis)
+{
+	int got = 0;
+	size_t len;
+
+	for (int i = 0; opts[i].name != NULL; i++)
+		*opts[i].value = NULL;
+	for (int a = 0; a < argc; a++) {
+		const char *arg = argv[a];
+		int matched = 0;
+
+		if (strncmp(arg, "--", 2) != 0 || strcmp(arg, "--") == 0) {
+			if (strcmp(arg, "--") == 0 && a + 1 < argc)
+				arg = argv[++a];
+			if (got >= npos) {
+				fprintf(stderr, "slktx: unexpected argument '%s'\nusage: slktx %s\n",
+					arg, synopsis);
+				return EX_USAGE;
+			}
+			positional[got++] = arg;
+			continue;
+		}
+		for (int i = 0; opts[i].name != NULL && !matched; i++) {
+			len = strlen(opts[i].name);
+			if (strncmp(arg, opts[i].name, len) != 0)
+				continue;
+			if (arg[len] == '=') {
+				*opts[i].value = arg + len + 1;
+				matched = 1;
+			} else if (arg[len] == '\0' && a + 1 < argc) {
+				*opts[i].value = argv[++a];
+				matched = 1;
+			} else if (arg[len] == '\0') {
+				fprintf(stderr, "slktx: option '%s' needs a value\nusage: slktx %s\n",
+					arg, synopsis);
+				return EX_USAGE;
+			}
+		}
+		if (!matched) {
+			fprintf(stderr, "slktx: unknown option '%s'\nusage: slktx %s\n", arg,
+				synopsis);
+			return EX_USAGE;
+		}
+	}
+	if (got < npos) {
+		fprintf(stderr, "slktx: missing argument\nusage: slktx %s\n", synopsis);
+		return EX_USAGE;
+	}
+	for (int i = 0; opts[i].name != NULL; i++) {
+		if (opts[i].required && *opts[i].value == NULL) {
+			fprintf(stderr, "slktx: missing option '%s'\nusage: slktx %s\n",
+				opts[i].name, synopsis);
+			return EX_USAGE;
+		}
+	}
+	return 0;
+}
+
+int cmd_open_ledger(const struct cmd_globals *g, struct config *cfg, struct ledger **l)
+{
+	struct err e;
+
+	err_clear(&e);
+	*l = NULL;
+	if (config_load(cfg, g->config_path, &e) < 0)
+		goto fail;
+	if (mkdir(cfg->spool.dir, 0700) == 0) {
+		if (chmod(cfg->spool.dir, 0700) < 0) {
+			err_sys(&e, ERR_IO, "cannot set the mode of '%s'", cfg->spool.dir);
+			goto fail;
+		}
+	} else if (errno != EEXIST) {
+		err_sys(&e, ERR_IO, "cannot create the spool directory '%s'", cfg->spool.dir);
+		goto fail;
+	}
+	if (ledger_open(l, cfg->ledger.path, cfg->ledger.busy_timeout_ms, &e) < 0)
+		goto fail;
+	return 0;
+fail:
+	cmd_print_err(&e);
+	return cmd_exit_status(&e);
+}
+
+void cmd_time_wib(int64_t t, char *buf, size_t size)
+{
+	time_t wib = (time_t)(t + 7 * 3600);
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&wib, &tm) == NULL) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	strftime(buf, size, "%Y-%m-%d %H:%M:%S +07:00", &tm);
+}
+
+/* Columns are as wide as their widest cell in characters, not bytes (UTF-8 names). */
+static size_t display_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+void cmd_table(FILE *out, size_t ncols, size_t nrows, const char *const *cells)
+{
+	size_t width[16] = { 0 };
+
+	if (ncols > sizeof(width) / sizeof(width[0]))
+		ncols = sizeof(width) / sizeof(width[0]);
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c < ncols; c++)
+			if (display_width(cells[r * ncols + c]) > width[c])
+				width[c] = display_width(cells[r * ncols + c]);
+	for (size_t r = 0; r < nrows; r++) {
+		for (size_t c = 0; c < ncols; c++) {
+			const char *cell = cells[r * ncols + c];
+
+			if (c + 1 == ncols)
+				fprintf(out, "%s\n", cell);
+			else
+				fprintf(out, "%s%*s  ", cell,
+					(int)(width[c] - display_width(cell)), "");
+		}
+	}
+}

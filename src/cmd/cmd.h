@@ -1,0 +1,71 @@
+/*
+ * cmd - the commands of the slktx command line, one cmd_*.c file each.
+ *
+ * A command parses its own arguments, calls the modules, prints what the
+ * user asked for and the errors it met, and returns an exit status from
+ * <sysexits.h> (SPEC §10).  main.c picks the command and ends the process.
+ */
+#ifndef SLKTX_CMD_H
+#define SLKTX_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sysexits.h>
+
+#include "util/config.h"
+#include "util/err.h"
+#include "ledger/ledger.h"
+
+struct cmd_globals {
+	const char *config_path; /* --config, or NULL: $SLKTX_CONFIG, then config/slktx.conf */
+	const char *progname;
+};
+
+typedef int cmd_fn(int argc, char **argv, const struct cmd_globals *g);
+
+/* The exit status for an error: 64 usage, 78 config, 75 transient, 65 data, 70 else. */
+int cmd_exit_status(const struct err *e);
+/* Print an error as "slktx: FILE:LINE:COL: CODE: message" on stderr. */
+void cmd_print_err(const struct err *e);
+
+/*
+ * Options of a command: "--name VALUE" or "--name=VALUE" fill *value; the
+ * other arguments fill positional[0..npos-1], all of which are required.
+ * Prints the problem and returns EX_USAGE, or 0.
+ */
+struct cmd_opt {
+	const char *name; /* "--name" */
+	const char **value;
+	int required;
+};
+int cmd_parse(int argc, char **argv, const struct cmd_opt *opts, const char **positional,
+	      int npos, const char *synopsis);
+
+/* Load the configuration and open the ledger (the spool directory created
+ * 0700 when missing).  Prints the error and returns its exit status, or 0. */
+int cmd_open_ledger(const struct cmd_globals *g, struct config *cfg, struct ledger **l);
+
+/* "2026-01-31 14:05:09 +07:00": a UTC time shown in WIB; "-" for 0. */
+void cmd_time_wib(int64_t t, char *buf, size_t size);
+
+/* Print rows (row-major, the first one the header) in aligned columns. */
+void cmd_table(FILE *out, size_t ncols, size_t nrows, const char *const *cells);
+
+cmd_fn cmd_run;
+cmd_fn cmd_fetch;
+cmd_fn cmd_process;
+cmd_fn cmd_dispatch;
+cmd_fn cmd_push;
+cmd_fn cmd_validate;
+cmd_fn cmd_sign;
+cmd_fn cmd_verify;
+cmd_fn cmd_pujk;
+cmd_fn cmd_officer;
+cmd_fn cmd_ticket;
+cmd_fn cmd_audit;
+cmd_fn cmd_report;
+cmd_fn cmd_archive;
+cmd_fn cmd_verify_archive;
+
+#endif

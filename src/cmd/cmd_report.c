@@ -1,0 +1,209 @@
+/*
+ * cmd_report - `slktx report`, `slktx archive` and `slktx verify-archive`
+ * (SPEC §9, §10): the report files of a period, the signed daily archive,
+ * and its check for auditors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "domain/calendar.h"
+#include "cmd/cmd.h"
+#include "report/report.h"
+#include "spool/spool.h"
+#include "ledger/tickets.h"
+
+static const char report_synopsis[] =
+	"report --from YYYY-MM-DD --to YYYY-MM-DD [--pujk CODE] [--bom] --out DIR";
+static const char archive_synopsis[] = "archive [--date YYYY-MM-DD]";
+static const char verify_synopsis[] = "verify-archive FILE [--cafile CA]";
+
+static void warn_missing_year(int year)
+{
+	if (year != 0)
+		fprintf(stderr, "slktx: warning: the calendar has no decreed holidays for %d: "
+			"working days in it are estimated (see docs/DESIGN.md \"Holiday files\")\n",
+			year);
+}
+
+static int parse_day(const char *opt, const char *s, int32_t *day)
+{
+	if (calendar_parse_day(s, day) < 0) {
+		fprintf(stderr, "slktx: %s wants a date YYYY-MM-DD, not '%s'\n", opt, s);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_report(int argc, char **argv, const struct cmd_globals *g)
+{
+	const char *from = NULL, *to = NULL, *pujk = NULL, *out = NULL;
+	const struct cmd_opt opts[] = {
+		{ "--from", &from, 1 }, { "--to", &to, 1 }, { "--pujk", &pujk, 0 },
+		{ "--out", &out, 1 }, { NULL, NULL, 0 },
+	};
+	struct report_request req = { 0 };
+	struct report_files files;
+	struct ledger *l = NULL;
+	struct config cfg;
+	struct err e;
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int nargs = 0, bom = 0, rc;
+
+	memset(&files, 0, sizeof(files));
+	err_clear(&e);
+	if (args == NULL) {
+		fprintf(stderr, "slktx: out of memory\n");
+		return EX_SOFTWARE;
+	}
+	for (int i = 1; i < argc; i++) { /* --bom is the one flag without a value */
+		if (strcmp(argv[i], "--bom") == 0)
+			bom = 1;
+		else
+			args[nargs++] = argv[i];
+	}
+	rc = cmd_parse(nargs, args, opts, NULL, 0, report_synopsis);
+	if (rc != 0)
+		goto done;
+	if (parse_day("--from", from, &req.from_day) < 0 || parse_day("--to", to, &req.to_day) < 0) {
+		rc = EX_USAGE;
+		goto done;
+	}
+	req.pujk = pujk;
+	rc = cmd_open_ledger(g, &cfg, &l);
+	if (rc != 0)
+		goto done;
+	if (tickets_now(&req.now, &e) < 0) {
+		cmd_print_err(&e);
+		rc = cmd_exit_status(&e);
+		goto done;
+	}
+	req.csv_bom = bom || cfg.report.csv_bom;
+	if (report_make(&cfg, l, &req, &files, &e) < 0 || report_files_write(&files, out, &e) < 0) {
+		cmd_print_err(&e);
+		rc = cmd_exit_status(&e);
+		goto done;
+	}
+	warn_missing_year(files.missing_year);
+	for (int i = 0; i < REPORT_FILE_COUNT; i++)
+		printf("%s/%s\n", out, files.name[i]);
+	rc = EX_OK;
+done:
+	report_files_free(&files);
+	ledger_close(l);
+	free(args);
+	return rc;
+}
+
+int cmd_archive(int argc, char **argv, const struct cmd_globals *g)
+{
+	const char *date = NULL;
+	const struct cmd_opt opts[] = { { "--date", &date, 0 }, { NULL, NULL, 0 } };
+	struct spool *s = NULL;
+	struct ledger *l = NULL;
+	struct config cfg;
+	struct err e;
+	char path[4096];
+	int64_t now;
+	int32_t day;
+	int rc;
+
+	err_clear(&e);
+	rc = cmd_parse(argc - 1, argv + 1, opts, NULL, 0, archive_synopsis);
+	if (rc != 0)
+		return rc;
+	if (date == NULL) {
+		if (tickets_now(&now, &e) < 0) {
+			cmd_print_err(&e);
+			return cmd_exit_status(&e);
+		}
+		day = calendar_day_of(now);
+	} else if (parse_day("--date", date, &day) < 0) {
+		return EX_USAGE;
+	}
+	rc = cmd_open_ledger(g, &cfg, &l);
+	if (rc != 0)
+		return rc;
+	/* the run's lock: an archive made beside a running run could miss its files */
+	if (spool_open(&s, cfg.spool.dir, &e) < 0 || spool_lock(s, &e) < 0 ||
+	    report_archive_day(&cfg, l, day, path, sizeof(path), &e) < 0) {
+		cmd_print_err(&e);
+		rc = cmd_exit_status(&e);
+		goto out;
+	}
+	printf("%s\n", path);
+	rc = EX_OK;
+out:
+	spool_close(s);
+	ledger_close(l);
+	return rc;
+}
+
+static void print_problem(void *ctx, const struct err *e)
+{
+	(void)ctx;
+	cmd_print_err(e);
+}
+
+int cmd_verify_archive(int argc, char **argv, const struct cmd_globals *g)
+{
+	const char *cafile = NULL, *file = NULL;
+	const struct cmd_opt opts[] = { { "--cafile", &cafile, 0 }, { NULL, NULL, 0 } };
+	struct config_list anchors = { 0 }, crls = { 0 };
+	struct sig_trust *t = NULL;
+	struct sig_signer signer, hub_info;
+	struct sig_cert hub = { NULL, 0 };
+	unsigned char *hub_der = NULL;
+	struct ledger *l = NULL;
+	struct config cfg;
+	struct stat st;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	memset(&signer, 0, sizeof(signer));
+	rc = cmd_parse(argc - 1, argv + 1, opts, &file, 1, verify_synopsis);
+	if (rc != 0)
+		return rc;
+	if (cafile) {
+		/* an auditor's check: the CA alone, no configuration, no ledger */
+		anchors.n = 1;
+		snprintf(anchors.v[0], sizeof(anchors.v[0]), "%s", cafile);
+	} else {
+		if (config_load(&cfg, g->config_path, &e) < 0)
+			goto fail;
+		anchors = cfg.hub.trust_anchors;
+		crls = cfg.hub.crls;
+		if (sig_cert_load(NULL, cfg.hub.cert, time(NULL), &hub_der, &hub.len, &hub_info, &e) < 0)
+			goto fail;
+		hub.der = hub_der;
+		/* the chain head is checked when the configured ledger exists */
+		if (stat(cfg.ledger.path, &st) == 0 &&
+		    ledger_open(&l, cfg.ledger.path, cfg.ledger.busy_timeout_ms, &e) < 0)
+			goto fail;
+	}
+	if (sig_trust_load(&t, &anchors, &crls, &e) < 0)
+		goto fail;
+	if (report_verify_archive(file, t, hub.der ? &hub : NULL, hub.der ? 1 : 0, l,
+				  (int64_t)time(NULL), &signer, print_problem, NULL, &e) < 0) {
+		rc = cmd_exit_status(&e) == EX_SOFTWARE ? EX_SOFTWARE : EX_DATAERR;
+		goto out;
+	}
+	printf("%s: OK\nsigner: %s\n", file, signer.subject);
+	if (l == NULL)
+		printf("chain head: not checked (no ledger)\n");
+	else
+		printf("chain head: matches the ledger\n");
+	rc = EX_OK;
+	goto out;
+fail:
+	cmd_print_err(&e);
+	rc = cmd_exit_status(&e);
+out:
+	sig_trust_free(t);
+	free(hub_der);
+	ledger_close(l);
+	return rc;
+}

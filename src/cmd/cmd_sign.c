@@ -1,0 +1,51 @@
+/*
+ * cmd_sign - `slktx sign --cert CERT --key KEY FILE...`: write FILE.p7s, a
+ * detached CAdES-BES CMS signature (SPEC §2), next to each FILE.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "trust/sig.h"
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: slktx sign --cert CERT --key KEY FILE...\n");
+	return EX_USAGE;
+}
+
+int cmd_sign(int argc, char **argv, const struct cmd_globals *g)
+{
+	const char *cert = NULL, *key = NULL;
+	char out[4096];
+	struct err e;
+	int i;
+
+	(void)g;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--cert") == 0 && i + 1 < argc)
+			cert = argv[++i];
+		else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+			key = argv[++i];
+		else if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else
+			return usage();
+	}
+	if (!cert || !key || i >= argc)
+		return usage();
+	for (; i < argc; i++) {
+		if (snprintf(out, sizeof(out), "%s.p7s", argv[i]) >= (int)sizeof(out)) {
+			err_set(&e, ERR_USAGE, "file name '%s' is too long", argv[i]);
+			cmd_print_err(&e);
+			return EX_USAGE;
+		}
+		if (sig_sign_file(cert, key, argv[i], out, &e) < 0) {
+			cmd_print_err(&e);
+			return cmd_exit_status(&e);
+		}
+		printf("%s\n", out);
+	}
+	return EX_OK;
+}

@@ -1,0 +1,200 @@
+/*
+ * cmd_validate - `slktx validate [--max-errors N] FILE...`: the schema and
+ * the rules that need no ledger, for back offices checking a file before
+ * they drop it.  Exit 0 when every file is valid, 65 otherwise.
+ */
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "util/config.h"
+#include "exchange/filecheck.h"
+#include "xml/schema.h"
+#include "xml/xmlstream.h"
+
+/* The scratch store: <dir>/<aa>/<sha256> files and .tmp leftovers. */
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+	char path[PATH_MAX];
+
+	while (d && (ent = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(path);
+		else
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+static const char validate_usage[] = "usage: slktx validate [--max-errors N] FILE...\n";
+
+static void print_errs(const struct err *v, size_t n)
+{
+	char line[3072];
+
+	for (size_t i = 0; i < n; i++) {
+		err_format(&v[i], line, sizeof(line));
+		printf("%s\n", line);
+	}
+}
+
+/*
+ * A package is read into a scratch store that goes with the check: validate
+ * keeps nothing.  Each attachment's verdict becomes a record-level problem.
+ */
+static int check_package(struct schema_set *schemas, const struct config *cfg, const char *path,
+			 struct filecheck *fc, struct xmlstream_result *res, struct err *e)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char store[PATH_MAX];
+	enum err_code *verdicts = NULL;
+	struct package pkg;
+	int rc;
+
+	if (snprintf(store, sizeof(store), "%s/slktx-validate.XXXXXX",
+		     tmpdir && *tmpdir ? tmpdir : "/tmp") >= (int)sizeof(store))
+		return err_set(e, ERR_IO, "TMPDIR '%s' is too long", tmpdir);
+	if (mkdtemp(store) == NULL)
+		return err_sys(e, ERR_IO, "cannot make a scratch directory");
+	rc = filecheck_package(schemas, cfg, path, path, store, time(NULL), &pkg, &verdicts, fc,
+			       res, e);
+	for (size_t i = 0; rc == 0 && verdicts && i < fc->n_atts; i++) {
+		struct err f;
+		struct err *v;
+
+		if (verdicts[i] == ERR_NONE)
+			continue;
+		err_set_at(&f, verdicts[i], path, fc->atts[i].line, fc->atts[i].col,
+			   "record '%s': attachment '%s' %s", fc->atts[i].record, fc->atts[i].name,
+			   verdicts[i] == ERR_ATTACHMENT_MISSING ? "is not in the package"
+								 : "differs in size or sha256");
+		v = realloc(fc->record_problems, (fc->n_record_problems + 1) * sizeof(*v));
+		if (v == NULL)
+			break;
+		fc->record_problems = v;
+		v[fc->n_record_problems++] = f;
+	}
+	free(verdicts);
+	package_free(&pkg);
+	remove_tree(store);
+	return rc;
+}
+
+static int validate_one(struct schema_set *schemas, const struct config *cfg, const char *path,
+			struct err *e)
+{
+	struct xmlstream_result res;
+	struct filecheck fc;
+	size_t n = strlen(path);
+	int rc;
+
+	memset(&fc, 0, sizeof(fc));
+	if (n > 4 && strcmp(path + n - 4, ".zip") == 0)
+		rc = check_package(schemas, cfg, path, &fc, &res, e);
+	else
+		rc = filecheck_run(schemas, cfg, path, path, time(NULL), &fc, &res, e);
+	if (rc != 0)
+		return -1;
+	print_errs(res.errors, res.n_errors);
+	if (res.n_unlisted > 0)
+		printf("%s: ... and %zu more problems not listed\n", path, res.n_unlisted);
+	if (res.n_errors == 0)
+		print_errs(fc.record_problems, fc.n_record_problems);
+	if (res.n_errors == 0 && fc.n_record_problems == 0) {
+		printf("%s: valid %s, %ld %s\n", path, res.root_name, res.records,
+		       res.root == ROOT_ACKNOWLEDGEMENT ? "results"
+		       : res.root == ROOT_DISPATCH	? "items"
+							: "records");
+		rc = 0;
+	} else if (res.n_errors == 0) {
+		printf("%s: invalid (%s, %zu %s rejected)\n", path,
+		       err_code_name(fc.record_problems[0].code), fc.n_record_problems,
+		       fc.n_record_problems == 1 ? "record would be" : "records would be");
+		rc = 1;
+	} else {
+		size_t total = res.n_errors + res.n_unlisted;
+
+		printf("%s: invalid (%s, %zu %s)\n", path, err_code_name(xmlstream_verdict(&res)),
+		       total, total == 1 ? "problem" : "problems");
+		rc = 1;
+	}
+	filecheck_free(&fc);
+	xmlstream_result_free(&res);
+	return rc;
+}
+
+int cmd_validate(int argc, char **argv, const struct cmd_globals *g)
+{
+	struct schema_set *schemas = NULL;
+	struct config cfg;
+	struct err e;
+	int i = 1, invalid = 0, status = EX_OK;
+
+	err_clear(&e);
+	if (config_load(&cfg, g->config_path, &e) != 0) {
+		cmd_print_err(&e);
+		return cmd_exit_status(&e);
+	}
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--max-errors") == 0 && i + 1 < argc) {
+			char *end;
+
+			cfg.limits.max_errors = strtol(argv[++i], &end, 10);
+			if (*end != '\0' || cfg.limits.max_errors < 1) {
+				fprintf(stderr, "slktx validate: bad --max-errors '%s'\n", argv[i]);
+				return EX_USAGE;
+			}
+		} else if (strcmp(argv[i], "--help") == 0) {
+			fputs(validate_usage, stdout);
+			return EX_OK;
+		} else if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else {
+			fprintf(stderr, "slktx validate: unknown option '%s'\n%s", argv[i],
+				validate_usage);
+			return EX_USAGE;
+		}
+	}
+	if (i >= argc) {
+		fputs(validate_usage, stderr);
+		return EX_USAGE;
+	}
+	if (schema_set_new(&schemas, &e) != 0) {
+		cmd_print_err(&e);
+		return cmd_exit_status(&e);
+	}
+	for (; i < argc; i++) {
+		int rc = validate_one(schemas, &cfg, argv[i], &e);
+
+		if (rc < 0) {
+			cmd_print_err(&e);
+			if (e.code == ERR_INTERNAL) {
+				status = EX_SOFTWARE;
+				break;
+			}
+			printf("%s: invalid (%s)\n", argv[i], err_code_name(e.code));
+			invalid = 1;
+		} else if (rc > 0) {
+			invalid = 1;
+		}
+	}
+	schema_set_free(schemas);
+	if (status == EX_OK && invalid)
+		status = EX_DATAERR;
+	return status;
+}

@@ -1,0 +1,274 @@
+/*
+ * records - typing records and the ledger-free rules; see records.h.
+ */
+#include "domain/records.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *element;
+	enum record_type type;
+} elements[] = {
+	{ "NewTicket", REC_NEW_TICKET },
+	{ "TakeOver", REC_TAKE_OVER },
+	{ "FollowUp", REC_FOLLOW_UP },
+	{ "ResolutionProposal", REC_RESOLUTION_PROPOSAL },
+	{ "Decision", REC_DECISION_ACCEPTED },
+	{ "Misrouted", REC_MISROUTED },
+	{ "Reassign", REC_REASSIGN },
+	{ "Closure", REC_CLOSURE },
+	{ "OjkNote", REC_OJK_NOTE },
+};
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	const int64_t era = (y >= 0 ? y : y - 399) / 400;
+	const unsigned yoe = (unsigned)(y - era * 400);
+	const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	const unsigned doe = (unsigned)(z - era * 146097);
+	const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	const unsigned mp = (5 * doy + 2) / 153;
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int num(const char *s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+int records_parse_time(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 1;
+	const char *p;
+
+	/* the schema's dateTime collapses white space around the value */
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+
+	if (strlen(s) < 20 || num(s, 4, &y) || s[4] != '-' || num(s + 5, 2, &mo) || s[7] != '-' ||
+	    num(s + 8, 2, &d) || s[10] != 'T' || num(s + 11, 2, &h) || s[13] != ':' ||
+	    num(s + 14, 2, &mi) || s[16] != ':' || num(s + 17, 2, &sec))
+		return -1;
+	p = s + 19;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p == '-' ? -1 : 1;
+		if (num(p + 1, 2, &oh) || p[3] != ':' || num(p + 4, 2, &om))
+			return -1;
+		p += 6;
+	} else {
+		return -1;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || sec > 60 ||
+	    oh > 14 || om > 59)
+		return -1;
+	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
+	       sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+static void format_time(int64_t t, int offset_s, const char *suffix, char buf[32])
+{
+	int64_t local = t + offset_s;
+	int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	int64_t secs = local - days * 86400;
+	int y;
+	unsigned m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	snprintf(buf, 32, "%04d-%02u-%02uT%02d:%02d:%02d%s", y, m, d, (int)(secs / 3600),
+		 (int)(secs / 60 % 60), (int)(secs % 60), suffix);
+}
+
+void records_format_wib(int64_t t, char buf[32])
+{
+	format_time(t, 7 * 3600, "+07:00", buf);
+}
+
+void records_format_utc(int64_t t, char buf[32])
+{
+	format_time(t, 0, "Z", buf);
+}
+
+static int typed_time(const struct xml_node *c, const struct xml_node *n, const char *name,
+		      const char *file, struct record *r, struct err *e)
+{
+	r->at_text = c ? c->text : NULL;
+	if (c == NULL || records_parse_time(c->text, &r->at) != 0)
+		return err_set_at(e, ERR_SCHEMA_INVALID, file, c ? c->line : n->line,
+				  c ? c->col : n->col, "'%s' is not a timestamp with an offset",
+				  name);
+	return 0;
+}
+
+static int attachment(const struct xml_node *c, const char *file, struct record *r,
+		      struct err *e)
+{
+	struct attachment_ref *a;
+	const char *size;
+
+	if (r->n_att == RECORDS_MAX_ATTACHMENTS)
+		return err_set_at(e, ERR_LIMIT_EXCEEDED, file, c->line, c->col,
+				  "more than %d attachments in record '%s'", RECORDS_MAX_ATTACHMENTS,
+				  r->id);
+	a = &r->att[r->n_att++];
+	a->name = xmlstream_attr(c, "name");
+	a->sha256 = xmlstream_attr(c, "sha256");
+	a->media_type = xmlstream_attr(c, "mediaType");
+	size = xmlstream_attr(c, "size");
+	a->size = size ? strtoll(size, NULL, 10) : -1;
+	a->line = c->line;
+	a->col = c->col;
+	return 0;
+}
+
+/* One pass over the children: records are typed a million times a file. */
+int records_from_node(const struct xml_node *n, const char *file, struct record *r,
+		      struct err *e)
+{
+	const struct xml_node *when = NULL, *amount = NULL;
+	size_t i;
+
+	memset(r, 0, offsetof(struct record, att));
+	r->n_att = 0;
+	r->node = n;
+	r->element = n->name;
+	r->line = n->line;
+	r->col = n->col;
+	r->id = xmlstream_attr(n, "id");
+	for (i = 0; i < sizeof(elements) / sizeof(elements[0]); i++)
+		if (strcmp(elements[i].element, n->name) == 0)
+			break;
+	if (i == sizeof(elements) / sizeof(elements[0]))
+		return err_set_at(e, ERR_SCHEMA_INVALID, file, n->line, n->col,
+				  "'%s' is not a record", n->name);
+	r->type = elements[i].type;
+	for (const struct xml_node *c = n->first_child; c; c = c->next) {
+		const char *name = c->name;
+
+		switch (name[0]) {
+		case 'A':
+			if (strcmp(name, "At") == 0)
+				when = c;
+			else if (strcmp(name, "Action") == 0)
+				r->action = c->text;
+			else if (strcmp(name, "Amount") == 0)
+				amount = c;
+			else if (strcmp(name, "Attachment") == 0 && attachment(c, file, r, e) != 0)
+				return -1;
+			break;
+		case 'C':
+			if (strcmp(name, "Channel") == 0) {
+				r->channel = c->text;
+			} else if (strcmp(name, "ClaimAmount") == 0) {
+				amount = c;
+			} else if (strcmp(name, "Consumer") == 0) {
+				r->consumer_name = xmlstream_child_text(c, "Name");
+				r->nik = xmlstream_child_text(c, "Nik");
+				r->phone = xmlstream_child_text(c, "Phone");
+				r->email = xmlstream_child_text(c, "Email");
+			}
+			break;
+		case 'D':
+			if (strcmp(name, "Description") == 0)
+				r->description = c->text;
+			break;
+		case 'N':
+			if (strcmp(name, "Note") == 0)
+				r->note = c->text;
+			break;
+		case 'O':
+			if (strcmp(name, "Outcome") == 0)
+				r->outcome = c->text;
+			break;
+		case 'P':
+			if (strcmp(name, "PujkCode") == 0)
+				r->pujk_code = c->text;
+			else if (strcmp(name, "Product") == 0)
+				r->product = c->text;
+			break;
+		case 'R':
+			if (strcmp(name, "ReceivedAt") == 0)
+				when = c;
+			else if (strcmp(name, "Reason") == 0)
+				r->reason = c->text;
+			else if (strcmp(name, "Resolution") == 0)
+				r->resolution = c->text;
+			break;
+		case 'S':
+			if (strcmp(name, "Subject") == 0)
+				r->subject = c->text;
+			else if (strcmp(name, "Summary") == 0)
+				r->note = c->text;
+			break;
+		case 'T':
+			if (strcmp(name, "TicketNo") == 0)
+				r->ticket_no = c->text;
+			break;
+		}
+	}
+	if (r->ticket_no == NULL)
+		return err_set_at(e, ERR_SCHEMA_INVALID, file, n->line, n->col,
+				  "record '%s' has no TicketNo", r->id ? r->id : "");
+	r->kind = strncmp(r->ticket_no, "PGD-", 4) == 0 ? KIND_PGD : KIND_IND;
+	if (typed_time(when, n, r->type == REC_NEW_TICKET ? "ReceivedAt" : "At", file, r, e) != 0)
+		return -1;
+	if (r->outcome && strcmp(r->outcome, "REJECTED") == 0)
+		r->type = REC_DECISION_REJECTED;
+	if (amount) {
+		r->amount = amount->text;
+		r->currency = xmlstream_attr(amount, "currency");
+		if (r->currency == NULL)
+			r->currency = "IDR";
+	}
+	if (r->type == REC_RESOLUTION_PROPOSAL && r->resolution &&
+	    strcmp(r->resolution, "MONETARY_RELIEF") == 0 && r->amount == NULL)
+		return err_set_at(e, ERR_SCHEMA_INVALID, file, n->line, n->col,
+				  "record '%s': a MONETARY_RELIEF proposal needs an Amount",
+				  r->id ? r->id : "");
+	return 0;
+}
+
+enum err_code records_check(const struct record *r, const char *file, int64_t now, long skew,
+			    struct err *e)
+{
+	if (r->at > now + skew) {
+		err_set_at(e, ERR_TIME_INVALID, file, r->line, r->col,
+			   "record '%s': %s lies in the future", r->id, r->at_text);
+		return ERR_TIME_INVALID;
+	}
+	return ERR_NONE;
+}

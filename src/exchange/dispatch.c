@@ -1,0 +1,218 @@
+/*
+ * dispatch - writing dispatches from the ledger; see dispatch.h.
+ */
+#include "exchange/dispatch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+
+#include "domain/records.h"
+#include "xml/xmlout.h"
+#include "domain/sla.h"
+
+static const char events_for[] =
+	" FROM event e JOIN ticket t ON t.no = e.ticket_no"
+	" JOIN event n ON n.seq = t.created_seq"
+	" WHERE e.seq > ?1 AND e.seq <= ?2 AND e.actor = 'INTAKE'"
+	" AND (e.pujk_code = ?3 OR e.prior_pujk = ?3)";
+
+static int bind_plan(sqlite3_stmt *st, const struct dispatch_plan *p)
+{
+	sqlite3_bind_int64(st, 1, p->after_seq);
+	sqlite3_bind_int64(st, 2, p->upto_seq);
+	sqlite3_bind_text(st, 3, p->pujk_code, -1, SQLITE_STATIC);
+	return 0;
+}
+
+int dispatch_count(struct ledger *l, struct dispatch_plan *p, struct err *e)
+{
+	char sql[512];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*)%s", events_for);
+	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK)
+		return ledger_err(l, e, "cannot count a dispatch");
+	bind_plan(st, p);
+	rc = sqlite3_step(st);
+	p->items = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ledger_err(l, e, "cannot count a dispatch");
+	return 0;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* the item columns: the event's own fields, then its ticket's NewTicket fields */
+enum {
+	C_SEQ, C_TICKET, C_RECORD, C_RECORD_ID, C_STATUS, C_PUJK, C_DUE, C_CREATED,
+	C_AT, C_OUTCOME, C_NOTE, C_REASON, C_TO_PUJK,
+	C_RECEIVED, C_CHANNEL, C_PRODUCT, C_NAME, C_NIK, C_PHONE, C_EMAIL, C_SUBJECT,
+	C_DESCRIPTION, C_CLAIM, C_CURRENCY,
+};
+
+static const char item_columns[] =
+	"SELECT e.seq, e.ticket_no, e.record, e.record_id, e.status_after, e.pujk_code,"
+	" t.due_day, t.created_seq,"
+	" json_extract(e.detail, '$.at'), json_extract(e.detail, '$.outcome'),"
+	" json_extract(e.detail, '$.note'), json_extract(e.detail, '$.reason'),"
+	" json_extract(e.detail, '$.pujkCode'),"
+	" json_extract(n.detail, '$.receivedAt'), json_extract(n.detail, '$.channel'),"
+	" json_extract(n.detail, '$.product'), json_extract(n.detail, '$.consumer.name'),"
+	" json_extract(n.detail, '$.consumer.nik'), json_extract(n.detail, '$.consumer.phone'),"
+	" json_extract(n.detail, '$.consumer.email'), json_extract(n.detail, '$.subject'),"
+	" json_extract(n.detail, '$.description'), json_extract(n.detail, '$.claimAmount'),"
+	" json_extract(n.detail, '$.currency')";
+
+static int add_attachment(struct dispatch_plan *p, const char *name, const char *sha256)
+{
+	struct dispatch_attachment *v;
+
+	for (size_t i = 0; i < p->n_attachments; i++)
+		if (strcmp(p->attachments[i].name, name) == 0 &&
+		    strcmp(p->attachments[i].sha256, sha256) == 0)
+			return 0;
+	v = realloc(p->attachments, (p->n_attachments + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	p->attachments = v;
+	snprintf(v[p->n_attachments].name, sizeof(v->name), "%s", name);
+	snprintf(v[p->n_attachments].sha256, sizeof(v->sha256), "%s", sha256);
+	p->n_attachments++;
+	return 0;
+}
+
+static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
+		      struct calendar *cal, struct dispatch_plan *p, struct err *e)
+{
+	const char *record = col(row, C_RECORD);
+	int reassigned_here = strcmp(record, "Reassign") == 0 &&
+			      strcmp(col(row, C_PUJK), p->pujk_code) == 0;
+	int32_t due = sqlite3_column_int(row, C_DUE);
+	char due_text[11];
+	int rc;
+
+	calendar_format_day(due, due_text);
+	xmlout_start(w, reassigned_here ? "NewTicket" : strcmp(record, "Decision") == 0 ? "Decision"
+						 : record);
+	xmlout_attr(w, "id", col(row, C_RECORD_ID));
+	xmlout_attr_int(w, "eventSeq", sqlite3_column_int64(row, C_SEQ));
+	xmlout_attr(w, "status", col(row, C_STATUS));
+	xmlout_attr(w, "dueDate", due_text);
+	xmlout_attr_int(w, "slaDaysLeft", sla_days_left(cal, due, calendar_day_of(p->today_utc)));
+	xmlout_element(w, "TicketNo", col(row, C_TICKET));
+	if (reassigned_here || strcmp(record, "NewTicket") == 0) {
+		xmlout_element(w, "PujkCode", col(row, C_PUJK));
+		xmlout_element(w, "ReceivedAt", col(row, C_RECEIVED));
+		xmlout_element(w, "Channel", col(row, C_CHANNEL));
+		xmlout_element(w, "Product", col(row, C_PRODUCT));
+		xmlout_start(w, "Consumer");
+		xmlout_element(w, "Name", col(row, C_NAME));
+		xmlout_element(w, "Nik", col(row, C_NIK));
+		xmlout_element(w, "Phone", col(row, C_PHONE));
+		xmlout_element(w, "Email", col(row, C_EMAIL));
+		xmlout_end(w);
+		xmlout_element(w, "Subject", col(row, C_SUBJECT));
+		xmlout_element(w, "Description", col(row, C_DESCRIPTION));
+		if (col(row, C_CLAIM)) {
+			xmlout_start(w, "ClaimAmount");
+			xmlout_attr(w, "currency", col(row, C_CURRENCY) ? col(row, C_CURRENCY) : "IDR");
+			xmlout_text(w, col(row, C_CLAIM));
+			xmlout_end(w);
+		}
+		sqlite3_bind_int64(atts, 1, sqlite3_column_int64(row, C_CREATED));
+		while ((rc = sqlite3_step(atts)) == SQLITE_ROW) {
+			xmlout_start(w, "Attachment");
+			xmlout_attr(w, "name", col(atts, 0));
+			xmlout_attr(w, "sha256", col(atts, 1));
+			xmlout_attr_int(w, "size", sqlite3_column_int64(atts, 2));
+			xmlout_attr(w, "mediaType", col(atts, 3));
+			xmlout_end(w);
+			if (add_attachment(p, col(atts, 0), col(atts, 1)) != 0) {
+				sqlite3_reset(atts);
+				return err_set(e, ERR_INTERNAL, "out of memory");
+			}
+		}
+		sqlite3_reset(atts);
+		if (rc != SQLITE_DONE)
+			return err_set(e, ERR_IO, "cannot read attachments");
+	} else if (strcmp(record, "Decision") == 0) {
+		xmlout_element(w, "Outcome", col(row, C_OUTCOME));
+		xmlout_element(w, "At", col(row, C_AT));
+		xmlout_element(w, "Note", col(row, C_NOTE));
+	} else if (strcmp(record, "Closure") == 0) {
+		xmlout_element(w, "Reason", col(row, C_REASON));
+		xmlout_element(w, "At", col(row, C_AT));
+		xmlout_element(w, "Note", col(row, C_NOTE));
+	} else if (strcmp(record, "Reassign") == 0) {
+		xmlout_element(w, "PujkCode", col(row, C_TO_PUJK));
+		xmlout_element(w, "At", col(row, C_AT));
+		xmlout_element(w, "Note", col(row, C_NOTE));
+	} else {
+		xmlout_element(w, "At", col(row, C_AT));
+		xmlout_element(w, "Note", col(row, C_NOTE));
+	}
+	xmlout_end(w);
+	return 0;
+}
+
+int dispatch_write_fd(struct ledger *l, struct calendar *cal, struct dispatch_plan *p,
+		      const char *dispatch_id, int64_t created_at, int fd, struct err *e)
+{
+	struct xmlout *w = NULL;
+	sqlite3_stmt *rows = NULL, *atts = NULL;
+	char sql[2048], when[32], what[128];
+	int rc, result = -1;
+
+	snprintf(sql, sizeof(sql), "%s%s ORDER BY e.seq", item_columns, events_for);
+	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, &rows, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(ledger_db(l),
+			       "SELECT name, sha256, size, media_type FROM attachment"
+			       " WHERE event_seq = ? ORDER BY name",
+			       -1, &atts, NULL) != SQLITE_OK) {
+		ledger_err(l, e, "cannot read the events to dispatch");
+		goto out;
+	}
+	bind_plan(rows, p);
+	w = xmlout_open(fd, "Dispatch", e);
+	if (w == NULL)
+		goto out;
+	xmlout_start(w, "Header");
+	xmlout_element(w, "DispatchId", dispatch_id);
+	xmlout_element(w, "PujkCode", p->pujk_code);
+	records_format_wib(created_at, when);
+	xmlout_element(w, "CreatedAt", when);
+	snprintf(what, sizeof(what), "%ld", p->items);
+	xmlout_element(w, "ItemCount", what);
+	xmlout_end(w);
+	xmlout_start(w, "Items");
+	while ((rc = sqlite3_step(rows)) == SQLITE_ROW)
+		if (write_item(w, rows, atts, cal, p, e) != 0)
+			goto out;
+	if (rc != SQLITE_DONE) {
+		ledger_err(l, e, "cannot read the events to dispatch");
+		goto out;
+	}
+	xmlout_end(w);
+	snprintf(what, sizeof(what), "dispatch '%s'", dispatch_id);
+	result = xmlout_close(w, what, e);
+	w = NULL;
+out:
+	if (w)
+		xmlout_close(w, "a dispatch", NULL);
+	sqlite3_finalize(atts);
+	sqlite3_finalize(rows);
+	return result;
+}
+
+void dispatch_plan_free(struct dispatch_plan *p)
+{
+	free(p->attachments);
+	p->attachments = NULL;
+	p->n_attachments = 0;
+}

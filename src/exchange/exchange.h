@@ -1,0 +1,60 @@
+/*
+ * exchange - the nightly run's stages (SPEC §1, §7, §8): fetch, process,
+ * dispatch, push, each safe to kill at any point and run again.
+ *
+ * The rules that make a crash harmless:
+ * - a fetched pair is recorded in the ledger before the server's copy is
+ *   removed, and a pair the ledger already holds is only removed again;
+ * - a file is applied in one transaction together with its row, its
+ *   acknowledgement's outfile row and the acknowledgement itself, written
+ *   into the outbox before the commit; on start, outbox files no committed
+ *   row speaks for are leftovers of a rolled-back attempt and go;
+ * - a dispatch moves its PUJK's cursor in the transaction that records it;
+ * - a push is repeated until recorded, and the server takes the same bytes
+ *   under the same name as already delivered.
+ *
+ * Progress and per-file lines go to the caller's log function; the module
+ * itself never prints.  Errors: ERR_TRANSIENT (lock held, server away, CRL
+ * stale: the work waits for the next run), ERR_CONFIG, ERR_IO, ERR_INTERNAL.
+ */
+#ifndef SLKTX_EXCHANGE_H
+#define SLKTX_EXCHANGE_H
+
+#include "util/config.h"
+#include "util/err.h"
+
+struct exchange_summary {
+	long fetched;           /* pairs taken from the server */
+	long in_transit;        /* data files whose signature has not arrived */
+	long ignored;           /* names that fit no pattern, left alone */
+	long processed;         /* files judged */
+	long files_accepted, files_partial, files_rejected;
+	long records_accepted, records_rejected, records_duplicate;
+	long acks;              /* acknowledgements written */
+	long dispatches, dispatch_items;
+	long pushed;            /* files delivered to the server */
+	long quarantined;
+	long waiting;           /* files left for the next run by a transient failure */
+	long tmp_cleaned;       /* leftovers of a crashed run removed */
+};
+
+enum exchange_log_level { EXCHANGE_INFO, EXCHANGE_WARNING, EXCHANGE_ERROR };
+typedef void exchange_log_fn(void *ctx, enum exchange_log_level level, const char *line);
+
+struct exchange;
+
+/* Lock the spool, open the ledger and what the stages share, then recover. */
+int exchange_open(struct exchange **out, const struct config *cfg, exchange_log_fn *log,
+		  void *log_ctx, struct err *e);
+void exchange_close(struct exchange *x);
+
+int exchange_fetch(struct exchange *x, struct err *e);
+int exchange_process(struct exchange *x, struct err *e);
+int exchange_dispatch(struct exchange *x, struct err *e);
+int exchange_push(struct exchange *x, struct err *e);
+/* The last stage of a run: today's (WIB) signed report archive; its path into out_path. */
+int exchange_archive(struct exchange *x, char *out_path, size_t size, struct err *e);
+
+const struct exchange_summary *exchange_summary(const struct exchange *x);
+
+#endif

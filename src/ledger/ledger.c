@@ -1,0 +1,407 @@
+/*
+ * ledger - the SQLite ledger: opening, migrations, transactions.
+ *
+ * Offers ledger_open/close, ledger_begin/commit/rollback and ledger_err (see
+ * ledger.h).  Opening creates the file owner-only (and its directory 0700
+ * when missing), sets WAL, synchronous=FULL, foreign keys and the busy
+ * timeout, runs PRAGMA integrity_check, refuses a ledger newer than this
+ * program, and applies the missing migrations, each in its own transaction.
+ *
+ * Errors: a file that cannot be created, opened, or fails its integrity
+ * check is ERR_IO naming the file; a ledger from a newer slktx is ERR_IO; a
+ * lock held past the busy timeout is ERR_TRANSIENT.
+ */
+#include "ledger/ledger.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct ledger {
+	sqlite3 *db;
+	char path[PATH_MAX];
+};
+
+/*
+ * The schema, one forward migration per version.  To change the schema,
+ * append one MIGRATION line; never edit one that has shipped.  Each runs in
+ * its own transaction together with the user_version it brings the file to.
+ */
+struct migration {
+	int version;
+	const char *sql;
+};
+#define MIGRATION(n, sql) { n, sql "; PRAGMA user_version = " #n ";" }
+
+static const struct migration migrations[] = {
+	MIGRATION(1,
+		  "CREATE TABLE pujk(code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+		  " sector TEXT NOT NULL, created_at INTEGER NOT NULL);"
+		  "CREATE TABLE officer(id INTEGER PRIMARY KEY,"
+		  " pujk_code TEXT NOT NULL REFERENCES pujk(code),"
+		  " role TEXT NOT NULL CHECK (role IN ('PRODUCT','SERVICE','DECISION')),"
+		  " name TEXT NOT NULL, cert_der BLOB NOT NULL, cert_sha256 TEXT NOT NULL,"
+		  " subject TEXT NOT NULL, serial TEXT NOT NULL, not_before INTEGER,"
+		  " not_after INTEGER, active_from INTEGER NOT NULL, active_to INTEGER);"
+		  "CREATE UNIQUE INDEX officer_active ON officer(pujk_code, role)"
+		  " WHERE active_to IS NULL;"
+		  "CREATE INDEX officer_cert ON officer(cert_sha256)"),
+	MIGRATION(2,
+		  /* every data file fetched, and what became of it */
+		  "CREATE TABLE file(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+		  " kind TEXT NOT NULL CHECK (kind IN ('CB','RSP')), sender TEXT NOT NULL,"
+		  " remote_dir TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+		  " sig_sha256 TEXT NOT NULL, fetched_at INTEGER NOT NULL,"
+		  " remote_removed_at INTEGER,"
+		  " state TEXT NOT NULL CHECK (state IN ('FETCHED','PROCESSED')),"
+		  " processed_at INTEGER, status TEXT, error_code TEXT, batch_id TEXT,"
+		  " signer_subject TEXT, signer_serial TEXT, officer_id INTEGER, officer_role TEXT,"
+		  " signing_time INTEGER, received INTEGER, accepted INTEGER, rejected INTEGER,"
+		  " duplicate INTEGER, ack_name TEXT, archive_dir TEXT);"
+		  "CREATE INDEX file_name ON file(name);"
+		  "CREATE INDEX file_sha ON file(sha256);"
+		  /* the current state of each ticket; its complaint is in its NewTicket event */
+		  "CREATE TABLE ticket(no TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+		  " pujk_code TEXT NOT NULL, status TEXT NOT NULL, received_at INTEGER NOT NULL,"
+		  " assigned_at INTEGER NOT NULL, due_day INTEGER NOT NULL,"
+		  " extended INTEGER NOT NULL DEFAULT 0, first_response_at INTEGER,"
+		  " proposal_at INTEGER, closed_at INTEGER, created_seq INTEGER NOT NULL,"
+		  " updated_seq INTEGER NOT NULL) WITHOUT ROWID;"
+		  /* the append-only, hash-chained history (riwayat) */
+		  "CREATE TABLE event(seq INTEGER PRIMARY KEY, ticket_no TEXT NOT NULL,"
+		  " pujk_code TEXT NOT NULL, prior_pujk TEXT, record TEXT NOT NULL,"
+		  " actor TEXT NOT NULL, officer_id INTEGER, happened_at INTEGER NOT NULL,"
+		  " recorded_at INTEGER NOT NULL, file_id INTEGER NOT NULL,"
+		  " record_id TEXT NOT NULL, status_before TEXT, status_after TEXT NOT NULL,"
+		  " detail TEXT NOT NULL, hash TEXT NOT NULL);"
+		  "CREATE INDEX event_ticket ON event(ticket_no);"
+		  "CREATE TRIGGER event_append_only_update BEFORE UPDATE ON event"
+		  " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+		  "CREATE TRIGGER event_append_only_delete BEFORE DELETE ON event"
+		  " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+		  "CREATE TABLE attachment(event_seq INTEGER NOT NULL, name TEXT NOT NULL,"
+		  " sha256 TEXT NOT NULL, size INTEGER NOT NULL, media_type TEXT NOT NULL,"
+		  " PRIMARY KEY (event_seq, name)) WITHOUT ROWID;"
+		  /* what each PUJK has been sent: events up to last_seq */
+		  "CREATE TABLE dispatch_cursor(pujk_code TEXT PRIMARY KEY,"
+		  " last_seq INTEGER NOT NULL) WITHOUT ROWID;"
+		  "CREATE TABLE dispatch(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+		  " pujk_code TEXT NOT NULL, created_at INTEGER NOT NULL,"
+		  " first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, items INTEGER NOT NULL);"
+		  /* signed files in the outbox, committed with the work that made them */
+		  "CREATE TABLE outfile(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+		  " destination TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('ACK','DSP')),"
+		  " sha256 TEXT NOT NULL, size INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+		  " pushed_at INTEGER, file_id INTEGER, UNIQUE (destination, name))"),
+	MIGRATION(3,
+		  /* a file sent again under its name is answered under the same
+		   * acknowledgement name (SPEC §2): one name, several outfiles */
+		  "CREATE TABLE outfile_new(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+		  " destination TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('ACK','DSP')),"
+		  " sha256 TEXT NOT NULL, size INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+		  " pushed_at INTEGER, file_id INTEGER);"
+		  "INSERT INTO outfile_new SELECT id, name, destination, kind, sha256, size,"
+		  " created_at, pushed_at, file_id FROM outfile;"
+		  "DROP TABLE outfile;"
+		  "ALTER TABLE outfile_new RENAME TO outfile;"
+		  "CREATE INDEX outfile_name ON outfile(destination, name)"),
+};
+
+#define LEDGER_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+sqlite3 *ledger_db(struct ledger *l)
+{
+	return l->db;
+}
+
+void ledger_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int ledger_err(struct ledger *l, struct err *e, const char *what)
+{
+	int rc = sqlite3_extended_errcode(l->db);
+	int primary = rc & 0xff;
+	enum err_code code = primary == SQLITE_BUSY || primary == SQLITE_LOCKED
+				     ? ERR_TRANSIENT : ERR_IO;
+
+	return err_set_at(e, code, l->path, 0, 0, "%s: %s", what, sqlite3_errmsg(l->db));
+}
+
+/* Run every statement of sql, each prepared in turn (no string is ever formatted). */
+static int exec_script(struct ledger *l, const char *sql, const char *what, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	const char *tail = sql;
+	int rc;
+
+	while (*tail != '\0') {
+		if (sqlite3_prepare_v2(l->db, tail, -1, &st, &tail) != SQLITE_OK)
+			return ledger_err(l, e, what);
+		if (st == NULL) /* only whitespace or comments were left */
+			break;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			;
+		sqlite3_finalize(st);
+		st = NULL;
+		if (rc != SQLITE_DONE)
+			return ledger_err(l, e, what);
+	}
+	return 0;
+}
+
+/* The first column of the first row of a one-statement query, as an integer. */
+static int query_int(struct ledger *l, const char *sql, int *out, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		ledger_err(l, e, sql);
+		goto out;
+	}
+	*out = sqlite3_column_int(st, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_schema_version(struct ledger *l)
+{
+	int v = -1;
+
+	query_int(l, "PRAGMA user_version", &v, NULL);
+	return v;
+}
+
+int ledger_begin(struct ledger *l, struct err *e)
+{
+	return exec_script(l, "BEGIN IMMEDIATE", "cannot begin a transaction", e);
+}
+
+int ledger_commit(struct ledger *l, struct err *e)
+{
+	if (exec_script(l, "COMMIT", "cannot commit", e) < 0) {
+		ledger_rollback(l);
+		return -1;
+	}
+	return 0;
+}
+
+void ledger_rollback(struct ledger *l)
+{
+	if (!sqlite3_get_autocommit(l->db))
+		exec_script(l, "ROLLBACK", "cannot roll back", NULL);
+}
+
+/* mkdir -p, each directory it creates owner-only whatever the umask. */
+static int make_dirs(const char *dir, struct err *e)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	size_t len = strlen(dir);
+
+	if (len == 0 || len >= sizeof(buf))
+		return 0;
+	memcpy(buf, dir, len + 1);
+	for (char *p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (stat(buf, &st) < 0) {
+			if (errno != ENOENT || mkdir(buf, 0700) < 0 || chmod(buf, 0700) < 0)
+				return err_sys(e, ERR_IO, "cannot create directory '%s'", buf);
+		} else if (!S_ISDIR(st.st_mode)) {
+			return err_set(e, ERR_IO, "'%s' is not a directory", buf);
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	return 0;
+}
+
+/* Create the file owner-only before SQLite sees it; an existing file is left be. */
+static int create_file(const char *path, struct err *e)
+{
+	char dir[PATH_MAX];
+	char *slash;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (make_dirs(dir, e) < 0)
+			return -1;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return 0;
+		return err_sys(e, ERR_IO, "cannot create ledger '%s'", path);
+	}
+	if (fchmod(fd, 0600) < 0 || fsync(fd) < 0) {
+		err_sys(e, ERR_IO, "cannot create ledger '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (close(fd) < 0)
+		return err_sys(e, ERR_IO, "cannot create ledger '%s'", path);
+	/* the new name itself must survive a crash */
+	fd = open(slash == NULL ? "." : slash == dir ? "/" : dir,
+		  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0) {
+		err_sys(e, ERR_IO, "cannot sync the directory of '%s'", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+static int check_integrity(struct ledger *l, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(l->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		ledger_err(l, e, "integrity check failed");
+		goto out;
+	}
+	if (strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
+		err_set_at(e, ERR_IO, l->path, 0, 0, "integrity check failed: %s",
+			   (const char *)sqlite3_column_text(st, 0));
+		/* SQLite's report spans lines; an error message is one */
+		for (char *p = e ? e->msg : NULL; p != NULL && *p != '\0'; p++)
+			if (*p == '\n')
+				*p = ' ';
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int set_wal(struct ledger *l, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(l->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		ledger_err(l, e, "cannot switch the ledger to WAL");
+		goto out;
+	}
+	if (strcmp((const char *)sqlite3_column_text(st, 0), "wal") != 0) {
+		err_set_at(e, ERR_IO, l->path, 0, 0, "ledger refuses WAL mode (journal mode %s)",
+			   (const char *)sqlite3_column_text(st, 0));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int migrate(struct ledger *l, struct err *e)
+{
+	int version;
+
+	if (query_int(l, "PRAGMA user_version", &version, e) < 0)
+		return -1;
+	if (version > LEDGER_VERSION)
+		return err_set_at(e, ERR_IO, l->path, 0, 0,
+				  "ledger schema version %d is newer than this slktx knows (%d)",
+				  version, LEDGER_VERSION);
+	for (int i = version; i < LEDGER_VERSION; i++) {
+		if (migrations[i].version != i + 1)
+			return err_set(e, ERR_INTERNAL, "migration %d out of order", i + 1);
+		if (ledger_begin(l, e) < 0)
+			return -1;
+		/* another process may have migrated while we waited for the lock */
+		if (query_int(l, "PRAGMA user_version", &version, e) < 0)
+			goto fail;
+		if (version <= i &&
+		    exec_script(l, migrations[i].sql, "cannot migrate the ledger", e) < 0)
+			goto fail;
+		if (ledger_commit(l, e) < 0)
+			return -1;
+	}
+	return 0;
+fail:
+	ledger_rollback(l);
+	return -1;
+}
+
+int ledger_open(struct ledger **out, const char *path, long busy_timeout_ms, struct err *e)
+{
+	struct ledger *l;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	l = calloc(1, sizeof(*l));
+	if (l == NULL)
+		return err_sys(e, ERR_INTERNAL, "cannot allocate");
+	if (snprintf(l->path, sizeof(l->path), "%s", path) >= (int)sizeof(l->path)) {
+		err_set(e, ERR_IO, "ledger path too long");
+		goto fail;
+	}
+	if (create_file(path, e) < 0)
+		goto fail;
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		err_set_at(e, ERR_IO, path, 0, 0, "ledger is not a regular file");
+		goto fail;
+	}
+	rc = sqlite3_open_v2(path, &l->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		if (l->db == NULL) {
+			err_set_at(e, ERR_IO, path, 0, 0, "cannot open ledger: %s",
+				   sqlite3_errstr(rc));
+			goto fail;
+		}
+		ledger_err(l, e, "cannot open ledger");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(l->db, 1);
+	if (sqlite3_busy_timeout(l->db, (int)busy_timeout_ms) != SQLITE_OK) {
+		ledger_err(l, e, "cannot set the busy timeout");
+		goto fail;
+	}
+	if (exec_script(l, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384;",
+			"cannot configure the ledger", e) < 0 ||
+	    check_integrity(l, e) < 0 ||
+	    set_wal(l, e) < 0 ||
+	    migrate(l, e) < 0)
+		goto fail;
+	*out = l;
+	return 0;
+fail:
+	ledger_close(l);
+	return -1;
+}
+
+void ledger_close(struct ledger *l)
+{
+	if (l == NULL)
+		return;
+	sqlite3_close(l->db);
+	free(l);
+}

@@ -1,0 +1,35 @@
+/*
+ * ledger - the SQLite ledger: opening, migrations, transactions.
+ *
+ * WAL mode, synchronous=FULL, a busy timeout, PRAGMA integrity_check on open,
+ * foreign keys on.  Every write runs inside ledger_begin (BEGIN IMMEDIATE) ...
+ * ledger_commit / ledger_rollback.  The schema is versioned by user_version
+ * and brought forward by the migrations in ledger.c, one transaction each.
+ * The file is created owner-only (0600).  Other modules prepare their own
+ * statements on ledger_db(); nothing is ever built by string formatting.
+ */
+#ifndef SLKTX_LEDGER_H
+#define SLKTX_LEDGER_H
+
+#include <sqlite3.h>
+
+#include "util/err.h"
+
+struct ledger;
+
+int ledger_open(struct ledger **out, const char *path, long busy_timeout_ms, struct err *e);
+void ledger_close(struct ledger *l);
+sqlite3 *ledger_db(struct ledger *l);
+int ledger_schema_version(struct ledger *l);
+
+int ledger_begin(struct ledger *l, struct err *e);
+int ledger_commit(struct ledger *l, struct err *e);
+void ledger_rollback(struct ledger *l);
+
+/* Bind s (kept by the caller until the step), or NULL when s is NULL. */
+void ledger_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+
+/* Fill e from the database's last error; returns -1. */
+int ledger_err(struct ledger *l, struct err *e, const char *what);
+
+#endif

@@ -1,0 +1,592 @@
+/*
+ * tickets - the ticket queries; see tickets.h for the contract.
+ *
+ * A ticket's complaint (channel, consumer, subject...) is not copied into the
+ * ticket table: it is read from its NewTicket event's JSON detail with
+ * SQLite's json_extract, so that the history stays the one record of it.
+ */
+#include "ledger/tickets.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/records.h"
+#include "domain/sla.h"
+#include "domain/statemachine.h"
+
+
+int tickets_now(int64_t *now, struct err *e)
+{
+	const char *s = getenv("SLKTX_NOW");
+	char *end;
+
+	if (s == NULL || *s == '\0') {
+		*now = (int64_t)time(NULL);
+		return 0;
+	}
+	if (strspn(s, "0123456789") == strlen(s)) {
+		errno = 0;
+		*now = strtoll(s, &end, 10);
+		if (errno == 0 && *end == '\0')
+			return 0;
+	} else if (records_parse_time(s, now) == 0) {
+		return 0;
+	}
+	return err_set(e, ERR_CONFIG,
+		       "SLKTX_NOW '%s' is neither UTC seconds nor a time like "
+		       "2026-03-17T09:00:00+07:00", s);
+}
+
+static int parse_year(const char *s, int *y)
+{
+	if (strlen(s) != 4 || strspn(s, "0123456789") != 4 || strcmp(s, "0000") == 0)
+		return -1;
+	*y = atoi(s);
+	return 0;
+}
+
+static int32_t first_day_of(int y, int m)
+{
+	char buf[32];
+	int32_t day = 0;
+
+	snprintf(buf, sizeof(buf), "%04d-%02d-01", y % 10000, m % 100);
+	calendar_parse_day(buf, &day);
+	return day;
+}
+
+int tickets_period(const char *date, const char *month, const char *year, const char *from,
+		   const char *to, struct tickets_filter *f, struct err *e)
+{
+	int given = (date != NULL) + (month != NULL) + (year != NULL) + (from || to);
+	char ybuf[5];
+	int y, m;
+
+	f->from_day = INT32_MIN;
+	f->to_day = INT32_MAX;
+	if (given > 1)
+		return err_set(e, ERR_USAGE,
+			       "give one period: --date, --month, --year, or --from/--to");
+	if (date != NULL) {
+		if (calendar_parse_day(date, &f->from_day) < 0)
+			return err_set(e, ERR_USAGE, "bad date '%s': expected YYYY-MM-DD", date);
+		f->to_day = f->from_day;
+	} else if (month != NULL) {
+		ybuf[0] = '\0';
+		m = 0;
+		if (strlen(month) == 7 && month[4] == '-' && strspn(month + 5, "0123456789") == 2) {
+			snprintf(ybuf, sizeof(ybuf), "%.4s", month);
+			m = atoi(month + 5);
+		}
+		if (parse_year(ybuf, &y) < 0 || m < 1 || m > 12)
+			return err_set(e, ERR_USAGE, "bad month '%s': expected YYYY-MM", month);
+		f->from_day = first_day_of(y, m);
+		f->to_day = (m == 12 ? first_day_of(y + 1, 1) : first_day_of(y, m + 1)) - 1;
+	} else if (year != NULL) {
+		if (parse_year(year, &y) < 0)
+			return err_set(e, ERR_USAGE, "bad year '%s': expected YYYY", year);
+		f->from_day = first_day_of(y, 1);
+		f->to_day = first_day_of(y + 1, 1) - 1;
+	} else {
+		if (from != NULL && calendar_parse_day(from, &f->from_day) < 0)
+			return err_set(e, ERR_USAGE, "bad date '%s': expected YYYY-MM-DD", from);
+		if (to != NULL && calendar_parse_day(to, &f->to_day) < 0)
+			return err_set(e, ERR_USAGE, "bad date '%s': expected YYYY-MM-DD", to);
+		if (f->from_day > f->to_day)
+			return err_set(e, ERR_USAGE, "--from %s is after --to %s", from, to);
+	}
+	return 0;
+}
+
+static int pujk_code_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 3 && n <= 12 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == n;
+}
+
+int tickets_filter_check(const struct tickets_filter *f, struct err *e)
+{
+	if (f->pujk != NULL && !pujk_code_ok(f->pujk))
+		return err_set(e, ERR_USAGE, "bad PUJK code '%s': expected [A-Z0-9]{3,12}",
+			       f->pujk);
+	if (f->kind != NULL && strcmp(f->kind, "PGD") != 0 && strcmp(f->kind, "IND") != 0)
+		return err_set(e, ERR_USAGE, "bad kind '%s': expected PGD or IND", f->kind);
+	if (f->status != NULL && statemachine_status_from_name(f->status) == ST_NONE)
+		return err_set(e, ERR_USAGE,
+			       "bad status '%s': expected BARU, DIAMBIL_ALIH, DITINDAKLANJUTI, "
+			       "DITANGGAPI, USULAN_SELESAI, SELESAI, DIKEMBALIKAN or DITUTUP",
+			       f->status);
+	return 0;
+}
+
+/* A copy of column i, "" for NULL; NULL (and *oom set) when out of memory. */
+static char *col_dup(sqlite3_stmt *st, int i, int *oom)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	char *d = strdup(s ? s : "");
+
+	if (d == NULL)
+		*oom = 1;
+	return d;
+}
+
+static void col_copy(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	snprintf(buf, size, "%s", s ? s : "");
+}
+
+/* Room for one more element of size sz in *v (n used, *cap allocated). */
+static int grow(void **v, size_t n, size_t *cap, size_t sz)
+{
+	void *p;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? 2 * *cap : 16;
+	p = realloc(*v, c * sz);
+	if (p == NULL)
+		return -1;
+	memset((char *)p + n * sz, 0, (c - n) * sz);
+	*v = p;
+	*cap = c;
+	return 0;
+}
+
+#define TICKET_COLUMNS \
+	"SELECT t.no, t.kind, t.pujk_code, t.status, t.received_at, t.assigned_at, t.due_day," \
+	" t.extended, coalesce(t.first_response_at, 0), coalesce(t.proposal_at, 0)," \
+	" coalesce(t.closed_at, 0), t.created_seq, t.updated_seq," \
+	" json_extract(e.detail, '$.channel'), json_extract(e.detail, '$.product')," \
+	" json_extract(e.detail, '$.subject'), json_extract(e.detail, '$.description')," \
+	" json_extract(e.detail, '$.consumer.name'), json_extract(e.detail, '$.consumer.nik')," \
+	" json_extract(e.detail, '$.consumer.phone'), json_extract(e.detail, '$.consumer.email')," \
+	" json_extract(e.detail, '$.claimAmount'), json_extract(e.detail, '$.currency')" \
+	" FROM ticket t LEFT JOIN event e ON e.seq = t.created_seq"
+
+static int read_ticket(sqlite3_stmt *st, struct tickets_ticket *t)
+{
+	int oom = 0;
+
+	col_copy(st, 0, t->no, sizeof(t->no));
+	col_copy(st, 1, t->kind, sizeof(t->kind));
+	col_copy(st, 2, t->pujk_code, sizeof(t->pujk_code));
+	col_copy(st, 3, t->status, sizeof(t->status));
+	t->received_at = sqlite3_column_int64(st, 4);
+	t->assigned_at = sqlite3_column_int64(st, 5);
+	t->due_day = sqlite3_column_int(st, 6);
+	t->extended = sqlite3_column_int(st, 7);
+	t->first_response_at = sqlite3_column_int64(st, 8);
+	t->proposal_at = sqlite3_column_int64(st, 9);
+	t->closed_at = sqlite3_column_int64(st, 10);
+	t->created_seq = sqlite3_column_int64(st, 11);
+	t->updated_seq = sqlite3_column_int64(st, 12);
+	t->channel = col_dup(st, 13, &oom);
+	t->product = col_dup(st, 14, &oom);
+	t->subject = col_dup(st, 15, &oom);
+	t->description = col_dup(st, 16, &oom);
+	t->consumer_name = col_dup(st, 17, &oom);
+	t->nik = col_dup(st, 18, &oom);
+	t->phone = col_dup(st, 19, &oom);
+	t->email = col_dup(st, 20, &oom);
+	t->claim_amount = col_dup(st, 21, &oom);
+	t->currency = col_dup(st, 22, &oom);
+	return oom ? -1 : 0;
+}
+
+void tickets_ticket_clear(struct tickets_ticket *t)
+{
+	free(t->channel);
+	free(t->product);
+	free(t->subject);
+	free(t->description);
+	free(t->consumer_name);
+	free(t->nik);
+	free(t->phone);
+	free(t->email);
+	free(t->claim_amount);
+	free(t->currency);
+	memset(t, 0, sizeof(*t));
+}
+
+void tickets_list_free(struct tickets_ticket *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tickets_ticket_clear(&v[i]);
+	free(v);
+}
+
+int tickets_list(struct ledger *l, const struct tickets_filter *f, struct tickets_ticket **out,
+		 size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct tickets_ticket *v = NULL;
+	size_t used = 0, cap = 0;
+	int64_t lo = f->from_day == INT32_MIN ? INT64_MIN : calendar_day_start(f->from_day);
+	int64_t hi = f->to_day == INT32_MAX ? INT64_MAX : calendar_day_start(f->to_day + 1);
+	int rc, result = -1;
+
+	if (sqlite3_prepare_v2(ledger_db(l),
+			       TICKET_COLUMNS
+			       " WHERE t.received_at >= ?1 AND t.received_at < ?2"
+			       " AND (?3 IS NULL OR t.pujk_code = ?3) AND (?4 IS NULL OR t.kind = ?4)"
+			       " AND (?5 IS NULL OR t.status = ?5)"
+			       " ORDER BY t.received_at, t.no",
+			       -1, &st, NULL) != SQLITE_OK) {
+		ledger_err(l, e, "cannot list the tickets");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	ledger_bind_text_or_null(st, 3, f->pujk);
+	ledger_bind_text_or_null(st, 4, f->kind);
+	ledger_bind_text_or_null(st, 5, f->status);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (grow((void **)&v, used, &cap, sizeof(*v)) < 0 || read_ticket(st, &v[used++]) < 0) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		ledger_err(l, e, "cannot list the tickets");
+		goto out;
+	}
+	*out = v;
+	*n = used;
+	v = NULL;
+	used = 0;
+	result = 0;
+out:
+	tickets_list_free(v, used);
+	sqlite3_finalize(st);
+	return result;
+}
+
+int tickets_get(struct ledger *l, const char *no, struct tickets_ticket *t, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, result = -1;
+
+	memset(t, 0, sizeof(*t));
+	if (sqlite3_prepare_v2(ledger_db(l), TICKET_COLUMNS " WHERE t.no = ?", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		ledger_err(l, e, "cannot read the ticket");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		err_set(e, ERR_NOT_FOUND, "ticket '%s' not found", no);
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		ledger_err(l, e, "cannot read the ticket");
+		goto out;
+	}
+	if (read_ticket(st, t) < 0) {
+		tickets_ticket_clear(t);
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	result = 0;
+out:
+	sqlite3_finalize(st);
+	return result;
+}
+
+/* ERR_NOT_FOUND unless the ticket exists, so that an unknown one is not an empty history. */
+static int ticket_exists(struct ledger *l, const char *no, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(ledger_db(l), "SELECT 1 FROM ticket WHERE no = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return ledger_err(l, e, "cannot read the ticket");
+	sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return err_set(e, ERR_NOT_FOUND, "ticket '%s' not found", no);
+	return ledger_err(l, e, "cannot read the ticket");
+}
+
+static void event_clear(struct tickets_event *ev)
+{
+	free(ev->record);
+	free(ev->actor);
+	free(ev->officer_name);
+	free(ev->pujk_code);
+	free(ev->prior_pujk);
+	free(ev->status_before);
+	free(ev->status_after);
+	free(ev->file_name);
+	free(ev->record_id);
+	free(ev->outcome);
+	free(ev->reason);
+	free(ev->action);
+	free(ev->resolution);
+	free(ev->amount);
+	free(ev->currency);
+	free(ev->note);
+	free(ev->attachments);
+	free(ev->detail);
+}
+
+void tickets_history_free(struct tickets_event *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		event_clear(&v[i]);
+	free(v);
+}
+
+static int read_event(sqlite3_stmt *st, struct tickets_event *ev)
+{
+	int oom = 0;
+
+	ev->seq = sqlite3_column_int64(st, 0);
+	ev->happened_at = sqlite3_column_int64(st, 1);
+	ev->recorded_at = sqlite3_column_int64(st, 2);
+	ev->record = col_dup(st, 3, &oom);
+	ev->actor = col_dup(st, 4, &oom);
+	ev->officer_name = col_dup(st, 5, &oom);
+	ev->pujk_code = col_dup(st, 6, &oom);
+	ev->prior_pujk = col_dup(st, 7, &oom);
+	ev->status_before = col_dup(st, 8, &oom);
+	ev->status_after = col_dup(st, 9, &oom);
+	ev->file_name = col_dup(st, 10, &oom);
+	ev->record_id = col_dup(st, 11, &oom);
+	ev->outcome = col_dup(st, 12, &oom);
+	ev->reason = col_dup(st, 13, &oom);
+	ev->action = col_dup(st, 14, &oom);
+	ev->resolution = col_dup(st, 15, &oom);
+	ev->amount = col_dup(st, 16, &oom);
+	ev->currency = col_dup(st, 17, &oom);
+	ev->note = col_dup(st, 18, &oom);
+	ev->attachments = col_dup(st, 19, &oom);
+	ev->detail = col_dup(st, 20, &oom);
+	return oom ? -1 : 0;
+}
+
+int tickets_history(struct ledger *l, const char *no, struct tickets_event **out, size_t *n,
+		    struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct tickets_event *v = NULL;
+	size_t used = 0, cap = 0;
+	int rc, result = -1;
+
+	if (ticket_exists(l, no, e) < 0)
+		goto out;
+	if (sqlite3_prepare_v2(ledger_db(l),
+			       "SELECT e.seq, e.happened_at, e.recorded_at, e.record, e.actor, o.name,"
+			       " e.pujk_code, e.prior_pujk, e.status_before, e.status_after, f.name,"
+			       " e.record_id, json_extract(e.detail, '$.outcome'),"
+			       " json_extract(e.detail, '$.reason'), json_extract(e.detail, '$.action'),"
+			       " json_extract(e.detail, '$.resolution'),"
+			       " json_extract(e.detail, '$.amount'), json_extract(e.detail, '$.currency'),"
+			       " json_extract(e.detail, '$.note'),"
+			       " (SELECT group_concat(a.name, ', ') FROM (SELECT name FROM attachment"
+			       "  WHERE event_seq = e.seq ORDER BY name) a), e.detail"
+			       " FROM event e LEFT JOIN officer o ON o.id = e.officer_id"
+			       " LEFT JOIN file f ON f.id = e.file_id"
+			       " WHERE e.ticket_no = ? ORDER BY e.seq",
+			       -1, &st, NULL) != SQLITE_OK) {
+		ledger_err(l, e, "cannot read the history");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (grow((void **)&v, used, &cap, sizeof(*v)) < 0 || read_event(st, &v[used++]) < 0) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		ledger_err(l, e, "cannot read the history");
+		goto out;
+	}
+	*out = v;
+	*n = used;
+	v = NULL;
+	used = 0;
+	result = 0;
+out:
+	tickets_history_free(v, used);
+	sqlite3_finalize(st);
+	return result;
+}
+
+void tickets_attachments_free(struct tickets_attachment *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].media_type);
+		free(v[i].record);
+	}
+	free(v);
+}
+
+int tickets_attachments(struct ledger *l, const char *no, struct tickets_attachment **out,
+			size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct tickets_attachment *v = NULL;
+	size_t used = 0, cap = 0;
+	int rc, result = -1;
+
+	if (ticket_exists(l, no, e) < 0)
+		goto out;
+	if (sqlite3_prepare_v2(ledger_db(l),
+			       "SELECT a.name, a.media_type, a.sha256, a.size, a.event_seq, e.record"
+			       " FROM attachment a JOIN event e ON e.seq = a.event_seq"
+			       " WHERE e.ticket_no = ? ORDER BY a.event_seq, a.name",
+			       -1, &st, NULL) != SQLITE_OK) {
+		ledger_err(l, e, "cannot read the attachments");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct tickets_attachment *a;
+		int oom = 0;
+
+		if (grow((void **)&v, used, &cap, sizeof(*v)) < 0) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+		a = &v[used++];
+		a->name = col_dup(st, 0, &oom);
+		a->media_type = col_dup(st, 1, &oom);
+		col_copy(st, 2, a->sha256, sizeof(a->sha256));
+		a->size = sqlite3_column_int64(st, 3);
+		a->event_seq = sqlite3_column_int64(st, 4);
+		a->record = col_dup(st, 5, &oom);
+		if (oom) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		ledger_err(l, e, "cannot read the attachments");
+		goto out;
+	}
+	*out = v;
+	*n = used;
+	v = NULL;
+	used = 0;
+	result = 0;
+out:
+	tickets_attachments_free(v, used);
+	sqlite3_finalize(st);
+	return result;
+}
+
+int tickets_days_left(struct calendar *c, const struct tickets_ticket *t, int32_t today,
+		      int *left)
+{
+	enum ticket_status s = statemachine_status_from_name(t->status);
+
+	if (s == ST_SELESAI || s == ST_DITUTUP)
+		return 0;
+	*left = sla_days_left(c, t->due_day, today);
+	return 1;
+}
+
+/*
+ * The attachment rows are outside the chain: each must be one the event's
+ * hashed detail lists, with the same hash, size and type, and each one the
+ * detail lists must have its row.
+ */
+static int check_attachments(struct ledger *l, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, result = -1;
+
+	if (sqlite3_prepare_v2(ledger_db(l),
+			       "SELECT seq, name, kind FROM ("
+			       " SELECT a.event_seq AS seq, a.name AS name, 1 AS kind FROM attachment a"
+			       " JOIN event e ON e.seq = a.event_seq WHERE NOT EXISTS (SELECT 1"
+			       "  FROM json_each(e.detail, '$.attachments') j"
+			       "  WHERE json_extract(j.value, '$.name') = a.name"
+			       "  AND json_extract(j.value, '$.sha256') = a.sha256"
+			       "  AND json_extract(j.value, '$.size') = a.size"
+			       "  AND json_extract(j.value, '$.mediaType') = a.media_type)"
+			       " UNION ALL SELECT e.seq, json_extract(j.value, '$.name'), 2"
+			       " FROM event e, json_each(e.detail, '$.attachments') j"
+			       " WHERE NOT EXISTS (SELECT 1 FROM attachment a WHERE a.event_seq = e.seq"
+			       "  AND a.name = json_extract(j.value, '$.name')))"
+			       " ORDER BY seq, name LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK) {
+		ledger_err(l, e, "cannot check the attachments against the events");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+
+		err_set(e, ERR_INVALID_STATE,
+			sqlite3_column_int(st, 2) == 1
+				? "attachment '%s' of event %lld is not the one the event recorded: "
+				  "altered after it was recorded"
+				: "attachment '%s' of event %lld has no attachment row: removed",
+			name ? name : "?", (long long)sqlite3_column_int64(st, 0));
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		ledger_err(l, e, "cannot check the attachments against the events");
+		goto out;
+	}
+	result = 0;
+out:
+	sqlite3_finalize(st);
+	return result;
+}
+
+int tickets_check_references(struct ledger *l, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, result = -1;
+
+	if (sqlite3_prepare_v2(ledger_db(l),
+			       "SELECT no, seq FROM (SELECT r.no AS no, r.seq AS seq FROM"
+			       "  (SELECT no, created_seq AS seq FROM ticket"
+			       "   UNION ALL SELECT no, updated_seq FROM ticket) r"
+			       "  WHERE NOT EXISTS (SELECT 1 FROM event"
+			       "   WHERE event.seq = r.seq AND event.ticket_no = r.no)"
+			       "  UNION ALL SELECT NULL, a.event_seq FROM attachment a"
+			       "  WHERE NOT EXISTS (SELECT 1 FROM event WHERE event.seq = a.event_seq))"
+			       " ORDER BY seq, no IS NULL LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK) {
+		ledger_err(l, e, "cannot check the tickets against the events");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		err_set(e, ERR_INVALID_STATE,
+			"an attachment belongs to event %lld, which the chain does not hold: "
+			"events were removed", (long long)sqlite3_column_int64(st, 1));
+		goto out;
+	}
+	if (rc == SQLITE_ROW) {
+		err_set(e, ERR_INVALID_STATE,
+			"ticket %s refers to event %lld, which the chain does not hold for it: "
+			"events were removed", (const char *)sqlite3_column_text(st, 0),
+			(long long)sqlite3_column_int64(st, 1));
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		ledger_err(l, e, "cannot check the tickets against the events");
+		goto out;
+	}
+	result = check_attachments(l, e);
+out:
+	sqlite3_finalize(st);
+	return result;
+}

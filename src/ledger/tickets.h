@@ -1,0 +1,129 @@
+/*
+ * tickets - reading tickets, their history and attachments from the ledger
+ * (SPEC §4, §6, §10): the queries behind `ticket list|show|attachment`,
+ * shared with the reports.
+ *
+ * Everything returned is owned by the caller and freed with the matching
+ * _free function; strings are never NULL ("" when the column or the JSON
+ * key is absent).  Nothing here writes to the ledger.
+ *
+ * The clock: tickets_now() is the one place that reads SLKTX_NOW, which
+ * replaces the current time for the tests (UTC seconds, or an xs:dateTime
+ * with an offset such as 2026-03-17T09:00:00+07:00).
+ *
+ * Errors: a ticket or attachment that does not exist is ERR_NOT_FOUND; a bad
+ * filter or period (tickets_period, tickets_filter_check) is ERR_USAGE; a bad
+ * SLKTX_NOW is ERR_CONFIG; the database failing is ERR_IO (ledger_err).
+ */
+#ifndef SLKTX_TICKETS_H
+#define SLKTX_TICKETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/calendar.h"
+#include "util/err.h"
+#include "ledger/ledger.h"
+
+/* Which tickets: received (WIB day) in [from_day, to_day]; NULL means any. */
+struct tickets_filter {
+	int32_t from_day;     /* INT32_MIN: no lower bound */
+	int32_t to_day;       /* INT32_MAX: no upper bound */
+	const char *pujk;     /* current PUJK */
+	const char *kind;     /* "PGD" or "IND" */
+	const char *status;   /* "BARU", ... */
+};
+
+/* A ticket row and what its NewTicket says. */
+struct tickets_ticket {
+	char no[32];
+	char kind[4];
+	char pujk_code[16];
+	char status[24];
+	int64_t received_at, assigned_at;
+	int32_t due_day;
+	int extended;
+	int64_t first_response_at, proposal_at, closed_at; /* 0 when not yet */
+	int64_t created_seq, updated_seq;
+	/* from the NewTicket event's detail */
+	char *channel, *product, *subject, *description;
+	char *consumer_name, *nik, *phone, *email;
+	char *claim_amount, *currency;
+};
+
+/* One event of a ticket's history ("riwayat"). */
+struct tickets_event {
+	int64_t seq;
+	int64_t happened_at, recorded_at;
+	char *record, *actor;
+	char *officer_name;   /* "" for the intake */
+	char *pujk_code, *prior_pujk;
+	char *status_before;  /* "" for NewTicket */
+	char *status_after;
+	char *file_name;      /* the data file that brought it */
+	char *record_id;
+	/* from the detail */
+	char *outcome, *reason, *action, *resolution, *amount, *currency, *note;
+	char *attachments;    /* the names of the attachments it brought, ", " between */
+	char *detail;         /* the JSON as stored */
+};
+
+struct tickets_attachment {
+	char *name, *media_type;
+	char sha256[65];
+	int64_t size;
+	int64_t event_seq;
+	char *record;         /* the event that brought it */
+};
+
+/* The current time: SLKTX_NOW when set, else time(NULL). */
+int tickets_now(int64_t *now, struct err *e);
+
+/*
+ * The period of `ticket list`: at most one of date (YYYY-MM-DD), month
+ * (YYYY-MM), year (YYYY), or from/to (YYYY-MM-DD each, either may be NULL);
+ * none given is every day.  Fills f->from_day and f->to_day.
+ */
+int tickets_period(const char *date, const char *month, const char *year, const char *from,
+		   const char *to, struct tickets_filter *f, struct err *e);
+/* Check f's pujk ([A-Z0-9]{3,12}), kind and status names. */
+int tickets_filter_check(const struct tickets_filter *f, struct err *e);
+
+/* Tickets matching f, ordered by received_at, then number. */
+int tickets_list(struct ledger *l, const struct tickets_filter *f, struct tickets_ticket **out,
+		 size_t *n, struct err *e);
+void tickets_list_free(struct tickets_ticket *v, size_t n);
+
+/* One ticket; ERR_NOT_FOUND "ticket 'X' not found".  Free with tickets_ticket_clear. */
+int tickets_get(struct ledger *l, const char *no, struct tickets_ticket *t, struct err *e);
+void tickets_ticket_clear(struct tickets_ticket *t);
+
+/* The ticket's events in order (seq). */
+int tickets_history(struct ledger *l, const char *no, struct tickets_event **out, size_t *n,
+		    struct err *e);
+void tickets_history_free(struct tickets_event *v, size_t n);
+
+/* The ticket's attachments, by event then name. */
+int tickets_attachments(struct ledger *l, const char *no, struct tickets_attachment **out,
+			size_t *n, struct err *e);
+void tickets_attachments_free(struct tickets_attachment *v, size_t n);
+
+/*
+ * Working days left ("sisa SLA") of t on today: 1 and *left set while the
+ * ticket is open, 0 once it is SELESAI or DITUTUP (nothing to show).  The
+ * caller checks calendar_missing_year() afterwards.
+ */
+int tickets_days_left(struct calendar *c, const struct tickets_ticket *t, int32_t today,
+		      int *left);
+
+/*
+ * What the hash chain cannot see by itself: events removed from its end,
+ * and the attachment rows, which are outside it.  Each ticket's created_seq
+ * and updated_seq, and each attachment's event, must be an event of the
+ * chain (on that ticket), and the attachment rows must be exactly those the
+ * events' details list (name, sha256, size, mediaType); ERR_INVALID_STATE
+ * naming the first that is not.
+ */
+int tickets_check_references(struct ledger *l, struct err *e);
+
+#endif

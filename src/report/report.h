@@ -1,0 +1,122 @@
+/*
+ * report - the reports of SPEC §9 and the signed daily archives for auditors.
+ *
+ * report.c computes the figures over the ledger (counts and grouping in SQL,
+ * working days by calendar.c and sla.c; every figure is defined in
+ * docs/DESIGN.md "Reports") and makes the report's files: report.xml
+ * (xsd/report.xsd, validated before it is written), report.html (made from
+ * the XML by the embedded xsd/report.xsl with libxslt), report-pujk.csv and
+ * report-tickets.csv (UTF-8, RFC 4180 quoting, CRLF).  report_archive.c
+ * packs a day's report, its processed inputs and a signed manifest into
+ * <report.dir>/YYYY/MM/slktx-report-YYYYMMDD.tar.gz, and checks one.
+ *
+ * Errors: ERR_USAGE (a bad period), ERR_NOT_FOUND (an unknown PUJK, a missing
+ * archived input), ERR_IO (the disk or the ledger), ERR_CONFIG (the calendar,
+ * the hub's key), ERR_INTERNAL (a report that fails its own schema: a bug).
+ * Checking an archive reports each problem found as a SPEC code
+ * (SIGNATURE_INVALID, CERT_*, PACKAGE_INVALID for a member, INVALID_STATE for
+ * a chain head the ledger does not have).
+ */
+#ifndef SLKTX_REPORT_H
+#define SLKTX_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/config.h"
+#include "util/err.h"
+#include "ledger/ledger.h"
+#include "trust/sig.h"
+
+/* the files of a report, in a directory and in an archive */
+#define REPORT_XML "report.xml"
+#define REPORT_HTML "report.html"
+#define REPORT_CSV_PUJK "report-pujk.csv"
+#define REPORT_CSV_TICKETS "report-tickets.csv"
+#define REPORT_FILE_COUNT 4
+
+/* archive members beside the report files and the inputs */
+#define REPORT_MANIFEST "MANIFEST.sha256"
+#define REPORT_MANIFEST_SIG "MANIFEST.sha256.p7s"
+#define REPORT_CHAIN_HEAD "CHAIN_HEAD"
+
+struct report_request {
+	int32_t from_day;   /* WIB days (calendar.h), both included */
+	int32_t to_day;
+	const char *pujk;   /* one PUJK, or NULL for all */
+	int64_t now;        /* the time of the report (UTC seconds) */
+	int csv_bom;        /* a UTF-8 byte order mark before each CSV */
+};
+
+/* A report's files in memory, in the order of the REPORT_* names above. */
+struct report_files {
+	const char *name[REPORT_FILE_COUNT];
+	unsigned char *data[REPORT_FILE_COUNT];
+	size_t size[REPORT_FILE_COUNT];
+	int missing_year; /* calendar_missing_year() after counting: warn when not 0 */
+};
+
+/*
+ * Compute the report and make its files in memory.  The ledger is read
+ * under a savepoint: the caller may be inside its own transaction or not.
+ */
+int report_make(const struct config *cfg, struct ledger *l, const struct report_request *r,
+		struct report_files *out, struct err *e);
+void report_files_free(struct report_files *f);
+
+/* Write the files into dir (created when missing), each by tmp + fsync + rename. */
+int report_files_write(const struct report_files *f, const char *dir, struct err *e);
+
+/*
+ * The daily archive of wib_day (SPEC §9), the last stage of `slktx run`:
+ * the day's report on every PUJK, each input processed that day with its
+ * signature and acknowledgement (from file.archive_dir), CHAIN_HEAD
+ * ("SEQ HASH\n", "0 -\n" while the history is empty), MANIFEST.sha256 over
+ * every other member and MANIFEST.sha256.p7s by the hub.  Members live
+ * under "slktx-report-YYYYMMDD/"; the inputs under its "inputs/".  An
+ * archive made again for the same day replaces the earlier one.  The path
+ * written is put into out_path.  missing_year as in report_files.
+ */
+int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_day,
+		       char *out_path, size_t size, struct err *e);
+
+/*
+ * Check an archive: the manifest's signature (chaining to t; signed by one
+ * of hub when n_hub > 0), every member's hash, every member listed and every
+ * listed member present, no member but regular files with safe relative
+ * names, and, with l, that the ledger's event at CHAIN_HEAD's seq has that
+ * hash.  Each problem is passed to problem(ctx, e) as it is found; returns 0
+ * when there was none, -1 otherwise (e holds the first).  An archive that
+ * cannot be read at all is one problem.  signer describes the manifest's
+ * signer once it is known.
+ */
+typedef void report_problem_fn(void *ctx, const struct err *e);
+int report_verify_archive(const char *path, struct sig_trust *t, const struct sig_cert *hub,
+			  size_t n_hub, struct ledger *l, int64_t now, struct sig_signer *signer,
+			  report_problem_fn *problem, void *ctx, struct err *e);
+
+/* --- pieces, exported for the unit tests --- */
+
+/* "************1234" from a 16-digit NIK; "" for anything else. */
+void report_mask_nik(const char *nik, char out[17]);
+/* The median of n values (sorted here) in halves: 2 * median; -1 when n is 0. */
+long report_median2(int *values, size_t n);
+/* A growing byte buffer, NUL-terminated after len bytes. */
+struct report_buf {
+	unsigned char *data;
+	size_t len, cap;
+	int failed; /* out of memory once: everything after is dropped */
+};
+void report_buf_add(struct report_buf *b, const char *s, size_t n);
+/* Append one CSV field (RFC 4180: quoted when it holds , " CR or LF, " doubled). */
+void report_csv_field(struct report_buf *b, const char *field);
+
+/* --- shared by report.c and report_archive.c --- */
+
+/* mkdir -p (0750). */
+int report_make_dirs(const char *dir, struct err *e);
+/* dir/name by tmp + fsync + rename + fsync of dir; an older file is replaced. */
+int report_write_file(const char *dir, const char *name, const unsigned char *data,
+		      size_t size, struct err *e);
+
+#endif

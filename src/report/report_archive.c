@@ -1,0 +1,756 @@
+/*
+ * report_archive - the signed daily archive of SPEC §9 and its check; part
+ * of the report module (report.h), in a file of its own because it is the
+ * part that touches the spool, libarchive and the hub's key.
+ *
+ * The archive is a gzip-compressed POSIX (pax) tar.  Every member is a
+ * regular file under one top directory, "slktx-report-YYYYMMDD/":
+ * the report's files, CHAIN_HEAD, inputs/<each processed input, its .p7s,
+ * its acknowledgement and the acknowledgement's .p7s>, then MANIFEST.sha256
+ * (sha256sum format, paths relative to the top directory, over every member
+ * before it) and MANIFEST.sha256.p7s (the hub's detached CMS signature).
+ * The members are hashed as they are written, so the manifest describes the
+ * bytes in the archive.  An auditor checks it with
+ * `tar xzf A && cd slktx-report-YYYYMMDD && sha256sum -c MANIFEST.sha256`
+ * and `openssl cms -verify`.
+ *
+ * Errors: see report.h.  Problems found in an archive being checked are
+ * SIGNATURE_MISSING / SIGNATURE_INVALID / CERT_* for the manifest's
+ * signature, PACKAGE_INVALID for a member (hash, listing, type, name), and
+ * INVALID_STATE for a chain head the ledger contradicts.
+ */
+#include "report/report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+
+#include "domain/calendar.h"
+#include "util/hex.h"
+#include "ledger/history.h"
+#include "util/safefile.h"
+#include "spool/spool.h"
+#include "ledger/tickets.h"
+
+#define TOP_PREFIX "slktx-report-"
+#define INPUTS "inputs"
+/* MANIFEST, its signature and CHAIN_HEAD are read into memory: at most this */
+#define SMALL_MEMBER_MAX (16 * 1024 * 1024)
+
+/* --------------------------------------------------------- writing */
+
+struct writer {
+	struct archive *a;
+	const char *top;     /* "slktx-report-YYYYMMDD" */
+	int64_t mtime;
+	struct report_buf manifest;
+	const char *shown;   /* the archive's path, for messages */
+};
+
+static int archive_fail(struct writer *w, struct err *e, const char *what)
+{
+	return err_set(e, ERR_IO, "cannot write '%s': %s: %s", w->shown, what,
+		       archive_error_string(w->a) ? archive_error_string(w->a) : "unknown error");
+}
+
+static int entry_header(struct writer *w, const char *rel, int64_t size, struct err *e)
+{
+	struct archive_entry *en = archive_entry_new();
+	char path[PATH_MAX];
+	int rc = 0;
+
+	if (en == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	snprintf(path, sizeof(path), "%s/%s", w->top, rel);
+	archive_entry_set_pathname(en, path);
+	archive_entry_set_filetype(en, AE_IFREG);
+	archive_entry_set_perm(en, 0644);
+	archive_entry_set_size(en, size);
+	archive_entry_set_mtime(en, (time_t)w->mtime, 0);
+	if (archive_write_header(w->a, en) != ARCHIVE_OK)
+		rc = archive_fail(w, e, path);
+	archive_entry_free(en);
+	return rc;
+}
+
+static void manifest_line(struct writer *w, const unsigned char digest[32], const char *rel)
+{
+	char h[65];
+
+	hex_encode(digest, 32, h);
+	report_buf_add(&w->manifest, h, 64);
+	report_buf_add(&w->manifest, "  ", 2);
+	report_buf_add(&w->manifest, rel, strlen(rel));
+	report_buf_add(&w->manifest, "\n", 1);
+}
+
+static int add_mem(struct writer *w, const char *rel, const unsigned char *data, size_t size,
+		   int listed, struct err *e)
+{
+	unsigned char digest[32];
+
+	if (entry_header(w, rel, (int64_t)size, e) < 0)
+		return -1;
+	if (size > 0 && archive_write_data(w->a, data, size) != (la_ssize_t)size)
+		return archive_fail(w, e, rel);
+	if (listed) {
+		if (EVP_Digest(data, size, digest, NULL, EVP_sha256(), NULL) != 1)
+			return err_set(e, ERR_INTERNAL, "cannot hash '%s'", rel);
+		manifest_line(w, digest, rel);
+	}
+	return 0;
+}
+
+/* A file of the spool, hashed while it is copied into the archive. */
+static int add_spool_file(struct writer *w, struct spool *s, const char *dir, const char *name,
+			  struct err *e)
+{
+	char rel[SPOOL_PATH_MAX], member[PATH_MAX];
+	unsigned char buf[65536], digest[32];
+	EVP_MD_CTX *md = NULL;
+	struct stat st;
+	int64_t left;
+	int fd = -1, rc = -1;
+
+	if (!safefile_name_ok(name))
+		return err_set(e, ERR_NAME_INVALID, "unsafe archived file name '%s'", name);
+	snprintf(rel, sizeof(rel), "%s/%s", dir, name);
+	snprintf(member, sizeof(member), "%s/%s", INPUTS, name);
+	fd = spool_open_read(s, rel, &st, e);
+	if (fd < 0)
+		goto out;
+	md = EVP_MD_CTX_new();
+	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		err_set(e, ERR_INTERNAL, "cannot hash '%s'", rel);
+		goto out;
+	}
+	if (entry_header(w, member, (int64_t)st.st_size, e) < 0)
+		goto out;
+	for (left = (int64_t)st.st_size; left > 0;) {
+		ssize_t n = read(fd, buf, left < (int64_t)sizeof(buf) ? (size_t)left : sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err_sys(e, ERR_IO, "cannot read '%s/%s'", spool_dir(s), rel);
+			goto out;
+		}
+		if (n == 0) {
+			err_set(e, ERR_IO, "'%s/%s' shrank while archived", spool_dir(s), rel);
+			goto out;
+		}
+		if (archive_write_data(w->a, buf, (size_t)n) != n) {
+			archive_fail(w, e, member);
+			goto out;
+		}
+		EVP_DigestUpdate(md, buf, (size_t)n);
+		left -= n;
+	}
+	EVP_DigestFinal_ex(md, digest, NULL);
+	manifest_line(w, digest, member);
+	rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/*
+ * Every input processed on day, with its signature and acknowledgement; a
+ * name the ledger lists twice in one archive directory is one file there.
+ * An input that never got its signature went to quarantine/, not to the
+ * archive: its acknowledgement is the ledger's record of it.
+ */
+static int add_inputs(struct writer *w, struct ledger *l, const struct config *cfg,
+		      int32_t day, struct err *e)
+{
+	static const char sql[] =
+		"SELECT name, MIN(ack_name), archive_dir FROM file WHERE state = 'PROCESSED'"
+		" AND archive_dir IS NOT NULL AND processed_at >= ?1 AND processed_at < ?2"
+		" AND (error_code IS NULL OR error_code <> 'SIGNATURE_MISSING')"
+		" GROUP BY archive_dir, name ORDER BY MIN(id)";
+	int64_t from = calendar_day_start(day), to = calendar_day_start(day + 1);
+	struct spool *s = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+
+	if (spool_open(&s, cfg->spool.dir, e) < 0)
+		goto out;
+	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, from) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, to) != SQLITE_OK) {
+		ledger_err(l, e, "cannot list the day's files");
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *ack = (const char *)sqlite3_column_text(st, 1);
+		const char *dir = (const char *)sqlite3_column_text(st, 2);
+		char ack_name[SPOOL_NAME_MAX], sig[SPOOL_NAME_MAX + 4];
+		const char *dot;
+
+		if (name == NULL || dir == NULL || !safefile_rel_ok(dir)) {
+			err_set(e, ERR_NAME_INVALID, "file '%s' has an unsafe archive directory",
+				name ? name : "?");
+			goto out;
+		}
+		if (ack != NULL) {
+			snprintf(ack_name, sizeof(ack_name), "%s", ack);
+		} else {
+			dot = strrchr(name, '.');
+			snprintf(ack_name, sizeof(ack_name), "ACK_%.*s.xml",
+				 (int)(dot ? dot - name : (long)strlen(name)), name);
+		}
+		if (add_spool_file(w, s, dir, name, e) < 0)
+			goto out;
+		snprintf(sig, sizeof(sig), "%s.p7s", name);
+		if (add_spool_file(w, s, dir, sig, e) < 0 ||
+		    add_spool_file(w, s, dir, ack_name, e) < 0)
+			goto out;
+		snprintf(sig, sizeof(sig), "%s.p7s", ack_name);
+		if (add_spool_file(w, s, dir, sig, e) < 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE) {
+		ledger_err(l, e, "cannot list the day's files");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	spool_close(s);
+	return rc;
+}
+
+static int chain_head(struct ledger *l, char *buf, size_t size, struct err *e)
+{
+	char hash[65];
+	int64_t seq;
+
+	if (history_read_head(l, &seq, hash, e) < 0)
+		return -1;
+	snprintf(buf, size, "%" PRId64 " %s\n", seq, seq ? hash : "-");
+	return 0;
+}
+
+static int read_whole(const char *path, unsigned char **data, size_t *size, struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	struct report_buf b = { 0 };
+	char chunk[8192];
+	size_t n;
+
+	if (f == NULL)
+		return err_sys(e, ERR_IO, "cannot open '%s'", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		report_buf_add(&b, chunk, n);
+	if (ferror(f) || b.failed) {
+		fclose(f);
+		free(b.data);
+		return err_set(e, ERR_IO, "cannot read '%s'", path);
+	}
+	fclose(f);
+	*data = b.data;
+	*size = b.len;
+	return 0;
+}
+
+/* Sign the manifest with the hub's key: sig_sign_file works on files. */
+static int sign_manifest(const struct config *cfg, const char *month_dir,
+			 const struct report_buf *manifest, unsigned char **p7s, size_t *p7s_len,
+			 struct err *e)
+{
+	char dir[PATH_MAX], data_path[PATH_MAX], sig_path[PATH_MAX];
+	int rc = -1;
+
+	if (snprintf(dir, sizeof(dir), "%s/.manifest.XXXXXX", month_dir) >= (int)sizeof(dir))
+		return err_set(e, ERR_IO, "path too long in '%s'", month_dir);
+	if (mkdtemp(dir) == NULL)
+		return err_sys(e, ERR_IO, "cannot create a directory in '%s'", month_dir);
+	if (snprintf(data_path, sizeof(data_path), "%s/%s", dir, REPORT_MANIFEST) >=
+		    (int)sizeof(data_path) ||
+	    snprintf(sig_path, sizeof(sig_path), "%s/%s", dir, REPORT_MANIFEST_SIG) >=
+		    (int)sizeof(sig_path)) {
+		rmdir(dir);
+		return err_set(e, ERR_IO, "path too long in '%s'", month_dir);
+	}
+	if (report_write_file(dir, REPORT_MANIFEST, manifest->data, manifest->len, e) < 0 ||
+	    sig_sign_file(cfg->hub.cert, cfg->hub.key, data_path, sig_path, e) < 0 ||
+	    read_whole(sig_path, p7s, p7s_len, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	unlink(sig_path);
+	unlink(data_path);
+	rmdir(dir);
+	return rc;
+}
+
+/*
+ * Leftovers of an archive interrupted by a crash: its temporary archive
+ * (".<top>.tar.gz.XXXXXX") and the manifest's signing directory
+ * (".manifest.XXXXXX").  Archiving runs under the spool lock, so nothing
+ * else writes them now.
+ */
+static void remove_leftovers(const char *month_dir, const char *top)
+{
+	char prefix[128], path[PATH_MAX];
+	DIR *d = opendir(month_dir);
+	struct dirent *ent;
+
+	if (d == NULL)
+		return;
+	snprintf(prefix, sizeof(prefix), ".%s.tar.gz.", top);
+	while ((ent = readdir(d)) != NULL) {
+		int manifest = strncmp(ent->d_name, ".manifest.", 10) == 0;
+
+		if (!manifest && strncmp(ent->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", month_dir, ent->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		if (manifest) {
+			char member[PATH_MAX + 32];
+
+			snprintf(member, sizeof(member), "%s/%s", path, REPORT_MANIFEST);
+			unlink(member);
+			snprintf(member, sizeof(member), "%s/%s", path, REPORT_MANIFEST_SIG);
+			unlink(member);
+			rmdir(path);
+		} else {
+			unlink(path);
+		}
+	}
+	closedir(d);
+}
+
+int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_day,
+		       char *out_path, size_t size, struct err *e)
+{
+	struct report_request req = { .from_day = wib_day, .to_day = wib_day, .pujk = NULL,
+				      .now = 0, .csv_bom = cfg->report.csv_bom };
+	struct report_files files;
+	struct writer w = { 0 };
+	char day[11], top[64], month_dir[PATH_MAX], tmp[PATH_MAX], final[PATH_MAX];
+	char head[128];
+	unsigned char *p7s = NULL;
+	size_t p7s_len = 0;
+	int fd = -1, rc = -1, published;
+
+	memset(&files, 0, sizeof(files));
+	calendar_format_day(wib_day, day); /* YYYY-MM-DD */
+	snprintf(top, sizeof(top), TOP_PREFIX "%.4s%.2s%.2s", day, day + 5, day + 8);
+	if (snprintf(month_dir, sizeof(month_dir), "%s/%.4s/%.2s", cfg->report.dir, day,
+		     day + 5) >= (int)sizeof(month_dir) ||
+	    snprintf(final, sizeof(final), "%s/%s.tar.gz", month_dir, top) >= (int)sizeof(final) ||
+	    snprintf(tmp, sizeof(tmp), "%s/.%s.tar.gz.XXXXXX", month_dir, top) >= (int)sizeof(tmp))
+		return err_set(e, ERR_CONFIG, "report.dir '%s' is too long", cfg->report.dir);
+
+	if (tickets_now(&req.now, e) < 0 || report_make(cfg, l, &req, &files, e) < 0)
+		goto out;
+	if (chain_head(l, head, sizeof(head), e) < 0 || report_make_dirs(month_dir, e) < 0)
+		goto out;
+	remove_leftovers(month_dir, top);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err_sys(e, ERR_IO, "cannot create a file in '%s'", month_dir);
+		goto out;
+	}
+	if (fchmod(fd, 0640) < 0) {
+		err_sys(e, ERR_IO, "cannot set the mode of '%s'", tmp);
+		goto out;
+	}
+	w.a = archive_write_new();
+	w.top = top;
+	w.mtime = req.now;
+	w.shown = final;
+	if (w.a == NULL || archive_write_set_format_pax_restricted(w.a) != ARCHIVE_OK ||
+	    archive_write_add_filter_gzip(w.a) != ARCHIVE_OK ||
+	    archive_write_open_fd(w.a, fd) != ARCHIVE_OK) {
+		err_set(e, ERR_INTERNAL, "cannot set up the archive writer");
+		goto out;
+	}
+	for (int i = 0; i < REPORT_FILE_COUNT; i++)
+		if (add_mem(&w, files.name[i], files.data[i], files.size[i], 1, e) < 0)
+			goto out;
+	if (add_mem(&w, REPORT_CHAIN_HEAD, (const unsigned char *)head, strlen(head), 1, e) < 0 ||
+	    add_inputs(&w, l, cfg, wib_day, e) < 0)
+		goto out;
+	if (w.manifest.failed) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (sign_manifest(cfg, month_dir, &w.manifest, &p7s, &p7s_len, e) < 0 ||
+	    add_mem(&w, REPORT_MANIFEST, w.manifest.data, w.manifest.len, 0, e) < 0 ||
+	    add_mem(&w, REPORT_MANIFEST_SIG, p7s, p7s_len, 0, e) < 0)
+		goto out;
+	if (archive_write_close(w.a) != ARCHIVE_OK) {
+		archive_fail(&w, e, "closing");
+		goto out;
+	}
+	published = safefile_publish(fd, tmp, final, e);
+	fd = -1;
+	if (published != 0)
+		goto out;
+	tmp[0] = '\0';
+	snprintf(out_path, size, "%s", final);
+	rc = 0;
+out:
+	if (w.a)
+		archive_write_free(w.a);
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0] != '\0' && rc < 0)
+		unlink(tmp);
+	free(p7s);
+	free(w.manifest.data);
+	report_files_free(&files);
+	return rc;
+}
+
+/* -------------------------------------------------------- checking */
+
+struct member {
+	char *rel;           /* relative to the top directory */
+	char sha256[65];
+	int listed;
+};
+
+struct checker {
+	const char *path;
+	report_problem_fn *problem;
+	void *ctx;
+	struct err *first;
+	int problems;
+	struct member *m;
+	size_t n;
+	unsigned char *manifest, *sig, *head;
+	size_t manifest_len, sig_len, head_len;
+	int have_manifest, have_sig, have_head;
+};
+
+static void problem(struct checker *c, enum err_code code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void problem(struct checker *c, enum err_code code, const char *fmt, ...)
+{
+	struct err e;
+	char msg[900];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	err_set_at(&e, code, c->path, 0, 0, "%s", msg);
+	if (c->problems++ == 0 && c->first)
+		*c->first = e;
+	if (c->problem)
+		c->problem(c->ctx, &e);
+}
+
+/* "slktx-report-YYYYMMDD/" and a safe relative path after it; rel points into path. */
+static int split_member(const char *path, char top[32], const char **rel)
+{
+	const char *slash = strchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (slash == NULL || n != strlen(TOP_PREFIX) + 8 ||
+	    strncmp(path, TOP_PREFIX, strlen(TOP_PREFIX)) != 0 ||
+	    strspn(path + strlen(TOP_PREFIX), "0123456789") < 8)
+		return -1;
+	memcpy(top, path, n);
+	top[n] = '\0';
+	*rel = slash + 1;
+	return safefile_rel_ok(*rel) ? 0 : -1;
+}
+
+/* The top directory or its inputs/, as `tar` writes them ("x/" or "x"). */
+static int dir_entry_ok(const char *path)
+{
+	char buf[64], top[32];
+	const char *rel;
+	size_t n = strlen(path);
+
+	if (n > 0 && path[n - 1] == '/')
+		n--;
+	if (n == 0 || n + sizeof("/" INPUTS) > sizeof(buf))
+		return 0;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+	if (strchr(buf, '/') == NULL) /* the top alone: check its name with a child */
+		strcat(buf, "/" INPUTS);
+	return split_member(buf, top, &rel) == 0 && strcmp(rel, INPUTS) == 0;
+}
+
+static int read_member(struct checker *c, struct archive *a, const char *rel, int keep,
+		       unsigned char **data, size_t *len, char sha[65])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	struct report_buf b = { 0 };
+	unsigned char buf[65536], digest[32];
+	la_ssize_t n;
+	int rc = -1;
+
+	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+		goto out;
+	while ((n = archive_read_data(a, buf, sizeof(buf))) > 0) {
+		EVP_DigestUpdate(md, buf, (size_t)n);
+		if (keep) {
+			if (b.len + (size_t)n > SMALL_MEMBER_MAX) {
+				problem(c, ERR_PACKAGE_INVALID, "member '%s' is too large", rel);
+				goto out;
+			}
+			report_buf_add(&b, (const char *)buf, (size_t)n);
+		}
+	}
+	if (n < 0) {
+		problem(c, ERR_PACKAGE_INVALID, "cannot read member '%s': %s", rel,
+			archive_error_string(a) ? archive_error_string(a) : "unknown error");
+		goto out;
+	}
+	if (b.failed)
+		goto out;
+	EVP_DigestFinal_ex(md, digest, NULL);
+	hex_encode(digest, 32, sha);
+	if (keep) {
+		*data = b.data ? b.data : calloc(1, 1);
+		*len = b.len;
+		b.data = NULL;
+	}
+	rc = 0;
+out:
+	free(b.data);
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+/* Read every member; 0 when the archive could be read to its end. */
+static int read_archive(struct checker *c)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *en;
+	char top[32] = "", this_top[32];
+	int st, rc = -1;
+
+	if (a == NULL || archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_read_support_format_tar(a) != ARCHIVE_OK) {
+		problem(c, ERR_INTERNAL, "cannot set up the archive reader");
+		goto out;
+	}
+	if (archive_read_open_filename(a, c->path, 65536) != ARCHIVE_OK) {
+		problem(c, ERR_PACKAGE_INVALID, "not a readable tar.gz archive: %s",
+			archive_error_string(a) ? archive_error_string(a) : "unknown error");
+		goto out;
+	}
+	while ((st = archive_read_next_header(a, &en)) != ARCHIVE_EOF) {
+		const char *path = archive_entry_pathname(en), *rel;
+		unsigned char **keep = NULL;
+		size_t *keep_len = NULL;
+		struct member *m;
+		char sha[65];
+
+		if (st == ARCHIVE_WARN) {
+			problem(c, ERR_PACKAGE_INVALID, "member '%s': %s", path ? path : "?",
+				archive_error_string(a));
+		} else if (st != ARCHIVE_OK) {
+			problem(c, ERR_PACKAGE_INVALID, "not a readable tar.gz archive: %s",
+				archive_error_string(a) ? archive_error_string(a) : "unknown error");
+			goto out;
+		}
+		if (path != NULL && archive_entry_filetype(en) == AE_IFDIR &&
+		    dir_entry_ok(path)) {
+			/* `tar czf` of an unpacked archive adds its directories */
+			archive_read_data_skip(a);
+			continue;
+		}
+		if (path == NULL || split_member(path, this_top, &rel) < 0) {
+			problem(c, ERR_PACKAGE_INVALID,
+				"member '%s' is not a safe name under slktx-report-YYYYMMDD/",
+				path ? path : "?");
+			continue;
+		}
+		if (top[0] == '\0')
+			memcpy(top, this_top, sizeof(top));
+		else if (strcmp(top, this_top) != 0)
+			problem(c, ERR_PACKAGE_INVALID, "member '%s' is outside '%s/'", path, top);
+		if (archive_entry_filetype(en) != AE_IFREG) {
+			problem(c, ERR_PACKAGE_INVALID, "member '%s' is not a regular file", rel);
+			continue;
+		}
+		for (size_t i = 0; i < c->n; i++)
+			if (strcmp(c->m[i].rel, rel) == 0)
+				problem(c, ERR_PACKAGE_INVALID, "member '%s' appears twice", rel);
+		if (strcmp(rel, REPORT_MANIFEST) == 0 && !c->have_manifest) {
+			keep = &c->manifest, keep_len = &c->manifest_len, c->have_manifest = 1;
+		} else if (strcmp(rel, REPORT_MANIFEST_SIG) == 0 && !c->have_sig) {
+			keep = &c->sig, keep_len = &c->sig_len, c->have_sig = 1;
+		} else if (strcmp(rel, REPORT_CHAIN_HEAD) == 0 && !c->have_head) {
+			keep = &c->head, keep_len = &c->head_len, c->have_head = 1;
+		}
+		if (read_member(c, a, rel, keep != NULL, keep, keep_len, sha) < 0)
+			goto out;
+		m = realloc(c->m, (c->n + 1) * sizeof(*m));
+		if (m == NULL) {
+			problem(c, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+		c->m = m;
+		m = &c->m[c->n];
+		m->rel = strdup(rel);
+		if (m->rel == NULL) {
+			problem(c, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+		memcpy(m->sha256, sha, sizeof(sha));
+		m->listed = strcmp(rel, REPORT_MANIFEST) == 0 || strcmp(rel, REPORT_MANIFEST_SIG) == 0;
+		c->n++;
+	}
+	rc = 0;
+out:
+	if (a)
+		archive_read_free(a);
+	return rc;
+}
+
+/* Each manifest line against the members; then the members it does not list. */
+static void check_manifest(struct checker *c)
+{
+	char *text = (char *)c->manifest, *line, *next;
+	long lineno = 0;
+
+	if (memchr(c->manifest, '\0', c->manifest_len) != NULL) {
+		problem(c, ERR_PACKAGE_INVALID, "MANIFEST.sha256 holds a NUL byte");
+		return;
+	}
+	for (line = text; line < text + c->manifest_len && *line != '\0'; line = next) {
+		const char *name;
+		struct member *m = NULL;
+
+		lineno++;
+		next = strchr(line, '\n');
+		if (next == NULL) {
+			problem(c, ERR_PACKAGE_INVALID, "MANIFEST.sha256 line %ld has no end", lineno);
+			return;
+		}
+		*next++ = '\0';
+		if (strlen(line) < 67 || strspn(line, "0123456789abcdef") != 64 ||
+		    line[64] != ' ' || (line[65] != ' ' && line[65] != '*')) {
+			problem(c, ERR_PACKAGE_INVALID, "MANIFEST.sha256 line %ld is not sha256sum format",
+				lineno);
+			continue;
+		}
+		name = line + 66;
+		for (size_t i = 0; i < c->n; i++)
+			if (strcmp(c->m[i].rel, name) == 0)
+				m = &c->m[i];
+		if (m == NULL) {
+			problem(c, ERR_PACKAGE_INVALID, "'%s' is in the manifest but not in the archive",
+				name);
+			continue;
+		}
+		if (m->listed) {
+			problem(c, ERR_PACKAGE_INVALID, "'%s' is listed twice or lists the manifest",
+				name);
+			continue;
+		}
+		m->listed = 1;
+		if (strncmp(line, m->sha256, 64) != 0)
+			problem(c, ERR_PACKAGE_INVALID,
+				"'%s' does not match the manifest: sha256 %s, manifest %.64s", name,
+				m->sha256, line);
+	}
+	for (size_t i = 0; i < c->n; i++)
+		if (!c->m[i].listed)
+			problem(c, ERR_PACKAGE_INVALID, "'%s' is in the archive but not in the manifest",
+				c->m[i].rel);
+}
+
+static void check_chain(struct checker *c, struct ledger *l)
+{
+	char text[160], hash[65];
+	long long seq;
+	sqlite3_stmt *st = NULL;
+	int step;
+
+	if (!c->have_head) {
+		problem(c, ERR_PACKAGE_INVALID, "the archive has no CHAIN_HEAD");
+		return;
+	}
+	snprintf(text, sizeof(text), "%.*s", (int)(c->head_len < 159 ? c->head_len : 159),
+		 (const char *)c->head);
+	if (strcmp(text, "0 -\n") == 0) {
+		seq = 0;
+	} else if (sscanf(text, "%lld %64[0-9a-f]", &seq, hash) != 2 || seq <= 0 ||
+		   strlen(hash) != 64) {
+		problem(c, ERR_PACKAGE_INVALID, "CHAIN_HEAD is not 'SEQ HASH'");
+		return;
+	}
+	if (l == NULL || seq == 0)
+		return;
+	if (sqlite3_prepare_v2(ledger_db(l), "SELECT hash FROM event WHERE seq = ?1", -1, &st,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, seq) != SQLITE_OK) {
+		problem(c, ERR_IO, "cannot read the ledger's event %lld: %s", seq,
+			sqlite3_errmsg(ledger_db(l)));
+		goto out;
+	}
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE)
+		problem(c, ERR_INVALID_STATE, "the ledger has no event %lld (CHAIN_HEAD)", seq);
+	else if (step != SQLITE_ROW)
+		problem(c, ERR_IO, "cannot read the ledger's event %lld: %s", seq,
+			sqlite3_errmsg(ledger_db(l)));
+	else if (strcmp((const char *)sqlite3_column_text(st, 0), hash) != 0)
+		problem(c, ERR_INVALID_STATE,
+			"the ledger's event %lld has hash %s, CHAIN_HEAD says %s", seq,
+			(const char *)sqlite3_column_text(st, 0), hash);
+out:
+	sqlite3_finalize(st);
+}
+
+int report_verify_archive(const char *path, struct sig_trust *t, const struct sig_cert *hub,
+			  size_t n_hub, struct ledger *l, int64_t now, struct sig_signer *signer,
+			  report_problem_fn *problem_fn, void *ctx, struct err *e)
+{
+	struct checker c = { .path = path, .problem = problem_fn, .ctx = ctx, .first = e };
+	struct err se;
+
+	if (read_archive(&c) < 0) {
+		if (c.problems == 0)
+			problem(&c, ERR_INTERNAL, "cannot read the archive: out of memory");
+		goto out;
+	}
+	if (!c.have_manifest) {
+		problem(&c, ERR_PACKAGE_INVALID, "the archive has no MANIFEST.sha256");
+		goto out;
+	}
+	if (!c.have_sig) {
+		problem(&c, ERR_SIGNATURE_MISSING, "the archive has no MANIFEST.sha256.p7s");
+	} else if (sig_verify_mem(t, c.manifest, c.manifest_len, c.sig, c.sig_len, hub, n_hub,
+				  (time_t)now, signer, &se) < 0) {
+		problem(&c, se.code, "MANIFEST.sha256.p7s: %s", se.msg);
+	}
+	check_manifest(&c);
+	check_chain(&c, l);
+out:
+	for (size_t i = 0; i < c.n; i++)
+		free(c.m[i].rel);
+	free(c.m);
+	free(c.manifest);
+	free(c.sig);
+	free(c.head);
+	return c.problems ? -1 : 0;
+}

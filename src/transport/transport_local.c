@@ -1,0 +1,522 @@
+/*
+ * transport_local - the SPEC §8 remote layout on a local directory: the
+ * embedded default, for a single machine and for the demo.
+ *
+ * A remote path "/pujk/BANKA/upload" is <transport.root>/pujk/BANKA/upload,
+ * walked one component at a time without following a symlink.  On a single
+ * machine the hub is the one that lays the exchange out, so this transport
+ * creates (mode 0750) a missing root and a missing folder of the configured
+ * layout: transport.intake_outbound, transport.intake_inbound,
+ * <pujk_root>/<CODE>/upload and <pujk_root>/<CODE>/download, and move_to
+ * with after_fetch = move.  Any other missing folder is ERR_NOT_FOUND.
+ * Files it delivers are 0640.  Errors follow transport.h; the disk's
+ * failures are ERR_IO, a file that changes while it is fetched is
+ * ERR_TRANSIENT.
+ */
+#include "transport/transport.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "util/fault.h"
+#include "util/safefile.h"
+
+#define LAYOUT_DIR_MODE 0750
+#define DELIVERED_MODE 0640
+#define MOVE_SUFFIX_MAX 1000
+
+struct local {
+	int root;
+	int move; /* after_fetch = move */
+};
+
+static void close_keep_errno(int fd)
+{
+	int saved = errno;
+
+	close(fd);
+	errno = saved;
+}
+
+static struct local *impl(struct transport *t)
+{
+	return t->impl;
+}
+
+/* 1 when the configuration's layout has the folder dir (see the header). */
+static int in_layout(const struct config *cfg, const char *dir)
+{
+	size_t len = strlen(cfg->transport.pujk_root);
+	const char *rest, *slash;
+
+	if (strcmp(dir, cfg->transport.intake_outbound) == 0 ||
+	    strcmp(dir, cfg->transport.intake_inbound) == 0)
+		return 1;
+	if (strcmp(cfg->transport.after_fetch, "move") == 0 &&
+	    strcmp(dir, cfg->transport.move_to) == 0)
+		return 1;
+	if (len == 0 || strncmp(dir, cfg->transport.pujk_root, len) != 0 || dir[len] != '/')
+		return 0;
+	rest = dir + len + 1;
+	slash = strchr(rest, '/');
+	return slash != NULL && (strcmp(slash, "/upload") == 0 || strcmp(slash, "/download") == 0);
+}
+
+static int open_remote_dir(struct transport *t, const char *dir, struct err *e)
+{
+	const struct config *cfg = t->cfg;
+
+	if (!transport_dir_ok(dir))
+		return err_set(e, ERR_NAME_INVALID, "unsafe remote folder '%s'", dir);
+	return safefile_open_dir(impl(t)->root, cfg->transport.root, dir + 1,
+				 in_layout(cfg, dir) ? LAYOUT_DIR_MODE : 0, e);
+}
+
+static int local_list(struct transport *t, const char *dir, struct transport_list *out,
+		      struct err *e)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	fd = open_remote_dir(t, dir, e);
+	if (fd < 0)
+		return -1;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		err_sys(e, ERR_IO, "cannot read remote folder '%s'", dir);
+		close_keep_errno(fd);
+		return -1;
+	}
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		struct transport_entry ent;
+		struct stat st;
+		int ok;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		memset(&ent, 0, sizeof(ent));
+		snprintf(ent.name, sizeof(ent.name), "%s", de->d_name);
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue; /* taken away since readdir */
+			err_sys(e, ERR_IO, "cannot stat '%s/%s'", dir, ent.name);
+			goto out;
+		}
+		ent.size = st.st_size;
+		ent.mtime = st.st_mtime;
+		ent.regular = S_ISREG(st.st_mode);
+		ok = ent.regular && transport_name_ok(de->d_name);
+		if (transport_list_add(out, !ok, &ent) < 0) {
+			err_sys(e, ERR_INTERNAL, "cannot allocate a listing");
+			goto out;
+		}
+	}
+	if (errno != 0) {
+		err_sys(e, ERR_IO, "cannot read remote folder '%s'", dir);
+		goto out;
+	}
+	transport_list_sort(out);
+	rc = 0;
+out:
+	closedir(d);
+	return rc;
+}
+
+static int write_all(int fd, const unsigned char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int local_fetch(struct transport *t, const char *dir, const char *name,
+		       const char *local_path, unsigned char sha256[32], int64_t *size,
+		       struct err *e)
+{
+	unsigned char buf[65536];
+	struct stat before, after;
+	EVP_MD_CTX *md = NULL;
+	int dfd = -1, in = -1, out = -1, rc = -1, created = 0;
+	int64_t total = 0;
+
+	if (!transport_name_ok(name)) {
+		err_set(e, ERR_NAME_INVALID, "unsafe remote name '%s'", name);
+		goto out;
+	}
+	dfd = open_remote_dir(t, dir, e);
+	if (dfd < 0)
+		goto out;
+	in = safefile_open_read(dfd, dir, name, &before, e);
+	if (in < 0)
+		goto out;
+	fault_point("fetch-started");
+	out = open(local_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0) {
+		err_sys(e, ERR_IO, "cannot create '%s'", local_path);
+		goto out;
+	}
+	created = 1;
+	md = EVP_MD_CTX_new();
+	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		err_set(e, ERR_INTERNAL, "cannot start SHA-256");
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err_sys(e, ERR_IO, "cannot read '%s/%s'", dir, name);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (write_all(out, buf, (size_t)n) < 0) {
+			err_sys(e, ERR_IO, "cannot write '%s'", local_path);
+			goto out;
+		}
+		if (EVP_DigestUpdate(md, buf, (size_t)n) != 1) {
+			err_set(e, ERR_INTERNAL, "cannot compute SHA-256");
+			goto out;
+		}
+		total += n;
+		if (total > before.st_size)
+			break; /* growing: no use reading on */
+	}
+	/* once per fetch: the bytes are copied, not yet checked nor synced */
+	fault_point("mid-fetch");
+	if (fstat(in, &after) < 0) {
+		err_sys(e, ERR_IO, "cannot stat '%s/%s'", dir, name);
+		goto out;
+	}
+	if (total != before.st_size || after.st_size != before.st_size ||
+	    after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+	    after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
+		err_set(e, ERR_TRANSIENT, "'%s/%s' changed while fetched (%lld bytes, then %lld)", dir,
+			name, (long long)before.st_size, (long long)after.st_size);
+		goto out;
+	}
+	if (fsync(out) < 0) {
+		err_sys(e, ERR_IO, "cannot fsync '%s'", local_path);
+		goto out;
+	}
+	if (close(out) < 0) {
+		out = -1;
+		err_sys(e, ERR_IO, "cannot close '%s'", local_path);
+		goto out;
+	}
+	out = -1;
+	if (EVP_DigestFinal_ex(md, sha256, NULL) != 1) {
+		err_set(e, ERR_INTERNAL, "cannot compute SHA-256");
+		goto out;
+	}
+	*size = total;
+	rc = 0;
+out:
+	EVP_MD_CTX_free(md);
+	if (out >= 0)
+		close_keep_errno(out);
+	if (rc < 0 && created) {
+		/* ours (created exclusively above): a partial copy must not stay */
+		int saved = errno;
+
+		unlink(local_path);
+		errno = saved;
+	}
+	if (in >= 0)
+		close_keep_errno(in);
+	if (dfd >= 0)
+		close_keep_errno(dfd);
+	return rc;
+}
+
+/* 1 when dfd/name holds the bytes of fd, 0 when it does not exist, -1 when
+ * it holds other bytes or cannot be read (e filled). */
+static int already_delivered(int dfd, const char *dir, const char *name, int fd,
+			     const char *local_path, struct err *e)
+{
+	char shown[PATH_MAX];
+	struct err e2;
+	int there, same;
+
+	snprintf(shown, sizeof(shown), "%s/%s", dir, name);
+	there = safefile_open_read(dfd, dir, name, NULL, &e2);
+	if (there < 0) {
+		if (e2.code == ERR_NOT_FOUND)
+			return 0;
+		if (e)
+			*e = e2;
+		return -1;
+	}
+	same = safefile_same_bytes(fd, there, local_path, shown, e);
+	close_keep_errno(there);
+	if (same == 0) {
+		errno = EEXIST;
+		return err_sys(e, ERR_IO, "cannot push '%s' as '%s': other content is already there",
+			       local_path, shown);
+	}
+	return same;
+}
+
+static int local_push(struct transport *t, const char *local_path, const char *dir,
+		      const char *name, struct err *e)
+{
+	unsigned char buf[65536];
+	char part[SAFEFILE_NAME_MAX + 16];
+	struct stat st;
+	int in = -1, dfd = -1, out = -1, rc = -1, have_part = 0, done;
+
+	if (!transport_name_ok(name) || strlen(name) + 6 > SAFEFILE_NAME_MAX) {
+		err_set(e, ERR_NAME_INVALID, "unsafe remote name '%s'", name);
+		goto out;
+	}
+	snprintf(part, sizeof(part), ".%s.part", name);
+	in = open(local_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (in < 0) {
+		err_sys(e, ERR_IO, "cannot open '%s'", local_path);
+		goto out;
+	}
+	if (fstat(in, &st) < 0) {
+		err_sys(e, ERR_IO, "cannot stat '%s'", local_path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		err_sys(e, ERR_IO, "refusing '%s': not a regular file", local_path);
+		goto out;
+	}
+	dfd = open_remote_dir(t, dir, e);
+	if (dfd < 0)
+		goto out;
+	done = already_delivered(dfd, dir, name, in, local_path, e);
+	if (done != 0) {
+		rc = done > 0 ? 0 : -1;
+		goto out;
+	}
+	out = openat(dfd, part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out < 0 && errno == EEXIST) {
+		/* our own temporary name, left by a push that crashed: start again */
+		if (unlinkat(dfd, part, 0) < 0) {
+			err_sys(e, ERR_IO, "cannot remove '%s/%s'", dir, part);
+			goto out;
+		}
+		out = openat(dfd, part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	}
+	if (out < 0) {
+		err_sys(e, ERR_IO, "cannot create '%s/%s'", dir, part);
+		goto out;
+	}
+	have_part = 1;
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err_sys(e, ERR_IO, "cannot read '%s'", local_path);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (write_all(out, buf, (size_t)n) < 0) {
+			err_sys(e, ERR_IO, "cannot write '%s/%s'", dir, part);
+			goto out;
+		}
+	}
+	if (fchmod(out, DELIVERED_MODE) < 0 || fsync(out) < 0) {
+		err_sys(e, ERR_IO, "cannot fsync '%s/%s'", dir, part);
+		goto out;
+	}
+	if (close(out) < 0) {
+		out = -1;
+		err_sys(e, ERR_IO, "cannot close '%s/%s'", dir, part);
+		goto out;
+	}
+	out = -1;
+	fault_point("mid-push");
+	if (safefile_rename_noreplace(dfd, part, dfd, name) < 0) {
+		if (errno != EEXIST) {
+			err_sys(e, ERR_IO, "cannot rename '%s/%s' to '%s/%s'", dir, part, dir, name);
+			goto out;
+		}
+		/* someone put that name there meanwhile */
+		done = already_delivered(dfd, dir, name, in, local_path, e);
+		if (done <= 0) {
+			if (done == 0)
+				err_set(e, ERR_IO, "cannot rename '%s/%s' to '%s/%s': it came and went",
+					dir, part, dir, name);
+			goto out;
+		}
+	} else {
+		have_part = 0;
+	}
+	if (fsync(dfd) < 0) {
+		err_sys(e, ERR_IO, "cannot fsync remote folder '%s'", dir);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (out >= 0)
+		close_keep_errno(out);
+	if (have_part) {
+		int saved = errno;
+
+		unlinkat(dfd, part, 0);
+		errno = saved;
+	}
+	if (dfd >= 0)
+		close_keep_errno(dfd);
+	if (in >= 0)
+		close_keep_errno(in);
+	return rc;
+}
+
+/* Move dir/name into move_to, as name or, when that is taken, name.1, name.2... */
+static int move_away(struct transport *t, int dfd, const char *dir, const char *name,
+		     struct err *e)
+{
+	const char *move_to = t->cfg->transport.move_to;
+	char target[SAFEFILE_NAME_MAX + 16];
+	int mfd, rc = -1;
+
+	mfd = open_remote_dir(t, move_to, e);
+	if (mfd < 0)
+		return -1;
+	for (int i = 0; i < MOVE_SUFFIX_MAX; i++) {
+		if (i == 0)
+			snprintf(target, sizeof(target), "%s", name);
+		else
+			snprintf(target, sizeof(target), "%s.%d", name, i);
+		if (safefile_rename_noreplace(dfd, name, mfd, target) == 0)
+			break;
+		if (errno == ENOENT) {
+			rc = 0; /* gone already */
+			goto out;
+		}
+		if (errno != EEXIST) {
+			err_sys(e, ERR_IO, "cannot move '%s/%s' to '%s/%s'", dir, name, move_to, target);
+			goto out;
+		}
+		if (i == MOVE_SUFFIX_MAX - 1) {
+			err_sys(e, ERR_IO, "cannot move '%s/%s' to '%s'", dir, name, move_to);
+			goto out;
+		}
+	}
+	if (fsync(mfd) < 0) {
+		err_sys(e, ERR_IO, "cannot fsync remote folder '%s'", move_to);
+		goto out;
+	}
+	rc = 0;
+out:
+	close_keep_errno(mfd);
+	return rc;
+}
+
+static int local_remove(struct transport *t, const char *dir, const char *name, struct err *e)
+{
+	int dfd, rc = -1;
+
+	if (!transport_name_ok(name))
+		return err_set(e, ERR_NAME_INVALID, "unsafe remote name '%s'", name);
+	dfd = open_remote_dir(t, dir, e);
+	if (dfd < 0)
+		return -1;
+	if (impl(t)->move) {
+		if (move_away(t, dfd, dir, name, e) < 0)
+			goto out;
+	} else if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT) {
+		err_sys(e, ERR_IO, "cannot remove '%s/%s'", dir, name);
+		goto out;
+	}
+	if (fsync(dfd) < 0) {
+		err_sys(e, ERR_IO, "cannot fsync remote folder '%s'", dir);
+		goto out;
+	}
+	rc = 0;
+out:
+	close_keep_errno(dfd);
+	return rc;
+}
+
+static void local_close(struct transport *t)
+{
+	if (impl(t)->root >= 0)
+		close(impl(t)->root);
+	free(t->impl);
+	free(t);
+}
+
+/* A directory holds nothing open between calls. */
+static void local_idle(struct transport *t)
+{
+	(void)t;
+}
+
+static const struct transport_ops local_ops = {
+	.list = local_list,
+	.fetch = local_fetch,
+	.push = local_push,
+	.remove = local_remove,
+	.idle = local_idle,
+	.close = local_close,
+};
+
+int transport_local_open(struct transport **out, const struct config *cfg, struct err *e)
+{
+	const char *root = cfg->transport.root;
+	struct transport *t = NULL;
+	struct local *l = NULL;
+	int move = strcmp(cfg->transport.after_fetch, "move") == 0;
+
+	*out = NULL;
+	if (!move && strcmp(cfg->transport.after_fetch, "delete") != 0)
+		return err_set(e, ERR_CONFIG, "transport.after_fetch must be delete or move, not '%s'",
+			       cfg->transport.after_fetch);
+	if (move && !transport_dir_ok(cfg->transport.move_to))
+		return err_set(e, ERR_CONFIG, "transport.move_to '%s' is not a safe remote folder",
+			       cfg->transport.move_to);
+	if (root[0] == '\0')
+		return err_set(e, ERR_CONFIG, "transport.root is empty");
+	if (mkdir(root, LAYOUT_DIR_MODE) < 0 && errno != EEXIST)
+		return err_sys(e, ERR_IO, "cannot create the exchange directory '%s'", root);
+	t = calloc(1, sizeof(*t));
+	l = calloc(1, sizeof(*l));
+	if (t == NULL || l == NULL) {
+		free(l);
+		free(t);
+		return err_sys(e, ERR_INTERNAL, "cannot allocate the local transport");
+	}
+	l->root = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (l->root < 0) {
+		err_sys(e, ERR_IO, "cannot open the exchange directory '%s'", root);
+		free(l);
+		free(t);
+		return -1;
+	}
+	l->move = move;
+	t->ops = &local_ops;
+	t->cfg = cfg;
+	t->impl = l;
+	*out = t;
+	return 0;
+}

@@ -1,0 +1,91 @@
+/*
+ * sig - detached CMS signatures (SPEC §2) with OpenSSL 3.
+ *
+ * Verification checks, in this order, and returns the first failure as a
+ * SPEC reason code:
+ *  1. the configured CRLs are fresh at `now` (else ERR_TRANSIENT, naming the CRL);
+ *  2. the .p7s is one DER CMS SignedData, detached, with exactly one signer,
+ *     digest SHA-256, whose certificate is carried or registered
+ *     (SIGNATURE_INVALID; a missing .p7s is SIGNATURE_MISSING, an empty one
+ *     SIGNATURE_INVALID);
+ *  3. the signer certificate chains to a trust anchor for S/MIME signing
+ *     (CERT_UNTRUSTED: also a self-signed certificate with an officer's
+ *     subject), is within its validity (CERT_EXPIRED, CERT_NOT_YET_VALID), is
+ *     not revoked by a configured CRL (CERT_REVOKED; no usable CRL for its
+ *     issuer is ERR_TRANSIENT), and has an RSA >= 2048 or ECDSA P-256 key
+ *     (SIGNATURE_INVALID);
+ *  4. when registered certificates are given, the signer is one of them,
+ *     compared by the SHA-256 of the DER (SIGNER_NOT_REGISTERED);
+ *  5. CMS_verify (CMS_NOINTERN with the registered certificates): the CAdES
+ *     signing-certificate-v2 attribute is present and names the signer, and the
+ *     digest covers the exact bytes (SIGNATURE_INVALID).
+ * signingTime is reported, never trusted.  The signer is described as soon as
+ * it is known, also when a later check fails (for the acknowledgement).
+ * A sig_trust must not be used by two threads at once.
+ */
+#ifndef SLKTX_SIG_H
+#define SLKTX_SIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "util/config.h"
+#include "util/err.h"
+
+struct sig_trust; /* trust anchors and CRLs, loaded once per run */
+
+struct sig_signer {
+	char subject[512];       /* one-line RFC 2253 subject */
+	char serial[128];        /* hex */
+	char issuer[512];
+	unsigned char cert_sha256[32]; /* over the DER certificate: the registry's key */
+	char cert_sha256_hex[65];
+	int64_t signing_time;    /* from the signed attributes, 0 when absent; logged only */
+};
+
+/* Anchors: PEM files, several certificates each (ERR_CONFIG when missing or
+ * empty).  CRLs: PEM or DER, each issued by an anchor (else ERR_CONFIG);
+ * missing, unreadable, badly signed or stale is ERR_TRANSIENT naming it.
+ * With any CRL, the signer's revocation is checked (fail closed: an issuer
+ * without a CRL then fails as ERR_TRANSIENT). */
+int sig_trust_load(struct sig_trust **out, const struct config_list *anchors,
+		   const struct config_list *crls, struct err *e);
+void sig_trust_free(struct sig_trust *t);
+
+/*
+ * Verify data (data_len bytes, the exact file) against the DER CMS in p7s.
+ * registered: DER certificates the signer must be one of (n_registered may be
+ * 0 to check against the trust anchors alone).  now: the time of the check,
+ * for the certificates and the CRLs.
+ */
+struct sig_cert {
+	const unsigned char *der;
+	size_t len;
+};
+int sig_verify_mem(struct sig_trust *t, const unsigned char *data, size_t data_len,
+		   const unsigned char *p7s, size_t p7s_len,
+		   const struct sig_cert *registered, size_t n_registered, time_t now,
+		   struct sig_signer *signer, struct err *e);
+/* The same over files; data is streamed, never read whole into memory.
+ * e->file is data_path.  Unreadable data is ERR_NOT_FOUND or ERR_IO. */
+int sig_verify_file(struct sig_trust *t, const char *data_path, const char *p7s_path,
+		    const struct sig_cert *registered, size_t n_registered, time_t now,
+		    struct sig_signer *signer, struct err *e);
+
+/* Sign data_path into out_path (DER, detached, SHA-256, CAdES-BES), written
+ * under a temporary name, fsynced, renamed, the directory fsynced.  The key
+ * file (unencrypted PEM, RSA >= 2048 or ECDSA P-256) must be a regular file
+ * only its owner can read or write: else ERR_CONFIG naming it. */
+int sig_sign_file(const char *cert_path, const char *key_path, const char *data_path,
+		  const char *out_path, struct err *e);
+
+/* Read a PEM or DER certificate; check that it chains to the trust anchors
+ * now (t NULL: parse only). Fills the DER bytes (malloc'd) and the signer
+ * description.  ERR_NOT_FOUND / ERR_IO when unreadable, ERR_CONFIG when not
+ * an X.509 certificate, CERT_UNTRUSTED / CERT_EXPIRED / CERT_NOT_YET_VALID /
+ * CERT_REVOKED (e->file = path) when it does not pass the trust anchors. */
+int sig_cert_load(struct sig_trust *t, const char *path, time_t now, unsigned char **der,
+		  size_t *der_len, struct sig_signer *info, struct err *e);
+
+#endif
