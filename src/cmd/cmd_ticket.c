@@ -22,7 +22,7 @@
 
 #include "domain/calendar.h"
 #include "util/hex.h"
-#include "exchange/package.h"
+#include "formats/package.h"
 #include "domain/records.h"
 #include "util/safefile.h"
 #include "spool/spool.h"

@@ -13,7 +13,7 @@
 
 #include "cmd/cmd.h"
 #include "util/config.h"
-#include "exchange/filecheck.h"
+#include "formats/filecheck.h"
 #include "xml/schema.h"
 #include "xml/xmlstream.h"
 

@@ -18,17 +18,17 @@
 
 #include <openssl/evp.h>
 
-#include "exchange/ack.h"
+#include "formats/ack.h"
 #include "ledger/apply.h"
 #include "domain/calendar.h"
-#include "exchange/dispatch.h"
+#include "formats/dispatch.h"
 #include "util/fault.h"
-#include "exchange/filecheck.h"
+#include "formats/filecheck.h"
 #include "util/hex.h"
 #include "ledger/history.h"
 #include "ledger/ledger.h"
 #include "domain/names.h"
-#include "exchange/package.h"
+#include "formats/package.h"
 #include "exchange/recordq.h"
 #include "ledger/registry.h"
 #include "report/report.h"

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exchange/package.h"
+#include "formats/package.h"
 
 #define NS "urn:slktx:exchange:1"
 #define DEPTH_MAX 64

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
-#include "exchange/package.h"
+#include "formats/package.h"
 
 struct fixture {
 	char dir[64];

@@ -1,7 +1,7 @@
 /*
  * ack - writing acknowledgements; see ack.h.
  */
-#include "exchange/ack.h"
+#include "formats/ack.h"
 
 #include <ctype.h>
 #include <stdlib.h>

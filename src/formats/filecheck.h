@@ -17,7 +17,7 @@
 
 #include "util/config.h"
 #include "domain/names.h"
-#include "exchange/package.h"
+#include "formats/package.h"
 #include "domain/records.h"
 #include "xml/schema.h"
 #include "xml/xmlstream.h"

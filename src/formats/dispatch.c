@@ -1,7 +1,7 @@
 /*
  * dispatch - writing dispatches from the ledger; see dispatch.h.
  */
-#include "exchange/dispatch.h"
+#include "formats/dispatch.h"
 
 #include <stdlib.h>
 #include <string.h>

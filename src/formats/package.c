@@ -29,7 +29,7 @@
  *   - archive_read_data into our own fixed buffer: memory does not depend on
  *     what the archive declares.
  */
-#include "exchange/package.h"
+#include "formats/package.h"
 #include "util/hex.h"
 #include "util/safefile.h"
 

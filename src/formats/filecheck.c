@@ -1,7 +1,7 @@
 /*
  * filecheck - the ledger-free checks of one file; see filecheck.h.
  */
-#include "exchange/filecheck.h"
+#include "formats/filecheck.h"
 
 #include <stdlib.h>
 #include <string.h>
