@@ -2,9 +2,11 @@
  * cmd - what every command shares: exit statuses and error output.
  */
 #include "cmd/cmd.h"
+#include "ledger/tickets.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -164,4 +166,18 @@ void cmd_table(FILE *out, size_t ncols, size_t nrows, const char *const *cells)
 					(int)(width[c] - display_width(cell)), "");
 		}
 	}
+}
+
+int cmd_now(int64_t *now, struct err *e)
+{
+	static int64_t cached;
+	static int known;
+
+	if (!known) {
+		if (tickets_parse_now(getenv("SLKTX_NOW"), (int64_t)time(NULL), &cached, e) < 0)
+			return -1;
+		known = 1;
+	}
+	*now = cached;
+	return 0;
 }

@@ -46,6 +46,10 @@ int cmd_parse(int argc, char **argv, const struct cmd_opt *opts, const char **po
  * 0700 when missing).  Prints the error and returns its exit status, or 0. */
 int cmd_open_ledger(const struct cmd_globals *g, struct config *cfg, struct ledger **l);
 
+/* The command's instant for ticket views and reports: SLKTX_NOW when set
+ * (the tests' clock), else the clock; read once per process. */
+int cmd_now(int64_t *now, struct err *e);
+
 /* "2026-01-31 14:05:09 +07:00": a UTC time shown in WIB; "-" for 0. */
 void cmd_time_wib(int64_t t, char *buf, size_t size);
 

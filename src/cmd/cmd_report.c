@@ -75,7 +75,7 @@ int cmd_report(int argc, char **argv, const struct cmd_globals *g)
 	rc = cmd_open_ledger(g, &cfg, &l);
 	if (rc != 0)
 		goto done;
-	if (tickets_now(&req.now, &e) < 0) {
+	if (cmd_now(&req.now, &e) < 0) {
 		cmd_print_err(&e);
 		rc = cmd_exit_status(&e);
 		goto done;
@@ -114,11 +114,11 @@ int cmd_archive(int argc, char **argv, const struct cmd_globals *g)
 	rc = cmd_parse(argc - 1, argv + 1, opts, NULL, 0, archive_synopsis);
 	if (rc != 0)
 		return rc;
+	if (cmd_now(&now, &e) < 0) {
+		cmd_print_err(&e);
+		return cmd_exit_status(&e);
+	}
 	if (date == NULL) {
-		if (tickets_now(&now, &e) < 0) {
-			cmd_print_err(&e);
-			return cmd_exit_status(&e);
-		}
 		day = calendar_day_of(now);
 	} else if (parse_day("--date", date, &day) < 0) {
 		return EX_USAGE;
@@ -128,7 +128,7 @@ int cmd_archive(int argc, char **argv, const struct cmd_globals *g)
 		return rc;
 	/* the run's lock: an archive made beside a running run could miss its files */
 	if (spool_open(&s, cfg.spool.dir, &e) < 0 || spool_lock(s, &e) < 0 ||
-	    report_archive_day(&cfg, l, day, path, sizeof(path), &e) < 0) {
+	    report_archive_day(&cfg, l, day, now, path, sizeof(path), &e) < 0) {
 		cmd_print_err(&e);
 		rc = cmd_exit_status(&e);
 		goto out;

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <syslog.h>
 
 #include "cmd/cmd.h"
@@ -15,6 +16,7 @@
 
 struct run_output {
 	int syslog;
+	int status;     /* the worst exit status of the stages so far */
 };
 
 static void log_line(void *ctx, enum exchange_log_level level, const char *line)
@@ -89,14 +91,26 @@ static int stage_status(struct run_output *o, int rc, const struct err *e)
 	return cmd_exit_status(e) == EX_DATAERR ? EX_SOFTWARE : cmd_exit_status(e);
 }
 
-static int run_stages(const char *stage, int argc, char **argv, const struct cmd_globals *g)
+/* After each stage: log its failure, keep the worst status; an internal
+ * error ends the run. */
+static int stage_done(void *ctx, enum exchange_stage stage, int rc, const struct err *e)
+{
+	struct run_output *o = ctx;
+
+	(void)stage;
+	o->status = worse(o->status, stage_status(o, rc, e));
+	return o->status == EX_SOFTWARE ? -1 : 0;
+}
+
+static int run_stages(const char *stage, unsigned stages, int argc, char **argv,
+		      const struct cmd_globals *g)
 {
 	struct run_output o = { 0 };
 	struct exchange *x = NULL;
 	struct config cfg;
 	struct err e;
 	char line[1024], archive[4096] = "";
-	int json = 0, status = EX_OK, all = strcmp(stage, "run") == 0;
+	int json = 0, status = EX_OK, all = stages == EXCHANGE_ALL;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
@@ -112,20 +126,14 @@ static int run_stages(const char *stage, int argc, char **argv, const struct cmd
 		openlog("slktx", LOG_PID, LOG_DAEMON);
 	err_clear(&e);
 	if (config_load(&cfg, g->config_path, &e) != 0 ||
-	    exchange_open(&x, &cfg, log_line, &o, &e) != 0) {
+	    exchange_open(&x, &cfg, (int64_t)time(NULL), log_line, &o, &e) != 0) {
 		status = stage_status(&o, -1, &e);
 		goto out;
 	}
-	if (all || strcmp(stage, "fetch") == 0)
-		status = worse(status, stage_status(&o, exchange_fetch(x, &e), &e));
-	if ((all || strcmp(stage, "process") == 0) && status != EX_SOFTWARE)
-		status = worse(status, stage_status(&o, exchange_process(x, &e), &e));
-	if ((all || strcmp(stage, "dispatch") == 0) && status != EX_SOFTWARE)
-		status = worse(status, stage_status(&o, exchange_dispatch(x, &e), &e));
-	if ((all || strcmp(stage, "push") == 0) && status != EX_SOFTWARE)
-		status = worse(status, stage_status(&o, exchange_push(x, &e), &e));
-	if (all && status != EX_SOFTWARE)
-		status = worse(status, stage_status(&o, exchange_archive(x, archive, sizeof(archive), &e), &e));
+	exchange_run(x, stages, stage_done, &o);
+	status = o.status;
+	if (all)
+		snprintf(archive, sizeof(archive), "%s", exchange_archive_path(x));
 	summary_line(stage, exchange_summary(x), line, sizeof(line));
 	log_line(&o, EXCHANGE_INFO, line);
 out:
@@ -142,25 +150,25 @@ out:
 
 int cmd_run(int argc, char **argv, const struct cmd_globals *g)
 {
-	return run_stages("run", argc, argv, g);
+	return run_stages("run", EXCHANGE_ALL, argc, argv, g);
 }
 
 int cmd_fetch(int argc, char **argv, const struct cmd_globals *g)
 {
-	return run_stages("fetch", argc, argv, g);
+	return run_stages("fetch", EXCHANGE_FETCH, argc, argv, g);
 }
 
 int cmd_process(int argc, char **argv, const struct cmd_globals *g)
 {
-	return run_stages("process", argc, argv, g);
+	return run_stages("process", EXCHANGE_PROCESS, argc, argv, g);
 }
 
 int cmd_dispatch(int argc, char **argv, const struct cmd_globals *g)
 {
-	return run_stages("dispatch", argc, argv, g);
+	return run_stages("dispatch", EXCHANGE_DISPATCH, argc, argv, g);
 }
 
 int cmd_push(int argc, char **argv, const struct cmd_globals *g)
 {
-	return run_stages("push", argc, argv, g);
+	return run_stages("push", EXCHANGE_PUSH, argc, argv, g);
 }

@@ -4,7 +4,7 @@
  * detail, Riwayat, Lampiran), read from the ledger.
  *
  * Working days left ("sisa SLA") count from today, which SLKTX_NOW replaces
- * in the tests (tickets_now).  Text from outside (subjects, notes, names) is
+ * in the tests (cmd_now).  Text from outside (subjects, notes, names) is
  * printed with its control characters replaced by blanks, so that a
  * complaint cannot drive the terminal.
  */
@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include "util/digest.h"
 
 #include "domain/calendar.h"
 #include "util/hex.h"
@@ -100,7 +100,7 @@ static int open_calendar(const struct config *cfg, struct calendar **cal, int32_
 {
 	int64_t now;
 
-	if (tickets_now(&now, e) < 0 || calendar_load(cal, cfg->calendar.dir, e) < 0)
+	if (cmd_now(&now, e) < 0 || calendar_load(cal, cfg->calendar.dir, e) < 0)
 		return -1;
 	*today = calendar_day_of(now);
 	return 0;
@@ -422,78 +422,34 @@ out:
 	return rc;
 }
 
-/*
- * Copy the blob in fd to out (when out >= 0) hashing it; ERR_ATTACHMENT_MISMATCH
- * unless it has the size and SHA-256 the ledger recorded.
- */
-static int copy_verified(int fd, int out, const char *shown_out,
-			 const struct tickets_attachment *a, struct err *e)
+/* Copy the stored blob fd to out (-1: only check it) and check it is what
+ * the ledger recorded: size and SHA-256. */
+static int copy_verified(int fd, int out, const struct tickets_attachment *a, struct err *e)
 {
-	unsigned char buf[65536], digest[32];
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char digest[DIGEST_LEN];
 	char hex[65];
 	int64_t total = 0;
-	unsigned int len = 0;
-	int rc = -1;
 
-	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		err_set(e, ERR_INTERNAL, "cannot start a SHA-256");
-		goto out;
-	}
-	if (lseek(fd, 0, SEEK_SET) < 0) {
-		err_sys(e, ERR_IO, "cannot rewind the stored attachment '%s'", a->name);
-		goto out;
-	}
-	for (;;) {
-		ssize_t got = read(fd, buf, sizeof(buf));
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			err_sys(e, ERR_IO, "cannot read the stored attachment '%s'", a->name);
-			goto out;
-		}
-		if (got == 0)
-			break;
-		total += got;
-		EVP_DigestUpdate(md, buf, (size_t)got);
-		for (ssize_t done = 0; out >= 0 && done < got;) {
-			ssize_t w = write(out, buf + done, (size_t)(got - done));
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				err_sys(e, ERR_IO, "cannot write '%s'", shown_out);
-				goto out;
-			}
-			done += w;
-		}
-	}
-	if (EVP_DigestFinal_ex(md, digest, &len) != 1 || len != 32) {
-		err_set(e, ERR_INTERNAL, "cannot finish a SHA-256");
-		goto out;
-	}
-	hex_encode(digest, 32, hex);
-	if (total != a->size || strcmp(hex, a->sha256) != 0) {
-		err_set(e, ERR_ATTACHMENT_MISMATCH,
-			"the stored attachment '%s' is %lld bytes with SHA-256 %s, not the %lld "
-			"bytes with SHA-256 %s recorded: the attachment store is damaged",
-			a->name, (long long)total, hex, (long long)a->size, a->sha256);
-		goto out;
-	}
-	rc = 0;
-out:
-	EVP_MD_CTX_free(md);
-	return rc;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return err_sys(e, ERR_IO, "cannot rewind the stored attachment '%s'", a->name);
+	if (digest_copy_fd(fd, out, a->name, -1, digest, &total, e) < 0)
+		return -1;
+	hex_encode(digest, DIGEST_LEN, hex);
+	if (total != a->size || strcmp(hex, a->sha256) != 0)
+		return err_set(e, ERR_ATTACHMENT_MISMATCH,
+			       "the stored attachment '%s' is %lld bytes with SHA-256 %s, not the "
+			       "%lld bytes with SHA-256 %s recorded: the attachment store is damaged",
+			       a->name, (long long)total, hex, (long long)a->size, a->sha256);
+	return 0;
 }
 
 /* Write the verified blob to path: a 0600 temporary file beside it, then a rename that never replaces. */
 static int write_out(int fd, const char *path, const struct tickets_attachment *a,
 		     struct err *e)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX + 32];
+	char dir[PATH_MAX], tmp[PATH_MAX] = "";
 	const char *base;
-	int out = -1, dirfd = -1, created = 0, rc = -1;
+	int out, dirfd = -1, rc = -1;
 	struct stat st;
 
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
@@ -510,51 +466,31 @@ static int write_out(int fd, const char *path, const struct tickets_attachment *
 		return err_set(e, ERR_USAGE, "'%s' does not name a file", path);
 	if (lstat(path, &st) == 0)
 		return err_set(e, ERR_USAGE, "'%s' exists: not replaced", path);
-	snprintf(tmp, sizeof(tmp), "%s/.slktx-attachment-XXXXXX", dir);
-	out = mkstemp(tmp);
+	out = safefile_create_beside(path, 0600, tmp, e);
 	if (out < 0) {
-		err_sys(e, ERR_IO, "cannot create a temporary file in '%s'", dir);
+		tmp[0] = '\0';
 		goto out;
 	}
-	created = 1;
-	if (fchmod(out, 0600) < 0) {
-		err_sys(e, ERR_IO, "cannot set the mode of '%s'", tmp);
+	if (copy_verified(fd, out, a, e) < 0) {
+		close(out);
 		goto out;
 	}
-	if (copy_verified(fd, out, path, a, e) < 0)
-		goto out;
-	if (fsync(out) < 0) {
-		err_sys(e, ERR_IO, "cannot fsync '%s'", tmp);
-		goto out;
-	}
-	if (close(out) < 0) {
-		out = -1;
-		err_sys(e, ERR_IO, "cannot close '%s'", tmp);
-		goto out;
-	}
-	out = -1;
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
 		err_sys(e, ERR_IO, "cannot open directory '%s'", dir);
+		close(out);
 		goto out;
 	}
-	if (safefile_rename_noreplace(dirfd, strrchr(tmp, '/') + 1, dirfd, base) < 0) {
+	if (safefile_commit(out, dirfd, strrchr(tmp, '/') ? strrchr(tmp, '/') + 1 : tmp, dirfd,
+			    base, 0, dir, dir, e) < 0) {
 		if (errno == EEXIST)
 			err_set(e, ERR_USAGE, "'%s' exists: not replaced", path);
-		else
-			err_sys(e, ERR_IO, "cannot rename '%s' to '%s'", tmp, path);
 		goto out;
 	}
-	created = 0;
-	if (fsync(dirfd) < 0) {
-		err_sys(e, ERR_IO, "cannot fsync directory '%s'", dir);
-		goto out;
-	}
+	tmp[0] = '\0';
 	rc = 0;
 out:
-	if (out >= 0)
-		close(out);
-	if (created)
+	if (tmp[0] != '\0')
 		unlink(tmp);
 	if (dirfd >= 0)
 		close(dirfd);
@@ -636,7 +572,7 @@ static int ticket_attachment(int argc, char **argv, const struct cmd_globals *g)
 	}
 	if (strcmp(output, "-") == 0) {
 		/* the bytes go out as they are read: check them all first */
-		out = copy_verified(fd, -1, "-", a, &e) < 0 || copy_verified(fd, 1, "-", a, &e) < 0;
+		out = copy_verified(fd, -1, a, &e) < 0 || copy_verified(fd, 1, a, &e) < 0;
 	} else {
 		out = write_out(fd, output, a, &e) < 0;
 	}

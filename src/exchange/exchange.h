@@ -20,6 +20,8 @@
 #ifndef SLKTX_EXCHANGE_H
 #define SLKTX_EXCHANGE_H
 
+#include <stdint.h>
+
 #include "util/config.h"
 #include "util/err.h"
 
@@ -43,17 +45,40 @@ typedef void exchange_log_fn(void *ctx, enum exchange_log_level level, const cha
 
 struct exchange;
 
-/* Lock the spool, open the ledger and what the stages share, then recover. */
-int exchange_open(struct exchange **out, const struct config *cfg, exchange_log_fn *log,
-		  void *log_ctx, struct err *e);
+/*
+ * Lock the spool, open the ledger and what the stages share, then recover
+ * what an interrupted run left.  now (UTC seconds) is the run's one instant:
+ * every stage dates what it does with it.
+ */
+int exchange_open(struct exchange **out, const struct config *cfg, int64_t now,
+		  exchange_log_fn *log, void *log_ctx, struct err *e);
 void exchange_close(struct exchange *x);
 
 int exchange_fetch(struct exchange *x, struct err *e);
 int exchange_process(struct exchange *x, struct err *e);
 int exchange_dispatch(struct exchange *x, struct err *e);
 int exchange_push(struct exchange *x, struct err *e);
-/* The last stage of a run: today's (WIB) signed report archive; its path into out_path. */
-int exchange_archive(struct exchange *x, char *out_path, size_t size, struct err *e);
+/* The last stage of a run: today's (WIB) signed report archive; its path in
+ * exchange_archive_path. */
+int exchange_archive(struct exchange *x, struct err *e);
+const char *exchange_archive_path(const struct exchange *x);
+
+enum exchange_stage {
+	EXCHANGE_FETCH = 1,
+	EXCHANGE_PROCESS = 2,
+	EXCHANGE_DISPATCH = 4,
+	EXCHANGE_PUSH = 8,
+	EXCHANGE_ARCHIVE = 16,
+};
+#define EXCHANGE_ALL 31u
+
+/* Told the outcome of each stage run (rc 0, or -1 with e); returns 0 to go
+ * on with the next stage, -1 to stop the run there. */
+typedef int exchange_stage_fn(void *ctx, enum exchange_stage stage, int rc, const struct err *e);
+
+/* Run the stages in the set, in the fixed order fetch, process, dispatch,
+ * push, archive; -1 when done stopped it. */
+int exchange_run(struct exchange *x, unsigned stages, exchange_stage_fn *done, void *ctx);
 
 const struct exchange_summary *exchange_summary(const struct exchange *x);
 

@@ -31,6 +31,7 @@
  */
 #include "formats/package.h"
 #include "util/hex.h"
+#include "util/digest.h"
 #include "util/safefile.h"
 
 #include <archive.h>
@@ -38,7 +39,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,25 +343,17 @@ static int payload_put(void *arg, const void *data, size_t n, struct err *e)
 struct blob_sink {
 	int fd;
 	const char *tmp;
-	EVP_MD_CTX *md;
+	struct digest *d;
 };
 
 static int blob_put(void *arg, const void *data, size_t n, struct err *e)
 {
 	struct blob_sink *s = arg;
-	const unsigned char *p = data;
 
-	if (EVP_DigestUpdate(s->md, data, n) != 1)
-		return err_set(e, ERR_INTERNAL, "sha-256 update failed");
-	while (n > 0) {
-		ssize_t w = write(s->fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return err_sys(e, ERR_IO, "cannot write '%s'", s->tmp);
-		p += w;
-		n -= (size_t)w;
-	}
+	if (digest_update(s->d, data, n, e) < 0)
+		return -1;
+	if (safefile_write_all(s->fd, data, n) < 0)
+		return err_sys(e, ERR_IO, "cannot write '%s'", s->tmp);
 	return 0;
 }
 
@@ -370,44 +362,38 @@ static int read_attachment(struct reader *r, struct meter *m,
 			   struct package_entry *ent, struct err *e)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX], final[PATH_MAX];
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0;
-	struct blob_sink s = { .fd = -1, .tmp = tmp, .md = NULL };
+	unsigned char digest[DIGEST_LEN];
+	struct blob_sink s = { .fd = -1, .tmp = tmp, .d = NULL };
 	struct stat st;
 	int rc = -1, n;
 
 	n = snprintf(tmp, sizeof(tmp), "%s/.tmp.XXXXXX", r->store_dir);
 	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		tmp[0] = '\0';
 		err_set(e, ERR_IO, "store path too long: '%s'", r->store_dir);
-		goto out;
-	}
-	s.md = EVP_MD_CTX_new();
-	if (s.md == NULL || EVP_DigestInit_ex(s.md, EVP_sha256(), NULL) != 1) {
-		err_set(e, ERR_INTERNAL, "cannot set up sha-256");
 		goto out;
 	}
 	s.fd = mkstemp(tmp);
 	if (s.fd < 0) {
 		err_sys(e, ERR_IO, "cannot create '%s'", tmp);
+		tmp[0] = '\0';
 		goto out;
 	}
+	if (digest_new(&s.d, e) < 0)
+		goto out;
 	if (read_data(r, m, blob_put, &s, e) < 0)
 		goto out;
-	if (EVP_DigestFinal_ex(s.md, digest, &dlen) != 1 || dlen != 32) {
-		err_set(e, ERR_INTERNAL, "sha-256 final failed");
+	n = digest_final(s.d, digest, e);
+	s.d = NULL;
+	if (n < 0)
 		goto out;
-	}
-	hex_encode(digest, 32, ent->sha256);
+	hex_encode(digest, DIGEST_LEN, ent->sha256);
 	ent->size = m->got;
 	if (package_store_path(r->store_dir, ent->sha256, final, sizeof(final), e) < 0)
 		goto out;
 	snprintf(dir, sizeof(dir), "%s/%.2s", r->store_dir, ent->sha256);
 	if (lstat(final, &st) == 0) {
 		rc = 0; /* the same bytes are already stored */
-		goto out;
-	}
-	if (fsync(s.fd) < 0) {
-		err_sys(e, ERR_IO, "cannot fsync '%s'", tmp);
 		goto out;
 	}
 	if (mkdir(dir, 0750) == 0) {
@@ -417,21 +403,18 @@ static int read_attachment(struct reader *r, struct meter *m,
 		err_sys(e, ERR_IO, "cannot create directory '%s'", dir);
 		goto out;
 	}
-	if (rename(tmp, final) < 0) {
-		err_sys(e, ERR_IO, "cannot rename '%s' to '%s'", tmp, final);
+	n = safefile_publish(s.fd, tmp, final, e);
+	s.fd = -1;
+	if (n < 0)
 		goto out;
-	}
 	tmp[0] = '\0';
-	if (fsync_dir(dir, e) < 0)
-		goto out;
 	rc = 0;
 out:
-	if (s.fd >= 0) {
+	if (s.fd >= 0)
 		close(s.fd);
-		if (tmp[0] != '\0')
-			unlink(tmp);
-	}
-	EVP_MD_CTX_free(s.md);
+	if (tmp[0] != '\0')
+		unlink(tmp);
+	digest_free(s.d);
 	return rc;
 }
 
@@ -680,12 +663,11 @@ static int write_entry(struct archive *a, const char *name, const char *path,
 		       struct err *e)
 {
 	struct archive_entry *en = NULL;
-	EVP_MD_CTX *md = NULL;
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int dlen = 0;
+	struct digest *md = NULL;
+	unsigned char digest[DIGEST_LEN];
 	char hex[65];
 	struct stat st;
-	int fd, rc = -1;
+	int fd, rc = -1, done;
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -699,11 +681,12 @@ static int write_entry(struct archive *a, const char *name, const char *path,
 		goto out;
 	}
 	en = archive_entry_new();
-	md = EVP_MD_CTX_new();
-	if (en == NULL || md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+	if (en == NULL) {
 		err_set(e, ERR_INTERNAL, "cannot allocate an archive entry");
 		goto out;
 	}
+	if (digest_new(&md, e) < 0)
+		goto out;
 	archive_entry_set_pathname(en, name);
 	archive_entry_set_filetype(en, AE_IFREG);
 	archive_entry_set_perm(en, 0644);
@@ -724,21 +707,19 @@ static int write_entry(struct archive *a, const char *name, const char *path,
 		}
 		if (got == 0)
 			break;
-		if (EVP_DigestUpdate(md, buf, (size_t)got) != 1) {
-			err_set(e, ERR_INTERNAL, "sha-256 update failed");
+		if (digest_update(md, buf, (size_t)got, e) < 0)
 			goto out;
-		}
 		if (archive_write_data(a, buf, (size_t)got) != got) {
 			err_set(e, ERR_INTERNAL, "cannot write zip entry '%s': %s", name,
 				archive_error_string(a));
 			goto out;
 		}
 	}
-	if (EVP_DigestFinal_ex(md, digest, &dlen) != 1 || dlen != 32) {
-		err_set(e, ERR_INTERNAL, "sha-256 final failed");
+	done = digest_final(md, digest, e);
+	md = NULL;
+	if (done < 0)
 		goto out;
-	}
-	hex_encode(digest, 32, hex);
+	hex_encode(digest, DIGEST_LEN, hex);
 	if (sha256 != NULL && strcasecmp(hex, sha256) != 0) {
 		err_set(e, ERR_IO, "store blob '%s' does not hash to its name", path);
 		goto out;
@@ -750,33 +731,21 @@ static int write_entry(struct archive *a, const char *name, const char *path,
 	}
 	rc = 0;
 out:
-	EVP_MD_CTX_free(md);
+	digest_free(md);
 	archive_entry_free(en);
 	close(fd);
 	return rc;
 }
 
-int package_write(const char *out_path, const char *payload_path,
-		  const char *store_dir, const struct package_attachment *atts,
-		  size_t n, struct err *e)
+int package_write_fd(int fd, const char *shown, const char *payload_path,
+		     const char *store_dir, const struct package_attachment *atts, size_t n,
+		     struct err *e)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX], blob[PATH_MAX], name[PATH_MAX];
+	char blob[PATH_MAX], name[PATH_MAX];
 	struct archive *a = NULL;
 	unsigned char *buf = NULL;
-	const char *slash;
-	int fd = -1, rc = -1, created = 0, published, len;
+	int rc = -1;
 
-	slash = strrchr(out_path, '/');
-	if (slash == NULL)
-		len = snprintf(dir, sizeof(dir), ".");
-	else
-		len = snprintf(dir, sizeof(dir), "%.*s", (int)(slash - out_path), out_path);
-	if (len < 0 || (size_t)len >= sizeof(dir) ||
-	    (len = snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir,
-			    slash ? slash + 1 : out_path)) < 0 || (size_t)len >= sizeof(tmp)) {
-		err_set(e, ERR_IO, "path too long: '%s'", out_path);
-		goto out;
-	}
 	for (size_t i = 0; i < n; i++)
 		if (!name_ok(atts[i].name)) {
 			err_set(e, ERR_INTERNAL, "'%.200s' is not an attachment name", atts[i].name);
@@ -787,12 +756,6 @@ int package_write(const char *out_path, const char *payload_path,
 		err_sys(e, ERR_INTERNAL, "cannot allocate a copy buffer");
 		goto out;
 	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err_sys(e, ERR_IO, "cannot create '%s'", tmp);
-		goto out;
-	}
-	created = 1;
 	a = archive_write_new();
 	if (a == NULL || archive_write_set_format_zip(a) != ARCHIVE_OK ||
 	    archive_write_zip_set_compression_deflate(a) != ARCHIVE_OK ||
@@ -811,22 +774,13 @@ int package_write(const char *out_path, const char *payload_path,
 			goto out;
 	}
 	if (archive_write_close(a) != ARCHIVE_OK) {
-		err_set(e, ERR_IO, "cannot finish '%s': %s", tmp, archive_error_string(a));
+		err_set(e, ERR_IO, "cannot finish '%s': %s", shown, archive_error_string(a));
 		goto out;
 	}
-	published = safefile_publish(fd, tmp, out_path, e);
-	fd = -1;
-	if (published != 0)
-		goto out;
-	created = 0;
 	rc = 0;
 out:
 	if (a != NULL)
 		archive_write_free(a);
-	if (fd >= 0)
-		close(fd);
-	if (created)
-		unlink(tmp);
 	free(buf);
 	return rc;
 }

@@ -96,14 +96,15 @@ int package_store_path(const char *store_dir, const char *sha256, char *buf,
 		       size_t size, struct err *e);
 
 /*
- * Write a package to out_path: payload_path as payload.xml first, then each
- * attachment as attachments/<name> from its blob in store_dir; deflated, by
- * a temporary file beside out_path (".<name>.XXXXXX"), fsync and rename.
- * ERR_IO on the file system or a blob that does not hash to its name,
- * ERR_INTERNAL on a bad attachment name or a libarchive failure.
+ * Write a package into the open file fd (not synced, not closed; shown names
+ * it in errors): payload_path as payload.xml first, then each attachment as
+ * attachments/<name> from its blob in store_dir, deflated.  The caller makes
+ * the file durable and visible.  ERR_IO on the file system or a blob that
+ * does not hash to its name, ERR_INTERNAL on a bad attachment name or a
+ * libarchive failure.
  */
-int package_write(const char *out_path, const char *payload_path,
-		  const char *store_dir, const struct package_attachment *atts,
-		  size_t n, struct err *e);
+int package_write_fd(int fd, const char *shown, const char *payload_path,
+		     const char *store_dir, const struct package_attachment *atts, size_t n,
+		     struct err *e);
 
 #endif

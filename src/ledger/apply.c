@@ -483,6 +483,11 @@ static const char *record_name(enum record_type t)
 }
 
 /* The attachments' verdicts, when the record is otherwise acceptable. */
+static int is_extension(const struct record *r)
+{
+	return r->type == REC_FOLLOW_UP && r->action && strcmp(r->action, "EXTENSION") == 0;
+}
+
 static int attachments_refused(const struct record *r, const enum err_code *att,
 			       struct apply_result *res)
 {
@@ -549,6 +554,75 @@ static int apply_new_ticket(struct apply *a, const struct apply_actor *who, int6
 	return 0;
 }
 
+/*
+ * The SPEC §4 checks of a record on an existing ticket t, in the order the
+ * acknowledgement reports them; a refusal fills res and returns 0, with
+ * res->status set.  *after is the status the record leads to.
+ */
+static int check_record(struct apply *a, const struct apply_actor *who, const struct record *r,
+			const struct ticket_row *t, const enum err_code *att,
+			enum ticket_status *after, struct apply_result *res, struct err *e)
+{
+	enum err_code verdict;
+
+	if (r->type == REC_RESOLUTION_PROPOSAL && strcmp(who->role, "DECISION") != 0)
+		return refuse(res, ERR_ROLE_NOT_AUTHORIZED,
+			      "a resolution proposal must be signed by the DECISION officer, not "
+			      "the %s officer",
+			      who->role);
+	verdict = statemachine_next(t->kind, t->status, r->type, after);
+	if (verdict == ERR_NOT_APPLICABLE)
+		return refuse(res, verdict, "%s does not apply to a %s ticket", r->element,
+			      t->kind == KIND_PGD ? "PGD" : "IND");
+	if (verdict != ERR_NONE)
+		return refuse(res, verdict, "%s is not allowed on a ticket in status %s",
+			      r->element, statemachine_status_name(t->status));
+	if (r->type == REC_REASSIGN) {
+		int known;
+
+		if (pujk_known(a, r->pujk_code, &known, e) != 0)
+			return -1;
+		if (!known)
+			return refuse(res, ERR_PUJK_UNKNOWN, "PUJK '%s' is not registered",
+				      r->pujk_code);
+		if (strcmp(r->pujk_code, t->pujk_code) == 0)
+			return refuse(res, ERR_INVALID_STATE, "ticket '%s' is already at '%s'",
+				      r->ticket_no, r->pujk_code);
+	}
+	if (is_extension(r) && t->extended)
+		return refuse(res, ERR_INVALID_STATE, "ticket '%s' was already extended once",
+			      r->ticket_no);
+	attachments_refused(r, att, res);
+	return 0;
+}
+
+/* What an accepted record changes in the ticket's row; prior gets the PUJK
+ * a reassignment takes the ticket from. */
+static void advance_ticket(struct apply *a, const struct record *r, enum ticket_status after,
+			   struct ticket_row *t, char prior[16])
+{
+	if (r->type == REC_REASSIGN) {
+		snprintf(prior, 16, "%s", t->pujk_code);
+		snprintf(t->pujk_code, sizeof(t->pujk_code), "%s", r->pujk_code);
+		t->assigned_at = r->at;
+		t->due_day = due_day(a, t->kind, r->at);
+		t->extended = 0;
+		t->first_response_at = 0;
+		t->proposal_at = 0;
+	}
+	if (is_extension(r)) {
+		t->due_day = sla_extend(a->cal, t->due_day, a->cfg->sla.extension_days);
+		t->extended = 1;
+	}
+	if (is_pujk_record(r->type) && t->first_response_at == 0)
+		t->first_response_at = r->at;
+	if (r->type == REC_RESOLUTION_PROPOSAL && t->proposal_at == 0)
+		t->proposal_at = r->at;
+	if ((after == ST_SELESAI || after == ST_DITUTUP) && t->closed_at == 0)
+		t->closed_at = r->at;
+	t->status = after;
+}
+
 int apply_record(struct apply *a, const struct apply_actor *who, int64_t file_id, int64_t now,
 		 const struct record *r, enum err_code pre, const struct err *why,
 		 const enum err_code *att, struct apply_result *res, struct err *e)
@@ -556,7 +630,6 @@ int apply_record(struct apply *a, const struct apply_actor *who, int64_t file_id
 	struct ticket_row t;
 	struct history_event ev;
 	enum ticket_status before, after;
-	enum err_code verdict;
 	const char *name = record_name(r->type);
 	char prior[16] = "";
 	int64_t same_seq;
@@ -589,58 +662,12 @@ int apply_record(struct apply *a, const struct apply_actor *who, int64_t file_id
 			 (long long)same_seq);
 		return 0;
 	}
-	if (r->type == REC_RESOLUTION_PROPOSAL && strcmp(who->role, "DECISION") != 0)
-		return refuse(res, ERR_ROLE_NOT_AUTHORIZED,
-			      "a resolution proposal must be signed by the DECISION officer, not "
-			      "the %s officer",
-			      who->role);
-	before = t.status;
-	verdict = statemachine_next(t.kind, before, r->type, &after);
-	if (verdict == ERR_NOT_APPLICABLE)
-		return refuse(res, verdict, "%s does not apply to a %s ticket", r->element,
-			      t.kind == KIND_PGD ? "PGD" : "IND");
-	if (verdict != ERR_NONE)
-		return refuse(res, verdict, "%s is not allowed on a ticket in status %s",
-			      r->element, statemachine_status_name(before));
-	if (r->type == REC_REASSIGN) {
-		int known;
-
-		if (pujk_known(a, r->pujk_code, &known, e) != 0)
-			return -1;
-		if (!known)
-			return refuse(res, ERR_PUJK_UNKNOWN, "PUJK '%s' is not registered",
-				      r->pujk_code);
-		if (strcmp(r->pujk_code, t.pujk_code) == 0)
-			return refuse(res, ERR_INVALID_STATE, "ticket '%s' is already at '%s'",
-				      r->ticket_no, r->pujk_code);
-	}
-	if (r->type == REC_FOLLOW_UP && r->action && strcmp(r->action, "EXTENSION") == 0 &&
-	    t.extended)
-		return refuse(res, ERR_INVALID_STATE, "ticket '%s' was already extended once",
-			      r->ticket_no);
-	if (attachments_refused(r, att, res))
+	if (check_record(a, who, r, &t, att, &after, res, e) != 0)
+		return -1;
+	if (res->status == APPLY_REJECTED)
 		return 0;
-
-	if (r->type == REC_REASSIGN) {
-		snprintf(prior, sizeof(prior), "%s", t.pujk_code);
-		snprintf(t.pujk_code, sizeof(t.pujk_code), "%s", r->pujk_code);
-		t.assigned_at = r->at;
-		t.due_day = due_day(a, t.kind, r->at);
-		t.extended = 0;
-		t.first_response_at = 0;
-		t.proposal_at = 0;
-	}
-	if (r->type == REC_FOLLOW_UP && r->action && strcmp(r->action, "EXTENSION") == 0) {
-		t.due_day = sla_extend(a->cal, t.due_day, a->cfg->sla.extension_days);
-		t.extended = 1;
-	}
-	if (is_pujk_record(r->type) && t.first_response_at == 0)
-		t.first_response_at = r->at;
-	if (r->type == REC_RESOLUTION_PROPOSAL && t.proposal_at == 0)
-		t.proposal_at = r->at;
-	if ((after == ST_SELESAI || after == ST_DITUTUP) && t.closed_at == 0)
-		t.closed_at = r->at;
-	t.status = after;
+	before = t.status;
+	advance_ticket(a, r, after, &t, prior);
 
 	memset(&ev, 0, sizeof(ev));
 	ev.ticket_no = r->ticket_no;

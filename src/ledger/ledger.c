@@ -12,6 +12,7 @@
  * lock held past the busy timeout is ERR_TRANSIENT.
  */
 #include "ledger/ledger.h"
+#include "util/safefile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -205,34 +206,6 @@ void ledger_rollback(struct ledger *l)
 		exec_script(l, "ROLLBACK", "cannot roll back", NULL);
 }
 
-/* mkdir -p, each directory it creates owner-only whatever the umask. */
-static int make_dirs(const char *dir, struct err *e)
-{
-	char buf[PATH_MAX];
-	struct stat st;
-	size_t len = strlen(dir);
-
-	if (len == 0 || len >= sizeof(buf))
-		return 0;
-	memcpy(buf, dir, len + 1);
-	for (char *p = buf + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char saved = *p;
-		*p = '\0';
-		if (stat(buf, &st) < 0) {
-			if (errno != ENOENT || mkdir(buf, 0700) < 0 || chmod(buf, 0700) < 0)
-				return err_sys(e, ERR_IO, "cannot create directory '%s'", buf);
-		} else if (!S_ISDIR(st.st_mode)) {
-			return err_set(e, ERR_IO, "'%s' is not a directory", buf);
-		}
-		*p = saved;
-		if (saved == '\0')
-			break;
-	}
-	return 0;
-}
-
 /* Create the file owner-only before SQLite sees it; an existing file is left be. */
 static int create_file(const char *path, struct err *e)
 {
@@ -244,7 +217,7 @@ static int create_file(const char *path, struct err *e)
 	slash = strrchr(dir, '/');
 	if (slash != NULL && slash != dir) {
 		*slash = '\0';
-		if (make_dirs(dir, e) < 0)
+		if (safefile_mkdirs(dir, 0700, e) < 0)
 			return -1;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);

@@ -551,3 +551,26 @@ int registry_officer_replace(struct ledger *l, struct sig_trust *t, const char *
 {
 	return officer_change(l, t, pujk_code, role, name, cert_path, now, 1, e);
 }
+
+int registry_cert_holder(struct ledger *l, const char *cert_sha256_hex, char *holder,
+			 size_t size, int *found, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int step;
+
+	*found = 0;
+	holder[0] = '\0';
+	if (sqlite3_prepare_v2(ledger_db(l), "SELECT pujk_code FROM officer WHERE cert_sha256 = ?"
+			       " AND active_to IS NULL LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return ledger_err(l, e, "cannot read the officers");
+	sqlite3_bind_text(st, 1, cert_sha256_hex, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		snprintf(holder, size, "%s", (const char *)sqlite3_column_text(st, 0));
+		*found = 1;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return ledger_err(l, e, "cannot read the officers");
+	return 0;
+}

@@ -88,4 +88,9 @@ int registry_pujk_get(struct ledger *l, const char *code, struct registry_pujk *
 /* Every registered PUJK, by code; *out malloc'd. */
 int registry_pujk_all(struct ledger *l, struct registry_pujk **out, size_t *n, struct err *e);
 
+/* The PUJK whose current officer holds the certificate of this SHA-256 (hex):
+ * *found 1 and its code in holder, or *found 0. */
+int registry_cert_holder(struct ledger *l, const char *cert_sha256_hex, char *holder,
+			 size_t size, int *found, struct err *e);
+
 #endif

@@ -17,13 +17,12 @@
 #include "domain/statemachine.h"
 
 
-int tickets_now(int64_t *now, struct err *e)
+int tickets_parse_now(const char *s, int64_t clock, int64_t *now, struct err *e)
 {
-	const char *s = getenv("SLKTX_NOW");
 	char *end;
 
 	if (s == NULL || *s == '\0') {
-		*now = (int64_t)time(NULL);
+		*now = clock;
 		return 0;
 	}
 	if (strspn(s, "0123456789") == strlen(s)) {

@@ -7,9 +7,9 @@
  * _free function; strings are never NULL ("" when the column or the JSON
  * key is absent).  Nothing here writes to the ledger.
  *
- * The clock: tickets_now() is the one place that reads SLKTX_NOW, which
- * replaces the current time for the tests (UTC seconds, or an xs:dateTime
- * with an offset such as 2026-03-17T09:00:00+07:00).
+ * The clock: the command layer reads it once, with SLKTX_NOW, which replaces
+ * the current time for the tests (UTC seconds, or an xs:dateTime with an
+ * offset such as 2026-03-17T09:00:00+07:00), parsed by tickets_parse_now.
  *
  * Errors: a ticket or attachment that does not exist is ERR_NOT_FOUND; a bad
  * filter or period (tickets_period, tickets_filter_check) is ERR_USAGE; a bad
@@ -76,8 +76,9 @@ struct tickets_attachment {
 	char *record;         /* the event that brought it */
 };
 
-/* The current time: SLKTX_NOW when set, else time(NULL). */
-int tickets_now(int64_t *now, struct err *e);
+/* The run's instant: the value of SLKTX_NOW (s) when set and not empty,
+ * else clock (the command layer's time()). */
+int tickets_parse_now(const char *s, int64_t clock, int64_t *now, struct err *e);
 
 /*
  * The period of `ticket list`: at most one of date (YYYY-MM-DD), month

@@ -920,63 +920,17 @@ void report_files_free(struct report_files *f)
 
 int report_make_dirs(const char *dir, struct err *e)
 {
-	char buf[PATH_MAX];
-	size_t len = strlen(dir);
-
-	if (len == 0 || len >= sizeof(buf))
-		return err_set(e, ERR_IO, "bad directory '%s'", dir);
-	memcpy(buf, dir, len + 1);
-	for (char *p = buf + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char saved = *p;
-
-		*p = '\0';
-		if (mkdir(buf, 0750) < 0 && errno != EEXIST)
-			return err_sys(e, ERR_IO, "cannot create directory '%s'", buf);
-		*p = saved;
-		if (saved == '\0')
-			break;
-	}
-	return 0;
+	return safefile_mkdirs(dir, 0750, e);
 }
 
 int report_write_file(const char *dir, const char *name, const unsigned char *data,
 		      size_t size, struct err *e)
 {
-	char tmp[PATH_MAX], path[PATH_MAX];
-	size_t done = 0;
-	int fd = -1;
+	char path[PATH_MAX];
 
-	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= (int)sizeof(tmp) ||
-	    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
 		return err_set(e, ERR_IO, "path too long in '%s'", dir);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return err_sys(e, ERR_IO, "cannot create a file in '%s'", dir);
-	if (fchmod(fd, 0640) < 0) {
-		err_sys(e, ERR_IO, "cannot set the mode of '%s'", tmp);
-		goto fail;
-	}
-	while (done < size) {
-		ssize_t n = write(fd, data + done, size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_sys(e, ERR_IO, "cannot write '%s'", tmp);
-			goto fail;
-		}
-		done += (size_t)n;
-	}
-	if (safefile_publish(fd, tmp, path, e) == 0)
-		return 0;
-	fd = -1;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return -1;
+	return safefile_write_file(path, data, size, 0640, e);
 }
 
 int report_files_write(const struct report_files *f, const char *dir, struct err *e)

@@ -78,7 +78,7 @@ int report_files_write(const struct report_files *f, const char *dir, struct err
  * written is put into out_path.  missing_year as in report_files.
  */
 int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_day,
-		       char *out_path, size_t size, struct err *e);
+		       int64_t now, char *out_path, size_t size, struct err *e);
 
 /*
  * Check an archive: the manifest's signature (chaining to t; signed by one

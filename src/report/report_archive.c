@@ -36,9 +36,9 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <openssl/evp.h>
 
 #include "domain/calendar.h"
+#include "util/digest.h"
 #include "util/hex.h"
 #include "ledger/history.h"
 #include "util/safefile.h"
@@ -107,8 +107,8 @@ static int add_mem(struct writer *w, const char *rel, const unsigned char *data,
 	if (size > 0 && archive_write_data(w->a, data, size) != (la_ssize_t)size)
 		return archive_fail(w, e, rel);
 	if (listed) {
-		if (EVP_Digest(data, size, digest, NULL, EVP_sha256(), NULL) != 1)
-			return err_set(e, ERR_INTERNAL, "cannot hash '%s'", rel);
+		if (digest_buf(data, size, digest, e) != 0)
+			return -1;
 		manifest_line(w, digest, rel);
 	}
 	return 0;
@@ -119,11 +119,11 @@ static int add_spool_file(struct writer *w, struct spool *s, const char *dir, co
 			  struct err *e)
 {
 	char rel[SPOOL_PATH_MAX], member[PATH_MAX];
-	unsigned char buf[65536], digest[32];
-	EVP_MD_CTX *md = NULL;
+	unsigned char buf[65536], digest[DIGEST_LEN];
+	struct digest *md = NULL;
 	struct stat st;
 	int64_t left;
-	int fd = -1, rc = -1;
+	int fd = -1, rc = -1, done;
 
 	if (!safefile_name_ok(name))
 		return err_set(e, ERR_NAME_INVALID, "unsafe archived file name '%s'", name);
@@ -132,11 +132,8 @@ static int add_spool_file(struct writer *w, struct spool *s, const char *dir, co
 	fd = spool_open_read(s, rel, &st, e);
 	if (fd < 0)
 		goto out;
-	md = EVP_MD_CTX_new();
-	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		err_set(e, ERR_INTERNAL, "cannot hash '%s'", rel);
+	if (digest_new(&md, e) < 0)
 		goto out;
-	}
 	if (entry_header(w, member, (int64_t)st.st_size, e) < 0)
 		goto out;
 	for (left = (int64_t)st.st_size; left > 0;) {
@@ -156,14 +153,18 @@ static int add_spool_file(struct writer *w, struct spool *s, const char *dir, co
 			archive_fail(w, e, member);
 			goto out;
 		}
-		EVP_DigestUpdate(md, buf, (size_t)n);
+		if (digest_update(md, buf, (size_t)n, e) < 0)
+			goto out;
 		left -= n;
 	}
-	EVP_DigestFinal_ex(md, digest, NULL);
+	done = digest_final(md, digest, e);
+	md = NULL;
+	if (done < 0)
+		goto out;
 	manifest_line(w, digest, member);
 	rc = 0;
 out:
-	EVP_MD_CTX_free(md);
+	digest_free(md);
 	if (fd >= 0)
 		close(fd);
 	return rc;
@@ -247,57 +248,12 @@ static int chain_head(struct ledger *l, char *buf, size_t size, struct err *e)
 	return 0;
 }
 
-static int read_whole(const char *path, unsigned char **data, size_t *size, struct err *e)
-{
-	FILE *f = fopen(path, "rb");
-	struct report_buf b = { 0 };
-	char chunk[8192];
-	size_t n;
-
-	if (f == NULL)
-		return err_sys(e, ERR_IO, "cannot open '%s'", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		report_buf_add(&b, chunk, n);
-	if (ferror(f) || b.failed) {
-		fclose(f);
-		free(b.data);
-		return err_set(e, ERR_IO, "cannot read '%s'", path);
-	}
-	fclose(f);
-	*data = b.data;
-	*size = b.len;
-	return 0;
-}
-
 /* Sign the manifest with the hub's key: sig_sign_file works on files. */
-static int sign_manifest(const struct config *cfg, const char *month_dir,
-			 const struct report_buf *manifest, unsigned char **p7s, size_t *p7s_len,
-			 struct err *e)
+static int sign_manifest(const struct config *cfg, const struct report_buf *manifest,
+			 unsigned char **p7s, size_t *p7s_len, struct err *e)
 {
-	char dir[PATH_MAX], data_path[PATH_MAX], sig_path[PATH_MAX];
-	int rc = -1;
-
-	if (snprintf(dir, sizeof(dir), "%s/.manifest.XXXXXX", month_dir) >= (int)sizeof(dir))
-		return err_set(e, ERR_IO, "path too long in '%s'", month_dir);
-	if (mkdtemp(dir) == NULL)
-		return err_sys(e, ERR_IO, "cannot create a directory in '%s'", month_dir);
-	if (snprintf(data_path, sizeof(data_path), "%s/%s", dir, REPORT_MANIFEST) >=
-		    (int)sizeof(data_path) ||
-	    snprintf(sig_path, sizeof(sig_path), "%s/%s", dir, REPORT_MANIFEST_SIG) >=
-		    (int)sizeof(sig_path)) {
-		rmdir(dir);
-		return err_set(e, ERR_IO, "path too long in '%s'", month_dir);
-	}
-	if (report_write_file(dir, REPORT_MANIFEST, manifest->data, manifest->len, e) < 0 ||
-	    sig_sign_file(cfg->hub.cert, cfg->hub.key, data_path, sig_path, e) < 0 ||
-	    read_whole(sig_path, p7s, p7s_len, e) < 0)
-		goto out;
-	rc = 0;
-out:
-	unlink(sig_path);
-	unlink(data_path);
-	rmdir(dir);
-	return rc;
+	return sig_sign_buf(cfg->hub.cert, cfg->hub.key, manifest->data, manifest->len, p7s,
+			    p7s_len, e);
 }
 
 /*
@@ -339,13 +295,13 @@ static void remove_leftovers(const char *month_dir, const char *top)
 }
 
 int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_day,
-		       char *out_path, size_t size, struct err *e)
+		       int64_t now, char *out_path, size_t size, struct err *e)
 {
 	struct report_request req = { .from_day = wib_day, .to_day = wib_day, .pujk = NULL,
 				      .now = 0, .csv_bom = cfg->report.csv_bom };
 	struct report_files files;
 	struct writer w = { 0 };
-	char day[11], top[64], month_dir[PATH_MAX], tmp[PATH_MAX], final[PATH_MAX];
+	char day[11], top[64], month_dir[PATH_MAX], tmp[PATH_MAX] = "", final[PATH_MAX];
 	char head[128];
 	unsigned char *p7s = NULL;
 	size_t p7s_len = 0;
@@ -356,22 +312,19 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 	snprintf(top, sizeof(top), TOP_PREFIX "%.4s%.2s%.2s", day, day + 5, day + 8);
 	if (snprintf(month_dir, sizeof(month_dir), "%s/%.4s/%.2s", cfg->report.dir, day,
 		     day + 5) >= (int)sizeof(month_dir) ||
-	    snprintf(final, sizeof(final), "%s/%s.tar.gz", month_dir, top) >= (int)sizeof(final) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.%s.tar.gz.XXXXXX", month_dir, top) >= (int)sizeof(tmp))
+	    snprintf(final, sizeof(final), "%s/%s.tar.gz", month_dir, top) >= (int)sizeof(final))
 		return err_set(e, ERR_CONFIG, "report.dir '%s' is too long", cfg->report.dir);
 
-	if (tickets_now(&req.now, e) < 0 || report_make(cfg, l, &req, &files, e) < 0)
+	req.now = now;
+	if (report_make(cfg, l, &req, &files, e) < 0)
 		goto out;
 	if (chain_head(l, head, sizeof(head), e) < 0 || report_make_dirs(month_dir, e) < 0)
 		goto out;
 	remove_leftovers(month_dir, top);
-	fd = mkstemp(tmp);
+	/* ".<top>.tar.gz.XXXXXX", the name remove_leftovers looks for */
+	fd = safefile_create_beside(final, 0640, tmp, e);
 	if (fd < 0) {
-		err_sys(e, ERR_IO, "cannot create a file in '%s'", month_dir);
-		goto out;
-	}
-	if (fchmod(fd, 0640) < 0) {
-		err_sys(e, ERR_IO, "cannot set the mode of '%s'", tmp);
+		tmp[0] = '\0';
 		goto out;
 	}
 	w.a = archive_write_new();
@@ -394,7 +347,7 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	if (sign_manifest(cfg, month_dir, &w.manifest, &p7s, &p7s_len, e) < 0 ||
+	if (sign_manifest(cfg, &w.manifest, &p7s, &p7s_len, e) < 0 ||
 	    add_mem(&w, REPORT_MANIFEST, w.manifest.data, w.manifest.len, 0, e) < 0 ||
 	    add_mem(&w, REPORT_MANIFEST_SIG, p7s, p7s_len, 0, e) < 0)
 		goto out;
@@ -498,16 +451,22 @@ static int dir_entry_ok(const char *path)
 static int read_member(struct checker *c, struct archive *a, const char *rel, int keep,
 		       unsigned char **data, size_t *len, char sha[65])
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	struct digest *md = NULL;
 	struct report_buf b = { 0 };
-	unsigned char buf[65536], digest[32];
+	unsigned char buf[65536], digest[DIGEST_LEN];
+	struct err e;
 	la_ssize_t n;
-	int rc = -1;
+	int rc = -1, done;
 
-	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+	if (digest_new(&md, &e) < 0) {
+		problem(c, e.code, "%s", e.msg);
 		goto out;
+	}
 	while ((n = archive_read_data(a, buf, sizeof(buf))) > 0) {
-		EVP_DigestUpdate(md, buf, (size_t)n);
+		if (digest_update(md, buf, (size_t)n, &e) < 0) {
+			problem(c, e.code, "%s", e.msg);
+			goto out;
+		}
 		if (keep) {
 			if (b.len + (size_t)n > SMALL_MEMBER_MAX) {
 				problem(c, ERR_PACKAGE_INVALID, "member '%s' is too large", rel);
@@ -523,8 +482,13 @@ static int read_member(struct checker *c, struct archive *a, const char *rel, in
 	}
 	if (b.failed)
 		goto out;
-	EVP_DigestFinal_ex(md, digest, NULL);
-	hex_encode(digest, 32, sha);
+	done = digest_final(md, digest, &e);
+	md = NULL;
+	if (done < 0) {
+		problem(c, e.code, "%s", e.msg);
+		goto out;
+	}
+	hex_encode(digest, DIGEST_LEN, sha);
 	if (keep) {
 		*data = b.data ? b.data : calloc(1, 1);
 		*len = b.len;
@@ -533,7 +497,7 @@ static int read_member(struct checker *c, struct archive *a, const char *rel, in
 	rc = 0;
 out:
 	free(b.data);
-	EVP_MD_CTX_free(md);
+	digest_free(md);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/digest.h"
 #include "util/safefile.h"
 
 #define WIB_OFFSET (7 * 3600)
@@ -56,29 +57,12 @@ static void show_join(char *buf, size_t size, const char *a, const char *b)
 		memcpy(buf + size - 4, "...", 4);
 }
 
-/* mkdir -p with exactly 0700 for what it creates; the path comes from the
- * configuration, so it may be absolute and hold "..". */
+/* The path comes from the configuration, so it may be absolute and hold "..". */
 static int make_root(const char *dir, struct err *e)
 {
-	char path[PATH_MAX];
-	size_t len = strlen(dir);
-
-	if (len == 0 || len >= sizeof(path))
+	if (dir[0] == '\0')
 		return err_set(e, ERR_CONFIG, "bad spool directory '%s'", dir);
-	memcpy(path, dir, len + 1);
-	for (size_t i = 1; i <= len; i++) {
-		if (path[i] != '/' && path[i] != '\0')
-			continue;
-		path[i] = '\0';
-		if (mkdir(path, 0700) == 0) {
-			if (chmod(path, 0700) < 0)
-				return err_sys(e, ERR_IO, "cannot chmod directory '%s'", path);
-		} else if (errno != EEXIST) {
-			return err_sys(e, ERR_IO, "cannot create directory '%s'", path);
-		}
-		path[i] = dir[i];
-	}
-	return 0;
+	return safefile_mkdirs(dir, 0700, e);
 }
 
 int spool_open(struct spool **out, const char *dir, struct err *e)
@@ -278,7 +262,8 @@ static int split_rel(const char *rel, char dir[SPOOL_PATH_MAX], char name[SPOOL_
 
 void spool_tmp_name(struct spool *s, char name[SPOOL_NAME_MAX])
 {
-	snprintf(name, SPOOL_NAME_MAX, "t%ld-%lld-%lu", (long)getpid(), (long long)time(NULL),
+	/* unique among the lock holder's files; a crashed run's were removed by spool_lock */
+	snprintf(name, SPOOL_NAME_MAX, "t%ld-%lu", (long)getpid(),
 		 __atomic_add_fetch(&s->counter, 1, __ATOMIC_RELAXED));
 }
 
@@ -344,7 +329,7 @@ int spool_tmp_commit(struct spool *s, int fd, const char *tmpname, const char *d
 		     const char *final_name, struct err *e)
 {
 	char tmpshown[PATH_MAX], destshown[PATH_MAX];
-	int dfd = -1, rc = -1;
+	int dfd = -1, rc = -1, same;
 
 	show_join(tmpshown, sizeof(tmpshown), s->dir, SPOOL_TMP);
 	show_join(destshown, sizeof(destshown), s->dir, dest_dir);
@@ -355,57 +340,32 @@ int spool_tmp_commit(struct spool *s, int fd, const char *tmpname, const char *d
 			safefile_name_ok(tmpname) ? final_name : tmpname);
 		goto out;
 	}
-	if (fd < 0) {
-		fd = openat(s->fixed[FIXED_TMP], tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0) {
-			err_sys(e, ERR_IO, "cannot open '%s/%s'", tmpshown, tmpname);
-			goto out;
-		}
-	}
-	if (fsync(fd) < 0) {
-		err_sys(e, ERR_IO, "cannot fsync '%s/%s'", tmpshown, tmpname);
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		err_sys(e, ERR_IO, "cannot close '%s/%s'", tmpshown, tmpname);
-		goto out;
-	}
-	fd = -1;
 	dfd = open_rel_dir(s, dest_dir, 1, e);
 	if (dfd < 0)
 		goto out;
-	if (safefile_rename_noreplace(s->fixed[FIXED_TMP], tmpname, dfd, final_name) < 0) {
-		int same;
-
-		if (errno != EEXIST) {
-			err_sys(e, ERR_IO, "cannot rename '%s/%s' to '%s/%s'", tmpshown, tmpname,
-				destshown, final_name);
-			goto out;
-		}
-		same = same_file(s->fixed[FIXED_TMP], tmpshown, tmpname, dfd, destshown, final_name, e);
+	rc = safefile_commit(fd, s->fixed[FIXED_TMP], tmpname, dfd, final_name, 0, tmpshown,
+			     destshown, e);
+	fd = -1;
+	if (rc < 0 && errno == EEXIST) {
+		/* a commit made before a crash: the same bytes there are success */
+		same = same_file(s->fixed[FIXED_TMP], tmpshown, tmpname, dfd, destshown, final_name,
+				 e);
 		if (same < 0)
 			goto out;
 		if (same == 0) {
 			errno = EEXIST;
-			err_sys(e, ERR_IO, "cannot rename '%s/%s' to '%s/%s': other content is already there",
-				tmpshown, tmpname, destshown, final_name);
+			err_sys(e, ERR_IO, "cannot rename '%s/%s' to '%s/%s': other content is "
+				"already there", tmpshown, tmpname, destshown, final_name);
 			goto out;
 		}
 		if (unlinkat(s->fixed[FIXED_TMP], tmpname, 0) < 0) {
 			err_sys(e, ERR_IO, "cannot remove '%s/%s'", tmpshown, tmpname);
 			goto out;
 		}
+		rc = safefile_sync_dir(dfd, destshown, e);
 	}
-	if (fsync(dfd) < 0) {
-		err_sys(e, ERR_IO, "cannot fsync directory '%s'", destshown);
-		goto out;
-	}
-	if (fsync(s->fixed[FIXED_TMP]) < 0) {
-		err_sys(e, ERR_IO, "cannot fsync directory '%s'", tmpshown);
-		goto out;
-	}
-	rc = 0;
+	if (rc == 0)
+		rc = safefile_sync_dir(s->fixed[FIXED_TMP], tmpshown, e);
 out:
 	if (dfd >= 0)
 		close_keep_errno(dfd);
@@ -710,6 +670,65 @@ int spool_path(const struct spool *s, const char *rel, char *buf, size_t size, s
 	if ((size_t)snprintf(buf, size, "%s/%s", s->dir, rel) >= size)
 		return err_set(e, ERR_INTERNAL, "spool path too long '%s/%s'", s->dir, rel);
 	return 0;
+}
+
+int spool_exists(const struct spool *s, const char *rel)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (spool_path(s, rel, path, sizeof(path), NULL) != 0)
+		return 0;
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int spool_remove(struct spool *s, const char *rel, struct err *e)
+{
+	char path[PATH_MAX];
+
+	if (need_lock(s, e) < 0 || spool_path(s, rel, path, sizeof(path), e) != 0)
+		return -1;
+	if (unlink(path) != 0 && errno != ENOENT)
+		return err_sys(e, ERR_IO, "cannot remove '%s'", path);
+	return 0;
+}
+
+int spool_copy(struct spool *s, const char *from_rel, const char *to_dir, const char *name,
+	       struct err *e)
+{
+	char tmp[SPOOL_NAME_MAX];
+	int in, out, rc = -1;
+
+	in = spool_open_read(s, from_rel, NULL, e);
+	if (in < 0)
+		return -1;
+	out = spool_tmp_create(s, tmp, e);
+	if (out < 0)
+		goto out;
+	if (digest_copy_fd(in, out, from_rel, -1, NULL, NULL, e) != 0) {
+		spool_tmp_abandon(s, out, tmp);
+		goto out;
+	}
+	rc = spool_tmp_commit(s, out, tmp, to_dir, name, e);
+out:
+	close(in);
+	return rc;
+}
+
+int spool_write(struct spool *s, const char *to_dir, const char *name, const void *data,
+		size_t len, struct err *e)
+{
+	char tmp[SPOOL_NAME_MAX];
+	int fd = spool_tmp_create(s, tmp, e);
+
+	if (fd < 0)
+		return -1;
+	if (safefile_write_all(fd, data, len) != 0) {
+		err_sys(e, ERR_IO, "cannot write '%s/%s/%s'", s->dir, SPOOL_TMP, tmp);
+		spool_tmp_abandon(s, fd, tmp);
+		return -1;
+	}
+	return spool_tmp_commit(s, fd, tmp, to_dir, name, e);
 }
 
 static void wib_tm(int64_t utc, struct tm *tm)

@@ -140,6 +140,20 @@ void spool_list_free(struct spool_list *l);
  */
 int spool_open_read(struct spool *s, const char *rel, struct stat *st, struct err *e);
 
+/* 1 when rel is a regular file (never following a link), else 0. */
+int spool_exists(const struct spool *s, const char *rel);
+/* Remove the file rel; one already gone is success. */
+int spool_remove(struct spool *s, const char *rel, struct err *e);
+/*
+ * Copy the file from_rel to to_dir/name through tmp/ and spool_tmp_commit:
+ * crash-safe, and the same bytes already there are success.
+ */
+int spool_copy(struct spool *s, const char *from_rel, const char *to_dir, const char *name,
+	       struct err *e);
+/* Enter len bytes as to_dir/name through tmp/ and spool_tmp_commit. */
+int spool_write(struct spool *s, const char *to_dir, const char *name, const void *data,
+		size_t len, struct err *e);
+
 /* "<spool dir>/<rel>" for libraries that want a path (libxml2, libarchive). */
 int spool_path(const struct spool *s, const char *rel, char *buf, size_t size, struct err *e);
 

@@ -25,8 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 
+#include "util/digest.h"
 #include "util/fault.h"
 #include "util/safefile.h"
 
@@ -75,13 +75,13 @@ static int open_remote_dir(struct transport *t, const char *dir, struct err *e)
 {
 	const struct config *cfg = t->cfg;
 
-	if (!transport_dir_ok(dir))
+	if (!remote_dir_ok(dir))
 		return err_set(e, ERR_NAME_INVALID, "unsafe remote folder '%s'", dir);
 	return safefile_open_dir(impl(t)->root, cfg->transport.root, dir + 1,
 				 in_layout(cfg, dir) ? LAYOUT_DIR_MODE : 0, e);
 }
 
-static int local_list(struct transport *t, const char *dir, struct transport_list *out,
+static int local_list(struct transport *t, const char *dir, struct remote_list *out,
 		      struct err *e)
 {
 	struct dirent *de;
@@ -99,7 +99,7 @@ static int local_list(struct transport *t, const char *dir, struct transport_lis
 		return -1;
 	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
-		struct transport_entry ent;
+		struct remote_entry ent;
 		struct stat st;
 		int ok;
 
@@ -116,8 +116,8 @@ static int local_list(struct transport *t, const char *dir, struct transport_lis
 		ent.size = st.st_size;
 		ent.mtime = st.st_mtime;
 		ent.regular = S_ISREG(st.st_mode);
-		ok = ent.regular && transport_name_ok(de->d_name);
-		if (transport_list_add(out, !ok, &ent) < 0) {
+		ok = ent.regular && remote_name_ok(de->d_name);
+		if (remote_list_add(out, !ok, &ent) < 0) {
 			err_sys(e, ERR_INTERNAL, "cannot allocate a listing");
 			goto out;
 		}
@@ -126,39 +126,23 @@ static int local_list(struct transport *t, const char *dir, struct transport_lis
 		err_sys(e, ERR_IO, "cannot read remote folder '%s'", dir);
 		goto out;
 	}
-	transport_list_sort(out);
+	remote_list_sort(out);
 	rc = 0;
 out:
 	closedir(d);
 	return rc;
 }
 
-static int write_all(int fd, const unsigned char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int local_fetch(struct transport *t, const char *dir, const char *name,
 		       const char *local_path, unsigned char sha256[32], int64_t *size,
 		       struct err *e)
 {
-	unsigned char buf[65536];
 	struct stat before, after;
-	EVP_MD_CTX *md = NULL;
+	char shown[PATH_MAX];
 	int dfd = -1, in = -1, out = -1, rc = -1, created = 0;
 	int64_t total = 0;
 
-	if (!transport_name_ok(name)) {
+	if (!remote_name_ok(name)) {
 		err_set(e, ERR_NAME_INVALID, "unsafe remote name '%s'", name);
 		goto out;
 	}
@@ -175,34 +159,10 @@ static int local_fetch(struct transport *t, const char *dir, const char *name,
 		goto out;
 	}
 	created = 1;
-	md = EVP_MD_CTX_new();
-	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		err_set(e, ERR_INTERNAL, "cannot start SHA-256");
+	/* a file growing past its listed size: no use reading on */
+	snprintf(shown, sizeof(shown), "%s/%s", dir, name);
+	if (digest_copy_fd(in, out, shown, before.st_size, sha256, &total, e) < 0)
 		goto out;
-	}
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_sys(e, ERR_IO, "cannot read '%s/%s'", dir, name);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (write_all(out, buf, (size_t)n) < 0) {
-			err_sys(e, ERR_IO, "cannot write '%s'", local_path);
-			goto out;
-		}
-		if (EVP_DigestUpdate(md, buf, (size_t)n) != 1) {
-			err_set(e, ERR_INTERNAL, "cannot compute SHA-256");
-			goto out;
-		}
-		total += n;
-		if (total > before.st_size)
-			break; /* growing: no use reading on */
-	}
 	/* once per fetch: the bytes are copied, not yet checked nor synced */
 	fault_point("mid-fetch");
 	if (fstat(in, &after) < 0) {
@@ -226,14 +186,9 @@ static int local_fetch(struct transport *t, const char *dir, const char *name,
 		goto out;
 	}
 	out = -1;
-	if (EVP_DigestFinal_ex(md, sha256, NULL) != 1) {
-		err_set(e, ERR_INTERNAL, "cannot compute SHA-256");
-		goto out;
-	}
 	*size = total;
 	rc = 0;
 out:
-	EVP_MD_CTX_free(md);
 	if (out >= 0)
 		close_keep_errno(out);
 	if (rc < 0 && created) {
@@ -278,26 +233,36 @@ static int already_delivered(int dfd, const char *dir, const char *name, int fd,
 	return same;
 }
 
+/* Create dir/part exclusively; our own name left by a push that crashed goes first. */
+static int open_part(int dfd, const char *dir, const char *part, struct err *e)
+{
+	int out = openat(dfd, part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (out < 0 && errno == EEXIST) {
+		if (unlinkat(dfd, part, 0) < 0)
+			return err_sys(e, ERR_IO, "cannot remove '%s/%s'", dir, part);
+		out = openat(dfd, part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	}
+	if (out < 0)
+		return err_sys(e, ERR_IO, "cannot create '%s/%s'", dir, part);
+	return out;
+}
+
 static int local_push(struct transport *t, const char *local_path, const char *dir,
 		      const char *name, struct err *e)
 {
-	unsigned char buf[65536];
 	char part[SAFEFILE_NAME_MAX + 16];
 	struct stat st;
 	int in = -1, dfd = -1, out = -1, rc = -1, have_part = 0, done;
 
-	if (!transport_name_ok(name) || strlen(name) + 6 > SAFEFILE_NAME_MAX) {
+	if (!remote_name_ok(name) || strlen(name) + 6 > SAFEFILE_NAME_MAX) {
 		err_set(e, ERR_NAME_INVALID, "unsafe remote name '%s'", name);
 		goto out;
 	}
 	snprintf(part, sizeof(part), ".%s.part", name);
 	in = open(local_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (in < 0) {
+	if (in < 0 || fstat(in, &st) < 0) {
 		err_sys(e, ERR_IO, "cannot open '%s'", local_path);
-		goto out;
-	}
-	if (fstat(in, &st) < 0) {
-		err_sys(e, ERR_IO, "cannot stat '%s'", local_path);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -313,66 +278,31 @@ static int local_push(struct transport *t, const char *local_path, const char *d
 		rc = done > 0 ? 0 : -1;
 		goto out;
 	}
-	out = openat(dfd, part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (out < 0 && errno == EEXIST) {
-		/* our own temporary name, left by a push that crashed: start again */
-		if (unlinkat(dfd, part, 0) < 0) {
-			err_sys(e, ERR_IO, "cannot remove '%s/%s'", dir, part);
-			goto out;
-		}
-		out = openat(dfd, part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	}
-	if (out < 0) {
-		err_sys(e, ERR_IO, "cannot create '%s/%s'", dir, part);
+	out = open_part(dfd, dir, part, e);
+	if (out < 0)
 		goto out;
-	}
 	have_part = 1;
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_sys(e, ERR_IO, "cannot read '%s'", local_path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (write_all(out, buf, (size_t)n) < 0) {
-			err_sys(e, ERR_IO, "cannot write '%s/%s'", dir, part);
-			goto out;
-		}
-	}
-	if (fchmod(out, DELIVERED_MODE) < 0 || fsync(out) < 0) {
-		err_sys(e, ERR_IO, "cannot fsync '%s/%s'", dir, part);
+	if (digest_copy_fd(in, out, local_path, -1, NULL, NULL, e) < 0)
+		goto out;
+	if (fchmod(out, DELIVERED_MODE) < 0) {
+		err_sys(e, ERR_IO, "cannot chmod '%s/%s'", dir, part);
 		goto out;
 	}
-	if (close(out) < 0) {
-		out = -1;
-		err_sys(e, ERR_IO, "cannot close '%s/%s'", dir, part);
-		goto out;
-	}
-	out = -1;
 	fault_point("mid-push");
-	if (safefile_rename_noreplace(dfd, part, dfd, name) < 0) {
-		if (errno != EEXIST) {
-			err_sys(e, ERR_IO, "cannot rename '%s/%s' to '%s/%s'", dir, part, dir, name);
-			goto out;
-		}
+	done = safefile_commit(out, dfd, part, dfd, name, 0, dir, dir, e);
+	out = -1;
+	if (done == 0) {
+		have_part = 0;
+	} else if (errno != EEXIST) {
+		goto out;
+	} else {
 		/* someone put that name there meanwhile */
 		done = already_delivered(dfd, dir, name, in, local_path, e);
-		if (done <= 0) {
-			if (done == 0)
-				err_set(e, ERR_IO, "cannot rename '%s/%s' to '%s/%s': it came and went",
-					dir, part, dir, name);
+		if (done == 0)
+			err_set(e, ERR_IO, "cannot rename '%s/%s' to '%s/%s': it came and went",
+				dir, part, dir, name);
+		if (done <= 0 || safefile_sync_dir(dfd, dir, e) < 0)
 			goto out;
-		}
-	} else {
-		have_part = 0;
-	}
-	if (fsync(dfd) < 0) {
-		err_sys(e, ERR_IO, "cannot fsync remote folder '%s'", dir);
-		goto out;
 	}
 	rc = 0;
 out:
@@ -436,7 +366,7 @@ static int local_remove(struct transport *t, const char *dir, const char *name, 
 {
 	int dfd, rc = -1;
 
-	if (!transport_name_ok(name))
+	if (!remote_name_ok(name))
 		return err_set(e, ERR_NAME_INVALID, "unsafe remote name '%s'", name);
 	dfd = open_remote_dir(t, dir, e);
 	if (dfd < 0)
@@ -492,7 +422,7 @@ int transport_local_open(struct transport **out, const struct config *cfg, struc
 	if (!move && strcmp(cfg->transport.after_fetch, "delete") != 0)
 		return err_set(e, ERR_CONFIG, "transport.after_fetch must be delete or move, not '%s'",
 			       cfg->transport.after_fetch);
-	if (move && !transport_dir_ok(cfg->transport.move_to))
+	if (move && !remote_dir_ok(cfg->transport.move_to))
 		return err_set(e, ERR_CONFIG, "transport.move_to '%s' is not a safe remote folder",
 			       cfg->transport.move_to);
 	if (root[0] == '\0')

@@ -32,6 +32,7 @@
  * a transient failure the transport refuses further work: close it.
  */
 #define _GNU_SOURCE /* sync_file_range */
+#include "util/digest.h"
 #include "util/fault.h"
 #include "transport/transport.h"
 
@@ -126,9 +127,9 @@ static int remote_path(char *buf, size_t size, const char *dir, const char *pref
 {
 	int n;
 
-	if (!transport_dir_ok(dir))
+	if (!remote_dir_ok(dir))
 		return err_set(e, ERR_NAME_INVALID, "refusing remote folder '%s'", dir);
-	if (!transport_name_ok(name))
+	if (!remote_name_ok(name))
 		return err_set(e, ERR_NAME_INVALID, "refusing remote name '%s'", name);
 	n = snprintf(buf, size, "%s/%s%s%s", dir, prefix, name, suffix);
 	if (n < 0 || (size_t)n >= size)
@@ -591,10 +592,10 @@ static int write_all(int fd, const char *buf, size_t len, int64_t off)
 	return 0;
 }
 
-static int list_add(struct transport_list *l, int ignored, const char *name,
+static int list_add(struct remote_list *l, int ignored, const char *name,
 		    const LIBSSH2_SFTP_ATTRIBUTES *a, int regular)
 {
-	struct transport_entry x;
+	struct remote_entry x;
 
 	memset(&x, 0, sizeof(x));
 	/* an unsafe name is kept as the server gave it, cut to fit */
@@ -602,10 +603,10 @@ static int list_add(struct transport_list *l, int ignored, const char *name,
 	x.size = (a->flags & LIBSSH2_SFTP_ATTR_SIZE) ? (int64_t)a->filesize : -1;
 	x.mtime = (a->flags & LIBSSH2_SFTP_ATTR_ACMODTIME) ? (int64_t)a->mtime : 0;
 	x.regular = regular;
-	return transport_list_add(l, ignored, &x);
+	return remote_list_add(l, ignored, &x);
 }
 
-static int sftp_list(struct transport *t, const char *dir, struct transport_list *out,
+static int sftp_list(struct transport *t, const char *dir, struct remote_list *out,
 		     struct err *e)
 {
 	struct sftp *s = t->impl;
@@ -616,7 +617,7 @@ static int sftp_list(struct transport *t, const char *dir, struct transport_list
 	int rc = -1, n, regular;
 
 	memset(out, 0, sizeof(*out));
-	if (!transport_dir_ok(dir))
+	if (!remote_dir_ok(dir))
 		return err_set(e, ERR_NAME_INVALID, "refusing remote folder '%s'", dir);
 	c = ready(s, e);
 	if (c == NULL)
@@ -642,18 +643,18 @@ static int sftp_list(struct transport *t, const char *dir, struct transport_list
 			  LIBSSH2_SFTP_S_ISREG(a.permissions);
 		/* names with shell or path characters, dot files and anything
 		 * not a plain file are only reported, never touched */
-		if (list_add(out, !(regular && transport_name_ok(name)), name, &a, regular) < 0) {
+		if (list_add(out, !(regular && remote_name_ok(name)), name, &a, regular) < 0) {
 			err_set(e, ERR_INTERNAL, "out of memory listing '%s'", dir);
 			goto out;
 		}
 	}
-	transport_list_sort(out);
+	remote_list_sort(out);
 	rc = 0;
 out:
 	if (h != NULL)
 		libssh2_sftp_closedir(h);
 	if (rc < 0)
-		transport_list_free(out);
+		remote_list_free(out);
 	return rc;
 }
 
@@ -683,7 +684,7 @@ static int remote_stat(struct sftp *s, struct conn *c, LIBSSH2_SFTP_HANDLE *h, c
 /* Read [off, end) of h into fd at the same offsets (or appended when
  * hash is set, hashing as it goes); *got counts the bytes received. */
 static int read_range(struct sftp *s, struct conn *c, LIBSSH2_SFTP_HANDLE *h, const char *path,
-		      int64_t off, int64_t end, int fd, const char *local, EVP_MD_CTX *hash,
+		      int64_t off, int64_t end, int fd, const char *local, struct digest *hash,
 		      int64_t *got, struct err *e)
 {
 	char *buf;
@@ -717,10 +718,8 @@ static int read_range(struct sftp *s, struct conn *c, LIBSSH2_SFTP_HANDLE *h, co
 			err_sys(e, ERR_IO, "cannot write '%s'", local);
 			goto out;
 		}
-		if (hash != NULL && EVP_DigestUpdate(hash, buf, (size_t)n) != 1) {
-			err_set(e, ERR_INTERNAL, "sha-256 failed");
+		if (hash != NULL && digest_update(hash, buf, (size_t)n, e) < 0)
 			goto out;
-		}
 		off += n;
 		*got += n;
 		if (off - writeback_from >= WRITEBACK_EVERY) {
@@ -816,7 +815,7 @@ out:
  * the caller's handle); this thread hashes the ranges in order as they land.
  */
 static int fetch_ranges(struct sftp *s, LIBSSH2_SFTP_HANDLE *h, const char *path, int64_t size,
-			int fd, const char *local, EVP_MD_CTX *hash, int64_t *got, struct err *e)
+			int fd, const char *local, struct digest *hash, int64_t *got, struct err *e)
 {
 	struct range_worker w[CONNECTIONS_MAX];
 	struct range_job j = { .s = s, .path = path, .local = local, .fd = fd, .size = size };
@@ -864,12 +863,10 @@ static int fetch_ranges(struct sftp *s, LIBSSH2_SFTP_HANDLE *h, const char *path
 			err_sys(e, ERR_IO, "cannot map '%s' to hash it", local);
 			goto join;
 		}
-		hashed = EVP_DigestUpdate(hash, map, (size_t)len);
+		hashed = digest_update(hash, map, (size_t)len, e);
 		munmap(map, (size_t)len);
-		if (hashed != 1) {
-			err_set(e, ERR_INTERNAL, "sha-256 failed");
+		if (hashed < 0)
 			goto join;
-		}
 	}
 	rc = 0;
 join:
@@ -904,18 +901,13 @@ static int fetch_once(struct sftp *s, const char *path, int fd, const char *loca
 {
 	struct conn *c;
 	LIBSSH2_SFTP_HANDLE *h = NULL;
-	EVP_MD_CTX *hash = NULL;
-	int rc = -1;
+	struct digest *hash = NULL;
+	int rc = -1, done;
 
 	*got = 0;
 	c = ready(s, e);
-	if (c == NULL)
+	if (c == NULL || digest_new(&hash, e) < 0)
 		goto out;
-	hash = EVP_MD_CTX_new();
-	if (hash == NULL || EVP_DigestInit_ex(hash, EVP_sha256(), NULL) != 1) {
-		err_set(e, ERR_INTERNAL, "sha-256 failed");
-		goto out;
-	}
 	h = libssh2_sftp_open(c->sftp, path, LIBSSH2_FXF_READ, 0);
 	if (h == NULL) {
 		conn_fail(s, c, e, "open", path);
@@ -932,15 +924,15 @@ static int fetch_once(struct sftp *s, const char *path, int fd, const char *loca
 	}
 	if (remote_stat(s, c, h, path, after, e) < 0)
 		goto out;
-	if (EVP_DigestFinal_ex(hash, sha256, NULL) != 1) {
-		err_set(e, ERR_INTERNAL, "sha-256 failed");
+	done = digest_final(hash, sha256, e);
+	hash = NULL;
+	if (done < 0)
 		goto out;
-	}
 	rc = 0;
 out:
 	if (h != NULL && libssh2_sftp_close_handle(h) != 0 && rc == 0)
 		rc = conn_fail(s, c, e, "close", path);
-	EVP_MD_CTX_free(hash);
+	digest_free(hash);
 	return rc;
 }
 
@@ -1102,6 +1094,61 @@ out:
 	return rc;
 }
 
+/* Create the remote .part exclusively; one left by an interrupted run is ours to replace, once. */
+static LIBSSH2_SFTP_HANDLE *open_part(struct sftp *s, struct conn *c, const char *part,
+				      struct err *e)
+{
+	LIBSSH2_SFTP_HANDLE *h = NULL;
+
+	for (int tries = 0; h == NULL; tries++) {
+		if (arm(s, c, s->cfg->transport.op_timeout_s, e) < 0)
+			return NULL;
+		h = libssh2_sftp_open(c->sftp, part, LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT |
+				      LIBSSH2_FXF_EXCL, 0640);
+		if (h != NULL)
+			break;
+		if (tries > 0 || sftp_status(c) != (long)LIBSSH2_FX_FAILURE ||
+		    libssh2_sftp_unlink(c->sftp, part) != 0) {
+			conn_fail(s, c, e, "create", part);
+			return NULL;
+		}
+	}
+	return h;
+}
+
+/* Sync (where the server can) and close the uploaded .part (h is closed
+ * whatever happens), then check it holds all size bytes. */
+static int close_part(struct sftp *s, struct conn *c, LIBSSH2_SFTP_HANDLE *h, const char *part,
+		      int64_t size, struct err *e)
+{
+	LIBSSH2_SFTP_ATTRIBUTES a;
+
+	if (s->has_fsync) {
+		if (arm(s, c, s->cfg->transport.op_timeout_s, e) < 0)
+			goto fail;
+		if (libssh2_sftp_fsync(h) != 0) {
+			if (sftp_status(c) != (long)LIBSSH2_FX_OP_UNSUPPORTED) {
+				conn_fail(s, c, e, "fsync", part);
+				goto fail;
+			}
+			s->has_fsync = 0;
+		}
+	}
+	if (arm(s, c, s->cfg->transport.op_timeout_s, e) < 0)
+		goto fail;
+	if (libssh2_sftp_close_handle(h) != 0)
+		return conn_fail(s, c, e, "close", part);
+	if (libssh2_sftp_lstat(c->sftp, part, &a) != 0)
+		return conn_fail(s, c, e, "stat", part);
+	if (!(a.flags & LIBSSH2_SFTP_ATTR_SIZE) || (int64_t)a.filesize != size)
+		return err_set(e, ERR_IO, "'%s' has %llu bytes on %s, %lld were sent", part,
+			       (unsigned long long)a.filesize, s->where, (long long)size);
+	return 0;
+fail:
+	libssh2_sftp_close_handle(h);
+	return -1;
+}
+
 static int sftp_push(struct transport *t, const char *local_path, const char *dir,
 		     const char *name, struct err *e)
 {
@@ -1137,51 +1184,17 @@ static int sftp_push(struct transport *t, const char *local_path, const char *di
 		conn_fail(s, c, e, "stat", path);
 		goto out;
 	}
-	for (int tries = 0; h == NULL; tries++) {
-		if (arm(s, c, s->cfg->transport.op_timeout_s, e) < 0)
-			goto out;
-		h = libssh2_sftp_open(c->sftp, part, LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT |
-				      LIBSSH2_FXF_EXCL, 0640);
-		if (h != NULL)
-			break;
-		/* a .part left by an interrupted run is ours to replace, once */
-		if (tries > 0 || sftp_status(c) != (long)LIBSSH2_FX_FAILURE ||
-		    libssh2_sftp_unlink(c->sftp, part) != 0) {
-			conn_fail(s, c, e, "create", part);
-			goto out;
-		}
-	}
+	h = open_part(s, c, part, e);
+	if (h == NULL)
+		goto out;
 	part_made = 1;
 	if (upload(s, c, h, fd, local_path, part, e) < 0)
 		goto out;
-	if (s->has_fsync) {
-		if (arm(s, c, s->cfg->transport.op_timeout_s, e) < 0)
-			goto out;
-		if (libssh2_sftp_fsync(h) != 0) {
-			if (sftp_status(c) != (long)LIBSSH2_FX_OP_UNSUPPORTED) {
-				conn_fail(s, c, e, "fsync", part);
-				goto out;
-			}
-			s->has_fsync = 0;
-		}
-	}
-	if (arm(s, c, s->cfg->transport.op_timeout_s, e) < 0)
-		goto out;
-	if (libssh2_sftp_close_handle(h) != 0) {
-		h = NULL;
-		conn_fail(s, c, e, "close", part);
-		goto out;
-	}
+	rc = close_part(s, c, h, part, (int64_t)st.st_size, e);
 	h = NULL;
-	if (libssh2_sftp_lstat(c->sftp, part, &a) != 0) {
-		conn_fail(s, c, e, "stat", part);
+	if (rc < 0)
 		goto out;
-	}
-	if (!(a.flags & LIBSSH2_SFTP_ATTR_SIZE) || (int64_t)a.filesize != (int64_t)st.st_size) {
-		err_set(e, ERR_IO, "'%s' has %llu bytes on %s, %lld were sent", part,
-			(unsigned long long)a.filesize, s->where, (long long)st.st_size);
-		goto out;
-	}
+	rc = -1;
 	fault_point("mid-push");
 	/* SSH_FXP_RENAME (protocol 3) never replaces: OpenSSH refuses an existing name */
 	if (libssh2_sftp_rename_ex(c->sftp, part, (unsigned)strlen(part), path,

@@ -805,49 +805,9 @@ static int cert_read(const char *path, X509 **out, struct err *e)
 	return 0;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Write bytes to path by a temporary name in its directory, published by safefile. */
-static int file_replace(const char *path, const unsigned char *p, size_t n, struct err *e)
-{
-	char tmp[PATH_MAX];
-	int fd, rc;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-		return err_set(e, ERR_IO, "path '%s' is too long", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return err_sys(e, ERR_IO, "cannot create '%s'", tmp);
-	if (fchmod(fd, 0644) < 0 || write_all(fd, p, n) < 0) {
-		err_sys(e, ERR_IO, "cannot write '%s'", tmp);
-		close(fd);
-		rc = -1;
-	} else {
-		rc = safefile_publish(fd, tmp, path, e);
-	}
-	if (rc != 0) {
-		int saved = errno;
-
-		unlink(tmp);
-		errno = saved;
-	}
-	return rc;
-}
-
-int sig_sign_file(const char *cert_path, const char *key_path, const char *data_path,
-		  const char *out_path, struct err *e)
+/* Sign what data yields (shown names it in errors) into *out, *out_len. */
+static int sign_bio(const char *cert_path, const char *key_path, BIO *data, const char *shown,
+		    unsigned char **out, size_t *out_len, struct err *e)
 {
 	const unsigned int flags = CMS_BINARY | CMS_DETACHED | CMS_PARTIAL | CMS_CADES;
 	CMS_ContentInfo *cms = NULL;
@@ -855,9 +815,10 @@ int sig_sign_file(const char *cert_path, const char *key_path, const char *data_
 	EVP_PKEY *pkey = NULL;
 	char keydesc[96];
 	X509 *cert = NULL;
-	BIO *data = NULL;
 	int len, rc = -1;
 
+	*out = NULL;
+	*out_len = 0;
 	if (!(pkey = key_load(key_path, e)) || cert_read(cert_path, &cert, e) < 0)
 		goto out;
 	if (!key_allowed(cert, keydesc, sizeof(keydesc))) {
@@ -871,8 +832,6 @@ int sig_sign_file(const char *cert_path, const char *key_path, const char *data_
 			cert_path);
 		goto out;
 	}
-	if (!(data = data_open(data_path, e)))
-		goto out;
 	cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
 	if (!cms || !CMS_add1_signer(cms, cert, pkey, EVP_sha256(), flags)) {
 		err_set(e, ERR_INTERNAL, "cannot set up the signature: %s", ssl_reason());
@@ -881,7 +840,7 @@ int sig_sign_file(const char *cert_path, const char *key_path, const char *data_
 	if (CMS_final(cms, data, NULL, flags) != 1) {
 		unsigned long code = ERR_peek_last_error();
 		err_set(e, ERR_GET_LIB(code) == ERR_LIB_SYS || ERR_GET_LIB(code) == ERR_LIB_BIO ?
-			ERR_IO : ERR_INTERNAL, "cannot sign '%s': %s", data_path, ssl_reason());
+			ERR_IO : ERR_INTERNAL, "cannot sign '%s': %s", shown, ssl_reason());
 		goto out;
 	}
 	len = i2d_CMS_ContentInfo(cms, &der);
@@ -889,13 +848,64 @@ int sig_sign_file(const char *cert_path, const char *key_path, const char *data_
 		err_set(e, ERR_INTERNAL, "cannot encode the signature: %s", ssl_reason());
 		goto out;
 	}
-	rc = file_replace(out_path, der, (size_t)len, e);
+	*out = malloc((size_t)len);
+	if (*out == NULL) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	memcpy(*out, der, (size_t)len);
+	*out_len = (size_t)len;
+	rc = 0;
 out:
 	ERR_clear_error();
 	OPENSSL_free(der);
 	CMS_ContentInfo_free(cms);
-	BIO_free(data);
 	X509_free(cert);
 	EVP_PKEY_free(pkey);
+	return rc;
+}
+
+int sig_sign(const char *cert_path, const char *key_path, const char *data_path,
+	     unsigned char **out, size_t *out_len, struct err *e)
+{
+	BIO *data = data_open(data_path, e);
+	int rc;
+
+	*out = NULL;
+	*out_len = 0;
+	if (data == NULL)
+		return -1;
+	rc = sign_bio(cert_path, key_path, data, data_path, out, out_len, e);
+	BIO_free(data);
+	return rc;
+}
+
+int sig_sign_buf(const char *cert_path, const char *key_path, const void *data, size_t len,
+		 unsigned char **out, size_t *out_len, struct err *e)
+{
+	BIO *b = BIO_new_mem_buf(data, (int)len);
+	int rc;
+
+	*out = NULL;
+	*out_len = 0;
+	if (b == NULL || len > INT_MAX) {
+		BIO_free(b);
+		return err_set(e, ERR_INTERNAL, "cannot read the data to sign");
+	}
+	rc = sign_bio(cert_path, key_path, b, "the data", out, out_len, e);
+	BIO_free(b);
+	return rc;
+}
+
+int sig_sign_file(const char *cert_path, const char *key_path, const char *data_path,
+		  const char *out_path, struct err *e)
+{
+	unsigned char *der = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	if (sig_sign(cert_path, key_path, data_path, &der, &len, e) == 0)
+		rc = safefile_write_file(out_path, der, len, 0644, e);
+	free(der);
 	return rc;
 }

@@ -79,6 +79,13 @@ int sig_verify_file(struct sig_trust *t, const char *data_path, const char *p7s_
  * only its owner can read or write: else ERR_CONFIG naming it. */
 int sig_sign_file(const char *cert_path, const char *key_path, const char *data_path,
 		  const char *out_path, struct err *e);
+/* The same signature into memory: *der (malloc'd, the caller frees it) and
+ * *len, for the caller to commit where it keeps files. */
+int sig_sign(const char *cert_path, const char *key_path, const char *data_path,
+	     unsigned char **der, size_t *len, struct err *e);
+/* The same over len bytes in memory. */
+int sig_sign_buf(const char *cert_path, const char *key_path, const void *data, size_t len,
+		 unsigned char **der, size_t *der_len, struct err *e);
 
 /* Read a PEM or DER certificate; check that it chains to the trust anchors
  * now (t NULL: parse only). Fills the DER bytes (malloc'd) and the signer

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -208,35 +209,182 @@ int safefile_same_bytes(int fd1, int fd2, const char *shown1, const char *shown2
 	}
 }
 
-int safefile_publish(int fd, const char *tmp, const char *final, struct err *e)
+/* The directory part of path ("." or "/" when it has none). */
+static int dir_of(const char *path, char dir[PATH_MAX], struct err *e)
 {
-	char dir[PATH_MAX];
-	const char *slash = strrchr(final, '/');
-	int dfd, rc = -1;
+	const char *slash = strrchr(path, '/');
 
+	if (slash == NULL)
+		snprintf(dir, PATH_MAX, ".");
+	else if (slash == path)
+		snprintf(dir, PATH_MAX, "/");
+	else if ((size_t)(slash - path) < PATH_MAX)
+		snprintf(dir, PATH_MAX, "%.*s", (int)(slash - path), path);
+	else
+		return err_set(e, ERR_IO, "path '%s' is too long", path);
+	return 0;
+}
+
+int safefile_sync_dir(int dir, const char *shown, struct err *e)
+{
+	if (fsync(dir) < 0)
+		return err_sys(e, ERR_IO, "cannot fsync directory '%s'", shown);
+	return 0;
+}
+
+int safefile_commit(int fd, int tmp_dir, const char *tmp, int dest_dir, const char *final,
+		    int replace, const char *tmp_shown, const char *dest_shown, struct err *e)
+{
+	int saved;
+
+	if (fd < 0) {
+		fd = openat(tmp_dir, tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return err_sys(e, ERR_IO, "cannot open '%s/%s'", tmp_shown, tmp);
+	}
 	if (fsync(fd) < 0) {
-		err_sys(e, ERR_IO, "cannot fsync '%s'", tmp);
+		err_sys(e, ERR_IO, "cannot fsync '%s/%s'", tmp_shown, tmp);
 		close_keep_errno(fd);
 		return -1;
 	}
 	if (close(fd) < 0)
-		return err_sys(e, ERR_IO, "cannot close '%s'", tmp);
-	if (rename(tmp, final) < 0)
-		return err_sys(e, ERR_IO, "cannot rename '%s' to '%s'", tmp, final);
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == final)
-		snprintf(dir, sizeof(dir), "/");
-	else if ((size_t)(slash - final) < sizeof(dir))
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - final), final);
-	else
-		return err_set(e, ERR_IO, "path '%s' is too long", final);
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) < 0)
-		err_sys(e, ERR_IO, "cannot fsync directory '%s'", dir);
-	else
-		rc = 0;
-	if (dfd >= 0)
-		close(dfd);
+		return err_sys(e, ERR_IO, "cannot close '%s/%s'", tmp_shown, tmp);
+	if ((replace ? renameat(tmp_dir, tmp, dest_dir, final)
+		     : safefile_rename_noreplace(tmp_dir, tmp, dest_dir, final)) < 0) {
+		saved = errno;
+		err_sys(e, ERR_IO, "cannot rename '%s/%s' to '%s/%s'", tmp_shown, tmp, dest_shown,
+			final);
+		errno = saved;
+		return -1;
+	}
+	if (safefile_sync_dir(dest_dir, dest_shown, e) < 0)
+		return -1;
+	return 0;
+}
+
+int safefile_publish(int fd, const char *tmp, const char *final, struct err *e)
+{
+	char tmp_dir[PATH_MAX], dest_dir[PATH_MAX];
+	const char *tmp_base = strrchr(tmp, '/'), *final_base = strrchr(final, '/');
+	int td = -1, dd = -1, rc = -1;
+
+	if (dir_of(tmp, tmp_dir, e) < 0 || dir_of(final, dest_dir, e) < 0) {
+		close(fd);
+		return -1;
+	}
+	td = open(tmp_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dd = open(dest_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (td < 0 || dd < 0) {
+		err_sys(e, ERR_IO, "cannot open directory '%s'", td < 0 ? tmp_dir : dest_dir);
+		close_keep_errno(fd);
+		goto out;
+	}
+	rc = safefile_commit(fd, td, tmp_base ? tmp_base + 1 : tmp, dd,
+			     final_base ? final_base + 1 : final, 1, tmp_dir, dest_dir, e);
+out:
+	if (dd >= 0)
+		close_keep_errno(dd);
+	if (td >= 0)
+		close_keep_errno(td);
 	return rc;
+}
+
+int safefile_create_beside(const char *final, mode_t mode, char tmp[PATH_MAX], struct err *e)
+{
+	const char *slash = strrchr(final, '/');
+	int fd, n;
+
+	n = slash ? snprintf(tmp, PATH_MAX, "%.*s/.%s.XXXXXX", (int)(slash - final), final,
+			     slash + 1)
+		  : snprintf(tmp, PATH_MAX, ".%s.XXXXXX", final);
+	if (n < 0 || n >= PATH_MAX)
+		return err_set(e, ERR_IO, "path '%s' is too long", final);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return err_sys(e, ERR_IO, "cannot create a file beside '%s'", final);
+	if (fchmod(fd, mode) < 0) {
+		err_sys(e, ERR_IO, "cannot set the mode of '%s'", tmp);
+		close_keep_errno(fd);
+		unlink(tmp);
+		return -1;
+	}
+	return fd;
+}
+
+int safefile_write_file(const char *final, const void *data, size_t n, mode_t mode,
+			struct err *e)
+{
+	char tmp[PATH_MAX];
+	int fd = safefile_create_beside(final, mode, tmp, e);
+
+	if (fd < 0)
+		return -1;
+	if (safefile_write_all(fd, data, n) < 0) {
+		err_sys(e, ERR_IO, "cannot write '%s'", tmp);
+		close_keep_errno(fd);
+		goto fail;
+	}
+	if (safefile_publish(fd, tmp, final, e) == 0)
+		return 0;
+fail:
+	{
+		int saved = errno;
+
+		unlink(tmp);
+		errno = saved;
+	}
+	return -1;
+}
+
+int safefile_mkdirs(const char *path, mode_t mode, struct err *e)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(buf))
+		return err_set(e, ERR_IO, "bad directory '%s'", path);
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1;; p++) {
+		char saved;
+
+		if (*p != '/' && *p != '\0')
+			continue;
+		saved = *p;
+		*p = '\0';
+		if (mkdir(buf, mode) == 0) {
+			/* exactly mode, whatever the umask took away */
+			if (chmod(buf, mode) < 0)
+				return err_sys(e, ERR_IO, "cannot chmod directory '%s'", buf);
+		} else if (errno != EEXIST) {
+			return err_sys(e, ERR_IO, "cannot create directory '%s'", buf);
+		} else if (stat(buf, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			return err_set(e, ERR_IO, "'%s' is not a directory", buf);
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	return 0;
+}
+
+int safefile_write_all(int fd, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		if (w == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }

@@ -13,6 +13,7 @@
 #ifndef SLKTX_SAFEFILE_H
 #define SLKTX_SAFEFILE_H
 
+#include <limits.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -58,12 +59,33 @@ int safefile_open_read(int dir, const char *shown, const char *name, struct stat
 int safefile_rename_noreplace(int olddir, const char *oldname, int newdir, const char *newname);
 
 /*
- * Make a file written under the temporary path tmp visible as final, in
- * the same directory: fsync fd, close it, rename, fsync the directory.
- * fd is always closed.  -1 with e naming the step that failed; tmp is then
- * left for the caller to remove.
+ * The one way a file becomes durable and visible: fsync fd (fd < 0: open
+ * tmp to sync it), close it, rename tmp_dir/tmp to dest_dir/final (never
+ * replacing unless replace), fsync dest_dir.  fd is always closed.  -1 with
+ * e naming the step; errno EEXIST when !replace and final exists (tmp is
+ * then left, synced, for the caller to compare or remove).  The shown names
+ * are the directories' paths, for messages.
+ */
+int safefile_commit(int fd, int tmp_dir, const char *tmp, int dest_dir, const char *final,
+		    int replace, const char *tmp_shown, const char *dest_shown, struct err *e);
+int safefile_sync_dir(int dir, const char *shown, struct err *e);
+/*
+ * safefile_commit by paths, replacing: tmp and final may be in different
+ * directories of one file system.  tmp is left for the caller on failure.
  */
 int safefile_publish(int fd, const char *tmp, const char *final, struct err *e);
+/* Create a temporary file beside final (".<name>.XXXXXX"), mode exactly;
+ * its path into tmp.  Returns the fd, or -1. */
+int safefile_create_beside(const char *final, mode_t mode, char tmp[PATH_MAX], struct err *e);
+/* n bytes at data durably as final (replacing), through a file beside it. */
+int safefile_write_file(const char *final, const void *data, size_t n, mode_t mode,
+			struct err *e);
+/* mkdir -p; what it creates gets exactly mode; a non-directory in the way is ERR_IO. */
+int safefile_mkdirs(const char *path, mode_t mode, struct err *e);
+
+/* Write all n bytes, retrying short writes and EINTR: 0, or -1 with errno
+ * (ENOSPC when the system wrote nothing and said nothing). */
+int safefile_write_all(int fd, const void *p, size_t n);
 
 /*
  * Compare the bytes of two open files (read from offset 0 with pread).

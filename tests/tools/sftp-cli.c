@@ -65,7 +65,7 @@ static double now(void)
 
 static int fetch_all(struct transport *t, const char *dir, const char *localdir, struct err *e)
 {
-	struct transport_list l = { 0 };
+	struct remote_list l = { 0 };
 	unsigned char sha[32];
 	char local[8192];
 	int64_t size, total = 0;
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 	if (transport_sftp_open(&t, &cfg, &e) < 0)
 		goto out;
 	if (strcmp(argv[0], "list") == 0 && argc == 2) {
-		struct transport_list l = { 0 };
+		struct remote_list l = { 0 };
 
 		rc = t->ops->list(t, argv[1], &l, &e);
 		for (size_t k = 0; rc == 0 && k < l.n; k++)
@@ -163,10 +163,10 @@ int main(int argc, char **argv)
 		rc = t->ops->remove(t, argv[1], argv[2], &e);
 	} else if (strcmp(argv[0], "idle-list") == 0 && argc == 3) {
 		/* list, go idle, say so, wait for the file argv[2], list again */
-		struct transport_list l = { 0 };
+		struct remote_list l = { 0 };
 
 		rc = t->ops->list(t, argv[1], &l, &e);
-		transport_list_free(&l);
+		remote_list_free(&l);
 		if (rc == 0) {
 			t->ops->idle(t);
 			printf("idle\n");
@@ -175,7 +175,7 @@ int main(int argc, char **argv)
 				usleep(50000);
 			rc = t->ops->list(t, argv[1], &l, &e);
 			printf("listed %zu\n", l.n);
-			transport_list_free(&l);
+			remote_list_free(&l);
 		}
 	} else if (strcmp(argv[0], "fetch-all") == 0 && argc == 3) {
 		rc = fetch_all(t, argv[1], argv[2], &e);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +23,23 @@ struct fixture {
 	char out[128];
 	struct config c;
 };
+
+
+/* package_write_fd into a new file at path, as the dispatch stage does through the spool */
+static int write_package(const char *path, const char *payload, const char *store,
+			 const struct package_attachment *atts, size_t n, struct err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int rc;
+
+	if (fd < 0)
+		return err_sys(e, ERR_IO, "cannot create '%s'", path);
+	rc = package_write_fd(fd, path, payload, store, atts, n, e);
+	close(fd);
+	if (rc != 0)
+		unlink(path);
+	return rc;
+}
 
 static const char payload_xml[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -116,7 +134,7 @@ static void test_write_read_round_trip(void **state)
 
 	put_blob(f->store, blob_a, sizeof(blob_a) - 1, sha_a);
 	put_blob(f->store, blob_b, sizeof(blob_b), sha_b);
-	assert_int_equal(package_write(f->out, f->payload, f->store, atts, 2, &e), 0);
+	assert_int_equal(write_package(f->out, f->payload, f->store, atts, 2, &e), 0);
 	assert_int_equal(count_files(f->dir), 3); /* store, payload.xml, out.zip */
 
 	/* payload.xml comes first */
@@ -164,7 +182,7 @@ static void test_match_results(void **state)
 
 	put_blob(f->store, blob_a, sizeof(blob_a) - 1, sha_a);
 	put_blob(f->store, blob_b, sizeof(blob_b), sha_b);
-	assert_int_equal(package_write(f->out, f->payload, f->store, &one, 1, &e), 0);
+	assert_int_equal(write_package(f->out, f->payload, f->store, &one, 1, &e), 0);
 	assert_int_equal(package_read(f->out, f->store, &f->c, &pkg, &e), 0);
 
 	memset(wrong, 'a', 64);
@@ -200,9 +218,9 @@ static void test_write_failures_leave_nothing(void **state)
 	struct err e;
 
 	put_blob(f->store, blob_a, sizeof(blob_a) - 1, sha_a);
-	assert_int_equal(package_write(f->out, f->payload, f->store, &bad, 1, &e), -1);
+	assert_int_equal(write_package(f->out, f->payload, f->store, &bad, 1, &e), -1);
 	assert_int_equal(e.code, ERR_INTERNAL);
-	assert_int_equal(package_write(f->out, f->payload, f->store, &absent, 1, &e), -1);
+	assert_int_equal(write_package(f->out, f->payload, f->store, &absent, 1, &e), -1);
 	assert_int_equal(e.code, ERR_IO);
 	assert_non_null(strstr(e.msg, "cannot open"));
 	assert_int_equal(count_files(f->dir), 2); /* store, payload.xml: no out.zip, no temp */
@@ -212,7 +230,7 @@ static void test_write_failures_leave_nothing(void **state)
 	struct package_attachment damaged = { .name = "surat.pdf", .sha256 = sha_a };
 	assert_int_equal(package_store_path(f->store, sha_a, path, sizeof(path), &e), 0);
 	write_file(path, "tampered", 8);
-	assert_int_equal(package_write(f->out, f->payload, f->store, &damaged, 1, &e), -1);
+	assert_int_equal(write_package(f->out, f->payload, f->store, &damaged, 1, &e), -1);
 	assert_int_equal(e.code, ERR_IO);
 	assert_non_null(strstr(e.msg, "does not hash"));
 	assert_int_equal(count_files(f->dir), 2);

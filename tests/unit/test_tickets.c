@@ -102,20 +102,17 @@ static void test_now(void **state)
 	struct err e;
 
 	(void)state;
-	setenv("SLKTX_NOW", "1773712800", 1);
-	assert_int_equal(tickets_now(&now, &e), 0);
+	assert_int_equal(tickets_parse_now("1773712800", 5, &now, &e), 0);
 	assert_int_equal(now, 1773712800);
-	setenv("SLKTX_NOW", "2026-03-17T09:00:00+07:00", 1);
-	assert_int_equal(tickets_now(&now, &e), 0);
+	assert_int_equal(tickets_parse_now("2026-03-17T09:00:00+07:00", 5, &now, &e), 0);
 	assert_int_equal(now, 1773712800);
-	setenv("SLKTX_NOW", "2026-03-17", 1);
-	assert_int_equal(tickets_now(&now, &e), -1);
+	assert_int_equal(tickets_parse_now("2026-03-17", 5, &now, &e), -1);
 	assert_int_equal(e.code, ERR_CONFIG);
-	setenv("SLKTX_NOW", "99999999999999999999999", 1);
-	assert_int_equal(tickets_now(&now, &e), -1);
-	unsetenv("SLKTX_NOW");
-	assert_int_equal(tickets_now(&now, &e), 0);
-	assert_true(now > 1700000000);
+	assert_int_equal(tickets_parse_now("99999999999999999999999", 5, &now, &e), -1);
+	assert_int_equal(tickets_parse_now(NULL, 1700000001, &now, &e), 0);
+	assert_int_equal(now, 1700000001);
+	assert_int_equal(tickets_parse_now("", 1700000002, &now, &e), 0);
+	assert_int_equal(now, 1700000002);
 }
 
 static void test_days_left(void **state)

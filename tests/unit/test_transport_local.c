@@ -135,25 +135,25 @@ static void test_names_are_checked_before_the_disk(void **state)
 	struct fixture *f = *state;
 	struct transport *t = opened(f);
 	unsigned char sha[32];
-	struct transport_list l;
+	struct remote_list l;
 	int64_t size;
 	struct err e;
 
-	assert_true(transport_name_ok("RSP_BANKA_20261128_000001.xml.p7s"));
-	assert_false(transport_name_ok(".RSP.part"));
-	assert_false(transport_name_ok("a/b"));
-	assert_false(transport_name_ok(".."));
-	assert_false(transport_name_ok("a b"));
-	assert_false(transport_name_ok(""));
-	assert_true(transport_dir_ok("/pujk/BANKA/upload"));
-	assert_false(transport_dir_ok("pujk/BANKA/upload"));
-	assert_false(transport_dir_ok("/pujk/../../etc"));
-	assert_false(transport_dir_ok("/pujk//upload"));
-	assert_false(transport_dir_ok("/"));
+	assert_true(remote_name_ok("RSP_BANKA_20261128_000001.xml.p7s"));
+	assert_false(remote_name_ok(".RSP.part"));
+	assert_false(remote_name_ok("a/b"));
+	assert_false(remote_name_ok(".."));
+	assert_false(remote_name_ok("a b"));
+	assert_false(remote_name_ok(""));
+	assert_true(remote_dir_ok("/pujk/BANKA/upload"));
+	assert_false(remote_dir_ok("pujk/BANKA/upload"));
+	assert_false(remote_dir_ok("/pujk/../../etc"));
+	assert_false(remote_dir_ok("/pujk//upload"));
+	assert_false(remote_dir_ok("/"));
 
 	assert_int_equal(t->ops->list(t, "/pujk/../..", &l, &e), -1);
 	assert_int_equal(e.code, ERR_NAME_INVALID);
-	transport_list_free(&l);
+	remote_list_free(&l);
 	assert_int_equal(t->ops->fetch(t, "/pujk/BANKA/upload", "../../../etc/passwd",
 				       at(f, "got"), sha, &size, &e), -1);
 	assert_int_equal(e.code, ERR_NAME_INVALID);
@@ -169,14 +169,14 @@ static void test_list_gives_regular_files_and_reports_the_rest(void **state)
 {
 	struct fixture *f = *state;
 	struct transport *t = opened(f);
-	struct transport_list l;
+	struct remote_list l;
 	struct err e;
 
 	/* a folder of the layout is laid out on first use */
 	assert_int_equal(t->ops->list(t, "/pujk/BANKA/upload", &l, &e), 0);
 	assert_int_equal(l.n, 0);
 	assert_int_equal(l.n_ignored, 0);
-	transport_list_free(&l);
+	remote_list_free(&l);
 
 	put(at(f, "exchange/pujk/BANKA/upload/RSP_BANKA_20261128_000002.xml"), "two");
 	put(at(f, "exchange/pujk/BANKA/upload/RSP_BANKA_20261128_000001.xml"), "first");
@@ -200,16 +200,16 @@ static void test_list_gives_regular_files_and_reports_the_rest(void **state)
 	assert_string_equal(l.ignored[2].name, "bad name.xml");
 	assert_string_equal(l.ignored[3].name, "sub");
 	assert_int_equal(l.ignored[3].regular, 0);
-	transport_list_free(&l);
+	remote_list_free(&l);
 
 	/* outside the layout nothing is created */
 	assert_int_equal(t->ops->list(t, "/elsewhere", &l, &e), -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
-	transport_list_free(&l);
+	remote_list_free(&l);
 	assert_false(exists(at(f, "exchange/elsewhere")));
 	assert_int_equal(t->ops->list(t, "/pujk/BANKA/other", &l, &e), -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
-	transport_list_free(&l);
+	remote_list_free(&l);
 }
 
 static void test_fetch_copies_and_hashes(void **state)
@@ -221,14 +221,14 @@ static void test_fetch_copies_and_hashes(void **state)
 	};
 	struct fixture *f = *state;
 	struct transport *t = opened(f);
-	struct transport_list l;
+	struct remote_list l;
 	unsigned char sha[32];
 	struct stat st;
 	int64_t size = -1;
 	struct err e;
 
 	assert_int_equal(t->ops->list(t, "/slkt/outbound", &l, &e), 0);
-	transport_list_free(&l);
+	remote_list_free(&l);
 	put(at(f, "exchange/slkt/outbound/CB_OJK_20261128_000001.xml"), "hello\n");
 	assert_int_equal(t->ops->fetch(t, "/slkt/outbound", "CB_OJK_20261128_000001.xml",
 				       at(f, "got.xml"), sha, &size, &e), 0);
@@ -257,13 +257,13 @@ static void test_fetch_never_follows_a_symlink(void **state)
 {
 	struct fixture *f = *state;
 	struct transport *t = opened(f);
-	struct transport_list l;
+	struct remote_list l;
 	unsigned char sha[32];
 	int64_t size;
 	struct err e;
 
 	assert_int_equal(t->ops->list(t, "/pujk/BANKA/upload", &l, &e), 0);
-	transport_list_free(&l);
+	remote_list_free(&l);
 	put(at(f, "secret"), "do not read");
 	assert_int_equal(symlink(at(f, "secret"), at(f, "exchange/pujk/BANKA/upload/RSP_BANKA_20261128_000001.xml")), 0);
 	assert_int_equal(t->ops->fetch(t, "/pujk/BANKA/upload", "RSP_BANKA_20261128_000001.xml",
@@ -307,7 +307,7 @@ static void test_fetch_of_a_growing_file_is_transient(void **state)
 	struct fixture *f = *state;
 	struct transport *t = opened(f);
 	const char *src = at(f, "exchange/slkt/outbound/CB_OJK_20261128_000001.xml");
-	struct transport_list l;
+	struct remote_list l;
 	unsigned char sha[32];
 	char local[64];
 	int64_t size;
@@ -315,7 +315,7 @@ static void test_fetch_of_a_growing_file_is_transient(void **state)
 	int changed = 0;
 
 	assert_int_equal(t->ops->list(t, "/slkt/outbound", &l, &e), 0);
-	transport_list_free(&l);
+	remote_list_free(&l);
 	{
 		/* large enough that the copy takes a while */
 		FILE *fp = fopen(src, "w");
@@ -408,11 +408,11 @@ static void test_remove_deletes(void **state)
 	struct fixture *f = *state;
 	struct transport *t = opened(f);
 	const char *src = at(f, "exchange/slkt/outbound/CB_OJK_20261128_000001.xml");
-	struct transport_list l;
+	struct remote_list l;
 	struct err e;
 
 	assert_int_equal(t->ops->list(t, "/slkt/outbound", &l, &e), 0);
-	transport_list_free(&l);
+	remote_list_free(&l);
 	put(src, "x");
 	assert_int_equal(t->ops->remove(t, "/slkt/outbound", "CB_OJK_20261128_000001.xml", &e), 0);
 	assert_false(exists(src));
@@ -426,13 +426,13 @@ static void test_remove_moves_with_after_fetch_move(void **state)
 	struct fixture *f = *state;
 	struct transport *t;
 	const char *src = at(f, "exchange/slkt/outbound/CB_OJK_20261128_000001.xml");
-	struct transport_list l;
+	struct remote_list l;
 	struct err e;
 
 	strcpy(f->cfg.transport.after_fetch, "move");
 	t = opened(f);
 	assert_int_equal(t->ops->list(t, "/slkt/outbound", &l, &e), 0);
-	transport_list_free(&l);
+	remote_list_free(&l);
 	put(src, "first");
 	assert_int_equal(t->ops->remove(t, "/slkt/outbound", "CB_OJK_20261128_000001.xml", &e), 0);
 	assert_false(exists(src));

@@ -1,0 +1,225 @@
+/*
+ * process_gate - what is decided of an input before its records: whether
+ * its name belongs in its folder, its sender may send, its bytes or batch
+ * came before, and who signed it.  The signature check runs on a thread
+ * beside the parse; its refusal is the file's verdict.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "exchange/process.h"
+#include "util/digest.h"
+
+void process_file_error(struct process_job *j, enum err_code code, long line, long col,
+			const char *format, ...)
+{
+	struct err *f;
+	va_list ap;
+
+	if (j->n_errors == PROCESS_MAX_ERRORS)
+		return;
+	f = &j->errors[j->n_errors++];
+	memset(f, 0, sizeof(*f));
+	f->code = code;
+	stage_fmt(f->file, sizeof(f->file), "%s", j->f.name);
+	f->line = line;
+	f->col = col;
+	va_start(ap, format);
+	vsnprintf(f->msg, sizeof(f->msg), format, ap);
+	va_end(ap);
+}
+
+void process_verdict_first(struct process_job *j, size_t i)
+{
+	struct err first;
+
+	if (i == 0 || i >= j->n_errors)
+		return;
+	first = j->errors[i];
+	memmove(&j->errors[1], &j->errors[0], i * sizeof(first));
+	j->errors[0] = first;
+}
+
+/* Bytes or batch received before: the file is a duplicate. */
+static int precheck_duplicates(struct process_job *j, struct err *e)
+{
+	struct ledger *l = j->x->ledger;
+	char found[SPOOL_NAME_MAX];
+	int seen;
+
+	if (journal_received_bytes(l, j->f.sha256, j->f.id, found, sizeof(found), &seen, e) != 0)
+		return -1;
+	if (seen) {
+		stage_fmt(j->duplicate_of, sizeof(j->duplicate_of), "%s", found);
+		process_file_error(j, ERR_DUPLICATE_FILE, 0, 0,
+				   "these bytes were received before and acknowledged in '%s'",
+				   found);
+		return 0;
+	}
+	if (journal_received_batch(l, j->en.base, j->f.id, found, sizeof(found), &seen, e) != 0)
+		return -1;
+	if (seen)
+		process_file_error(j, ERR_DUPLICATE_BATCH_ID, 0, 0,
+				   "batch '%s' was received before with other bytes "
+				   "(acknowledged in '%s')", j->en.base, found);
+	return 0;
+}
+
+/* A PUJK may send only when registered with its three officers. */
+static int precheck_sender(struct process_job *j, struct err *e)
+{
+	struct registry_pujk p;
+
+	if (registry_pujk_get(j->x->ledger, j->en.code, &p, e) != 0) {
+		if (e->code != ERR_NOT_FOUND)
+			return -1;
+		process_file_error(j, ERR_SENDER_NOT_ACTIVE, 0, 0, "PUJK '%s' is not registered",
+				   j->en.code);
+		return 0;
+	}
+	if (!p.active)
+		process_file_error(j, ERR_SENDER_NOT_ACTIVE, 0, 0,
+				   "PUJK '%s' does not have all three officers registered",
+				   j->en.code);
+	return 0;
+}
+
+int process_precheck(struct process_job *j, struct err *e)
+{
+	struct exchange *x = j->x;
+	char sig_rel[SPOOL_PATH_MAX];
+
+	stage_folder_code(x->cfg, j->f.remote_dir, j->folder_code);
+	if (names_parse(j->f.name, &j->en) != 0 ||
+	    (j->en.kind == NAME_CB) != (j->folder_code[0] == '\0')) {
+		process_file_error(j, ERR_NAME_INVALID, 0, 0, "'%s' does not belong in '%s'",
+				   j->f.name, j->f.remote_dir);
+		return 0;
+	}
+	if (strcmp(j->en.code, j->folder_code[0] ? j->folder_code : x->cfg->intake.sender) != 0) {
+		process_file_error(j, ERR_SENDER_MISMATCH, 0, 0, "a file of '%s' dropped in '%s'",
+				   j->en.code, j->f.remote_dir);
+		return 0;
+	}
+	stage_fmt(sig_rel, sizeof(sig_rel), "%s/%s.p7s", SPOOL_INBOX, j->f.name);
+	if (j->f.sig_sha256[0] == '\0' || !spool_exists(x->spool, sig_rel)) {
+		process_file_error(j, ERR_SIGNATURE_MISSING, 0, 0, "no signature arrived for '%s'",
+				   j->f.name);
+		return 0;
+	}
+	if (precheck_duplicates(j, e) != 0)
+		return -1;
+	if (j->n_errors == 0 && j->en.kind == NAME_RSP)
+		return precheck_sender(j, e);
+	return 0;
+}
+
+static void *verify_thread(void *arg)
+{
+	struct process_verify *v = arg;
+
+	v->rc = sig_verify_file(v->trust, v->data, v->sig, v->certs, v->n_certs, (time_t)v->now,
+				&v->signer, &v->err);
+	return NULL;
+}
+
+int process_verify_start(struct process_job *j, struct err *e)
+{
+	struct exchange *x = j->x;
+	struct process_verify *v = &j->verify;
+
+	if (j->en.kind == NAME_RSP) {
+		if (registry_active_officers(x->ledger, j->en.code, &j->officers, e) != 0)
+			return -1;
+		for (size_t i = 0; i < j->officers.n && i < 8; i++) {
+			j->certs[i].der = j->officers.v[i].cert_der;
+			j->certs[i].len = j->officers.v[i].cert_len;
+			j->n_certs++;
+		}
+		v->certs = j->certs;
+		v->n_certs = j->n_certs;
+	} else {
+		v->certs = x->intake_certs;
+		v->n_certs = x->n_intake;
+	}
+	v->trust = x->trust;
+	v->now = x->now;
+	if (spool_path(x->spool, SPOOL_INBOX, v->data, sizeof(v->data), e) != 0)
+		return -1;
+	stage_fmt(v->sig, sizeof(v->sig), "%s/%s.p7s", v->data, j->f.name);
+	stage_fmt(v->data + strlen(v->data), sizeof(v->data) - strlen(v->data), "/%s", j->f.name);
+	if (pthread_create(&v->thread, NULL, verify_thread, v) != 0)
+		return err_sys(e, ERR_INTERNAL, "cannot start the signature check");
+	v->started = 1;
+	return 0;
+}
+
+/* Is the signer's certificate registered to someone other than the file's sender? */
+static int registered_elsewhere(struct process_job *j, int *elsewhere, struct err *e)
+{
+	struct exchange *x = j->x;
+	char holder[32];
+	int found;
+
+	*elsewhere = 0;
+	if (registry_cert_holder(x->ledger, j->verify.signer.cert_sha256_hex, holder,
+				 sizeof(holder), &found, e) != 0)
+		return -1;
+	if (found && strcmp(holder, j->en.code) != 0)
+		*elsewhere = 1;
+	for (size_t i = 0; j->en.kind == NAME_RSP && i < x->n_intake; i++) {
+		unsigned char d[DIGEST_LEN];
+
+		if (digest_buf(x->intake_certs[i].der, x->intake_certs[i].len, d, e) != 0)
+			return -1;
+		if (memcmp(d, j->verify.signer.cert_sha256, DIGEST_LEN) == 0)
+			*elsewhere = 1;
+	}
+	return 0;
+}
+
+/* The registered officer who signed: the records act in their role. */
+static void take_officer(struct process_job *j)
+{
+	for (size_t i = 0; i < j->officers.n; i++)
+		if (strcmp(j->officers.v[i].cert_sha256, j->verify.signer.cert_sha256_hex) == 0) {
+			j->actor.officer_id = j->officers.v[i].id;
+			stage_fmt(j->officer_role, sizeof(j->officer_role), "%s",
+				  j->officers.v[i].role);
+			stage_fmt(j->officer_name, sizeof(j->officer_name), "%s",
+				  j->officers.v[i].name);
+		}
+}
+
+int process_verify_finish(struct process_job *j, struct err *e)
+{
+	struct process_verify *v = &j->verify;
+	int elsewhere = 0;
+
+	if (!v->started)
+		return 0;
+	pthread_join(v->thread, NULL);
+	v->started = 0;
+	if (v->rc == 0) {
+		take_officer(j);
+		return 0;
+	}
+	if (v->err.code == ERR_TRANSIENT || v->err.code == ERR_CONFIG || v->err.code == ERR_IO ||
+	    v->err.code == ERR_INTERNAL) {
+		*e = v->err;
+		return -1;
+	}
+	if (v->err.code == ERR_SIGNER_NOT_REGISTERED && registered_elsewhere(j, &elsewhere, e) != 0)
+		return -1;
+	/* why the file is not trusted is its verdict (and what keeps its name
+	 * from counting as received): it comes before what the parse found */
+	if (j->n_errors == PROCESS_MAX_ERRORS)
+		j->n_errors--;
+	if (v->err.code == ERR_SIGNER_NOT_REGISTERED && elsewhere)
+		process_file_error(j, ERR_SENDER_MISMATCH, 0, 0, "signed by '%s', who is registered "
+				   "for another sender", v->signer.subject);
+	else
+		process_file_error(j, v->err.code, 0, 0, "%s", v->err.msg);
+	process_verdict_first(j, j->n_errors - 1);
+	return 0;
+}
