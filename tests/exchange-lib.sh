@@ -9,7 +9,7 @@
 #   drop_cb FILE         sign FILE as the intake, put it in /slkt/outbound
 #   drop_rsp FILE ROLE   sign FILE as that officer of the PUJK its name says,
 #                        put it in /pujk/<PUJK>/upload
-#   ack_for BASE         the acknowledgement delivered for a base name; a
+#   ack_for BASE         the newest acknowledgement delivered for a base name; a
 #                        BASE with a / is taken as the acknowledgement's path
 #                        (so in every helper below that takes a BASE)
 #   result BASE ID       "STATUS CODE" of record ID in that acknowledgement
@@ -91,10 +91,14 @@ drop_rsp() {
 
 ack_for() {
 	base=$1
+	# the newest answer: ACK_<base>.xml, then ACK_<base>_<n>.xml (SPEC 1.1 section 3)
+	name=$(sqlite3 spool/ledger.sqlite "SELECT name FROM outfile WHERE kind = 'ACK'
+		AND (name = 'ACK_$base.xml' OR name GLOB 'ACK_${base}_[1-9]*.xml')
+		ORDER BY id DESC LIMIT 1" 2>/dev/null)
 	case $base in
 	*/*) echo "$base" ;;
-	CB_*) echo "exchange/slkt/inbound/ACK_$base.xml" ;;
-	RSP_*) echo "exchange/pujk/$(echo "$base" | cut -d_ -f2)/download/ACK_$base.xml" ;;
+	CB_*) echo "exchange/slkt/inbound/${name:-ACK_$base.xml}" ;;
+	RSP_*) echo "exchange/pujk/$(echo "$base" | cut -d_ -f2)/download/${name:-ACK_$base.xml}" ;;
 	esac
 }
 

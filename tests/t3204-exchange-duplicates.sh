@@ -18,39 +18,36 @@ test_expect_success 'set up the hub; a first batch is applied, a copy of it kept
 	cp $INBOUND/ACK_${CB}_000001.xml first-ack.xml
 '
 
-test_expect_success 'the same bytes again, the first answer not taken yet: the new one waits (75)' '
+test_expect_success 'the same bytes again, the first answer not taken yet: a second answer, exit 0' '
 	ledger_counts >ledger.before &&
 	cp keep/* exchange/slkt/outbound/ &&
-	test_expect_code 75 slktx run 2>err &&
-	grep "other content is already there" err &&
+	slktx run 2>err &&
 	test_cmp first-ack.xml $INBOUND/ACK_${CB}_000001.xml &&
-	ls spool/outbox/slkt-inbound/ACK_${CB}_000001.xml &&
-	test ! -e exchange/slkt/outbound/${CB}_000001.xml &&
-	ledger_counts | cut -d"|" -f1,2 >ledger.now &&
-	cut -d"|" -f1,2 ledger.before >ledger.expect && test_cmp ledger.expect ledger.now
-'
-
-test_expect_success 'once the intake took the first answer, DUPLICATE_FILE names it' '
-	rm $INBOUND/ACK_${CB}_000001.xml $INBOUND/ACK_${CB}_000001.xml.p7s &&
-	slktx run 2>err &&
+	test "$(ack_for ${CB}_000001)" = $INBOUND/ACK_${CB}_000001_2.xml &&
 	rejected_whole ${CB}_000001 DUPLICATE_FILE &&
-	test "$(xpath $INBOUND/ACK_${CB}_000001.xml \
+	test "$(xpath $INBOUND/ACK_${CB}_000001_2.xml \
+		"string(//*[local-name()=\"AckId\"])")" = ACK_${CB}_000001_2 &&
+	test "$(xpath $INBOUND/ACK_${CB}_000001_2.xml \
 		"string(//*[local-name()=\"DuplicateOf\"])")" = ACK_${CB}_000001.xml &&
-	test "$(status_of PGD-2026-000001)" = BARU
+	test ! -e exchange/slkt/outbound/${CB}_000001.xml &&
+	test -z "$(find spool/outbox -type f)"
 '
 
-test_expect_success 'the same bytes a third time: DUPLICATE_FILE again, the run exits 0' '
+test_expect_success 'once the intake took the answers, the next is the third, naming the first' '
 	ledger_counts >ledger.before &&
-	rm $INBOUND/ACK_${CB}_000001.xml* &&
+	rm $INBOUND/ACK_${CB}_000001* &&
 	cp keep/* exchange/slkt/outbound/ &&
 	slktx run 2>err &&
+	test "$(ack_for ${CB}_000001)" = $INBOUND/ACK_${CB}_000001_3.xml &&
 	rejected_whole ${CB}_000001 DUPLICATE_FILE &&
+	test "$(xpath $INBOUND/ACK_${CB}_000001_3.xml \
+		"string(//*[local-name()=\"DuplicateOf\"])")" = ACK_${CB}_000001.xml &&
+	test "$(status_of PGD-2026-000001)" = BARU &&
 	test "$(ledger "SELECT count(*) FROM file WHERE name = '"'"'${CB}_000001.xml'"'"'")" = 3
 '
 
 test_expect_success 'the same name with other bytes is DUPLICATE_BATCH_ID' '
 	ledger_counts >ledger.before &&
-	rm $INBOUND/ACK_${CB}_000001.xml* &&
 	new_ticket r1 PGD-2026-000003 BANKA | cb ${CB}_000001 &&
 	drop_cb ${CB}_000001.xml &&
 	slktx run 2>err &&
@@ -87,16 +84,19 @@ test_expect_success 'the archive keeps each input sent again, its signature and 
 	find spool/archive spool/sent -name "*${CB}_000001.xml*" | sort >kept &&
 	test "$(grep -c "/${CB}_000001.xml$" kept)" = 4 &&
 	test "$(grep -c "/${CB}_000001.xml.p7s$" kept)" = 4 &&
-	test "$(grep -c "archive/.*/ACK_${CB}_000001.xml$" kept)" = 4 &&
-	test "$(grep -c "archive/.*/ACK_${CB}_000001.xml.p7s$" kept)" = 4 &&
-	test "$(grep -c "sent/.*/ACK_${CB}_000001.xml$" kept)" = 4 &&
-	for a in $(grep "ACK_.*xml$" kept); do ack_ok $a || return 1; done &&
+	find spool/archive spool/sent -name "ACK_${CB}_000001*" | sort >answers &&
+	for n in "" _2 _3 _4; do
+		test "$(grep -c "archive/.*/ACK_${CB}_000001$n.xml$" answers)" = 1 &&
+		test "$(grep -c "archive/.*/ACK_${CB}_000001$n.xml.p7s$" answers)" = 1 &&
+		test "$(grep -c "sent/.*/ACK_${CB}_000001$n.xml$" answers)" = 1 || return 1
+	done &&
+	for a in $(grep "ACK_.*xml$" answers); do ack_ok $a || return 1; done &&
 	test "$(sha256sum $(grep "archive/.*/${CB}_000001.xml$" kept) | cut -c1-64 | sort -u | wc -l)" = 2
 '
 
 test_expect_success 'sent again, fetched by one command and judged by the next: DUPLICATE_FILE' '
 	ledger_counts >ledger.before &&
-	rm $INBOUND/ACK_${CB}_000001.xml* &&
+	rm -f $INBOUND/ACK_${CB}_000001* &&
 	cp keep/* exchange/slkt/outbound/ &&
 	slktx fetch 2>err &&
 	test -f spool/inbox/${CB}_000001.xml &&
@@ -108,7 +108,7 @@ test_expect_success 'sent again, fetched by one command and judged by the next: 
 
 test_expect_success 'sent again, the run killed before its commit: the answer sent is the committed one' '
 	ledger_counts >ledger.before &&
-	rm $INBOUND/ACK_${CB}_000001.xml* &&
+	rm -f $INBOUND/ACK_${CB}_000001* &&
 	cp keep/* exchange/slkt/outbound/ &&
 	# CreatedAt counts seconds: the killed attempt answers unlike the last one
 	sleep 1 &&
@@ -125,7 +125,7 @@ test_expect_success 'sent again, the run killed before its commit: the answer se
 
 test_expect_success 'sent again before the first was judged: it waits, then is DUPLICATE_FILE' '
 	ledger_counts >ledger.before &&
-	rm $INBOUND/ACK_${CB}_000001.xml* &&
+	rm -f $INBOUND/ACK_${CB}_000001* &&
 	new_ticket r1 PGD-2026-000020 BANKA | cb ${CB}_000020 &&
 	slktx sign --cert pki/intake.crt --key pki/intake.key ${CB}_000020.xml >/dev/null &&
 	cp ${CB}_000020.xml ${CB}_000020.xml.p7s keep/ &&
@@ -189,6 +189,42 @@ test_expect_success 'a file whose signature never came takes no batch id either'
 	slktx run 2>err &&
 	test "$(file_status ${CB}_000032)" = ACCEPTED &&
 	test "$(status_of PGD-2026-000032)" = BARU
+'
+
+test_expect_success 'one name sent four ways in one night: each answer has its own name, every run exits 0' '
+	B=${CB}_000040 &&
+	new_ticket r1 PGD-2026-000040 BANKA | cb $B &&
+	cp $B.xml four.xml &&
+	drop_cb $B.xml &&
+	slktx run 2>err &&
+	test "$(file_status $B)" = ACCEPTED &&
+	cp four.xml $B.xml && drop_cb $B.xml &&
+	slktx run 2>err &&
+	test "$(ack_for $B)" = $INBOUND/ACK_${B}_2.xml &&
+	test "$(file_error $B)" = DUPLICATE_FILE &&
+	sed s/Budi/Badu/ four.xml >$B.xml && drop_cb $B.xml &&
+	slktx run 2>err &&
+	test "$(ack_for $B)" = $INBOUND/ACK_${B}_3.xml &&
+	test "$(file_error $B)" = DUPLICATE_BATCH_ID &&
+	mkdir pkg40 && cp four.xml pkg40/payload.xml &&
+	(cd pkg40 && zip -q -X ../$B.zip payload.xml) &&
+	drop_cb $B.zip &&
+	slktx run 2>err &&
+	test "$(ack_for $B)" = $INBOUND/ACK_${B}_4.xml &&
+	test "$(file_error $B)" = DUPLICATE_BATCH_ID &&
+	for n in "" _2 _3 _4; do
+		ack_ok $INBOUND/ACK_$B$n.xml &&
+		test "$(xpath $INBOUND/ACK_$B$n.xml "string(//*[local-name()=\"AckId\"])")" = ACK_$B$n ||
+		return 1
+	done &&
+	rm $INBOUND/ACK_${B}* &&
+	cp four.xml $B.xml && drop_cb $B.xml &&
+	slktx run 2>err &&
+	test "$(ack_for $B)" = $INBOUND/ACK_${B}_5.xml &&
+	test "$(file_error $B)" = DUPLICATE_FILE &&
+	ack_ok $B &&
+	test "$(ledger "SELECT count(*) FROM event WHERE ticket_no = '"'"'PGD-2026-000040'"'"'")" = 1 &&
+	test -z "$(find spool/outbox -type f)"
 '
 
 test_done

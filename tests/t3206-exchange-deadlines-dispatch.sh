@@ -159,4 +159,24 @@ test_expect_success 'every acknowledgement validates and verifies' '
 	done
 '
 
+test_expect_success 'an EXTENSION on the due day is accepted; on the next working day it is INVALID_STATE' '
+	due=$(days due 2026-08-20 10) && next=$(days due $due 1) &&
+	{ new_ticket r1 PGD-2026-000220 BANKA 2026-08-20T09:00:00+07:00
+	  new_ticket r2 PGD-2026-000221 BANKA 2026-08-20T09:00:00+07:00; } | cb ${CB}_000020 &&
+	drop_cb ${CB}_000020.xml &&
+	slktx run 2>err &&
+	{ take_over t1 PGD-2026-000220 2026-08-21T10:00:00+07:00
+	  take_over t2 PGD-2026-000221 2026-08-21T10:00:00+07:00
+	  follow_up x1 PGD-2026-000220 ${due}T23:30:00+07:00 EXTENSION
+	  follow_up x2 PGD-2026-000221 ${next}T08:00:00+07:00 EXTENSION; } | rsp ${RSP}_000020 &&
+	drop_rsp ${RSP}_000020.xml SERVICE &&
+	slktx run 2>err &&
+	test "$(result ${RSP}_000020 x1)" = ACCEPTED &&
+	test "$(result ${RSP}_000020 x2)" = "REJECTED INVALID_STATE" &&
+	xpath $(ack_for ${RSP}_000020) "string(//*[local-name()=\"Result\"][@recordId=\"x2\"])" >why &&
+	grep "an extension must come on or before the due day $due" why &&
+	test "$(ledger "SELECT extended FROM ticket WHERE no = '"'"'PGD-2026-000220'"'"'")" = 1 &&
+	test "$(ledger "SELECT extended FROM ticket WHERE no = '"'"'PGD-2026-000221'"'"'")" = 0
+'
+
 test_done

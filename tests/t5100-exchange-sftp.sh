@@ -76,6 +76,30 @@ test_expect_success 'a second run finds nothing to do' '
 	grep "\"processed\":0" json && grep "\"delivered\":0" json
 '
 
+test_expect_success 'one name sent four ways over SFTP: each answer its own name, every run exits 0' '
+	B=RSP_BANKA_20261127_000009 && IN=exchange/pujk/BANKA/download &&
+	follow_up f1 PGD-2026-000001 2026-11-22T10:00:00+07:00 | rsp $B &&
+	cp $B.xml four.xml && drop_rsp $B.xml SERVICE &&
+	slktx run 2>err &&
+	test "$(file_status $B)" = ACCEPTED &&
+	cp four.xml $B.xml && drop_rsp $B.xml SERVICE &&
+	slktx run 2>err &&
+	test "$(ack_for $B)" = $IN/ACK_${B}_2.xml && test "$(file_error $B)" = DUPLICATE_FILE &&
+	sed s/dihubungi/ditelepon/ four.xml >$B.xml && drop_rsp $B.xml SERVICE &&
+	slktx run 2>err &&
+	test "$(ack_for $B)" = $IN/ACK_${B}_3.xml && test "$(file_error $B)" = DUPLICATE_BATCH_ID &&
+	mkdir pkg9 && cp four.xml pkg9/payload.xml && (cd pkg9 && zip -q -X ../$B.zip payload.xml) &&
+	drop_rsp $B.zip SERVICE &&
+	slktx run 2>err &&
+	test "$(ack_for $B)" = $IN/ACK_${B}_4.xml && test "$(file_error $B)" = DUPLICATE_BATCH_ID &&
+	rm $IN/ACK_${B}* &&
+	cp four.xml $B.xml && drop_rsp $B.xml SERVICE &&
+	slktx run 2>err &&
+	test "$(ack_for $B)" = $IN/ACK_${B}_5.xml && test "$(file_error $B)" = DUPLICATE_FILE &&
+	ack_ok $B &&
+	test -z "$(find spool/outbox -type f)"
+'
+
 test_expect_success 'the server down: exit 75, the work kept for the next run' '
 	new_ticket r1 PGD-2026-000003 BANKA | cb CB_OJK_20261127_000002 &&
 	drop_cb CB_OJK_20261127_000002.xml &&

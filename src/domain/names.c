@@ -4,6 +4,7 @@
 #include "domain/names.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const prefixes[] = {
@@ -106,6 +107,18 @@ int names_parse(const char *name, struct exchange_name *out)
 	else
 		n.kind = kind;
 	len += (size_t)(base - name);
+	n.answer = 1;
+	if (n.kind == NAME_ACK && name[len] == '_') {
+		/* the n-th answer to one base name (SPEC §3): _2, _3...; no leading zero */
+		size_t d = strspn(name + len + 1, "0123456789");
+
+		if (d == 0 || d > 6 || name[len + 1] == '0')
+			return -1;
+		n.answer = atoi(name + len + 1);
+		if (n.answer < 2)
+			return -1;
+		len += 1 + d;
+	}
 	memcpy(n.base, name, len);
 	n.base[len] = '\0';
 	rest = name + len;

@@ -2,7 +2,7 @@
  * names - the file names of the exchange (SPEC §2), matched strictly.
  *
  *   CB_<SENDER>_<YYYYMMDD>_<SEQ6>.xml|.zip     RSP_<PUJK>_<YYYYMMDD>_<SEQ6>.xml|.zip
- *   DSP_<PUJK>_<YYYYMMDD>_<SEQ6>.xml|.zip      ACK_<base name>.xml
+ *   DSP_<PUJK>_<YYYYMMDD>_<SEQ6>.xml|.zip      ACK_<base name>[_<n>].xml (n >= 2)
  * each optionally followed by ".p7s".  Codes are [A-Z0-9]{3,12}; the date
  * must be a real calendar date.  Nothing else is an exchange name.
  */
@@ -17,7 +17,8 @@ struct exchange_name {
 	enum name_kind kind;
 	enum name_kind acked;  /* for NAME_ACK: the kind acknowledged */
 	char code[16];         /* sender or PUJK code */
-	char base[64];         /* "CB_OJK_20261127_000001" (for ACK: "ACK_CB_...") */
+	char base[64];         /* "CB_OJK_20261127_000001" (for ACK: "ACK_CB_..._2") */
+	int answer;            /* for NAME_ACK: 1 for ACK_<base>, n for ACK_<base>_<n> */
 	char ext[8];           /* "xml" or "zip" */
 	int date;              /* YYYYMMDD */
 	int seq;

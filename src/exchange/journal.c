@@ -336,6 +336,24 @@ int journal_outfile_state(struct ledger *l, const char *dest, const char *name, 
 	return 0;
 }
 
+int journal_answers(struct ledger *l, const char *dest, const char *ack_base, long *count,
+		    struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0;
+
+	/* ack_base is ACK_ and a base name: [A-Z0-9_] only, nothing GLOB reads */
+	if (prepare(l, &st, "SELECT count(*) FROM outfile WHERE destination = ?1 AND kind = 'ACK'"
+			    " AND (name = ?2 || '.xml' OR name GLOB ?2 || '_[1-9]*.xml')", e) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, dest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ack_base, -1, SQLITE_STATIC);
+	if (step_int(l, st, &n, e) != 0)
+		return -1;
+	*count = (long)n;
+	return 0;
+}
+
 int journal_outfiles_unpushed(struct ledger *l, struct journal_outfile **out, size_t *n,
 			      struct err *e)
 {

@@ -85,6 +85,10 @@ int journal_file_outcome(struct ledger *l, const struct journal_file *f,
  * and its SHA-256 into sha (65 bytes) when sha is not NULL. */
 int journal_outfile_state(struct ledger *l, const char *dest, const char *name, int *known,
 			  int *pushed, char *sha, struct err *e);
+/* How many acknowledgements of this base (ACK_<base>, without .xml) went
+ * to dest so far: ACK_<base>.xml and every ACK_<base>_<n>.xml. */
+int journal_answers(struct ledger *l, const char *dest, const char *ack_base, long *count,
+		    struct err *e);
 /* Every outbox file not delivered yet, in the order made; free *out. */
 int journal_outfiles_unpushed(struct ledger *l, struct journal_outfile **out, size_t *n,
 			      struct err *e);

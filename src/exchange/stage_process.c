@@ -27,15 +27,26 @@ static void job_free(struct process_job *j)
 	registry_officers_free(&j->officers);
 }
 
-/* An acknowledgement of that name still waits in the outbox: wait for it. */
-static int ack_name_busy(struct exchange *x, const char *dest, const char *ack_name, int *busy,
-			 struct err *e)
+/*
+ * Every answer has a name of its own (SPEC §3): the first to a base name is
+ * ACK_<base>.xml, the n-th ACK_<base>_<n>.xml, so that no answer waits for
+ * the sender to collect an earlier one.  The count is of committed outfile
+ * rows, so a rerun after a crash picks the same name.
+ */
+static int ack_name_of(struct exchange *x, const char *dest, const char *file_name,
+		       char ack_name[SPOOL_NAME_MAX], struct err *e)
 {
-	int known, pushed;
+	char ack_base[SPOOL_NAME_MAX];
+	long earlier;
 
-	if (journal_outfile_state(x->ledger, dest, ack_name, &known, &pushed, NULL, e) != 0)
+	stage_fmt(ack_base, sizeof(ack_base), "ACK_%.*s", (int)strlen(file_name) - 4, file_name);
+	if (journal_answers(x->ledger, dest, ack_base, &earlier, e) != 0)
 		return -1;
-	*busy = known && !pushed;
+	if ((earlier == 0 ? stage_fmt(ack_name, SPOOL_NAME_MAX, "%s.xml", ack_base)
+			  : stage_fmt(ack_name, SPOOL_NAME_MAX, "%s_%ld.xml", ack_base,
+				      earlier + 1)) != 0)
+		return err_set(e, ERR_INTERNAL, "acknowledgement name too long for '%s'",
+			       file_name);
 	return 0;
 }
 
@@ -123,25 +134,16 @@ static int process_one(struct exchange *x, const struct journal_file *row, struc
 {
 	struct process_job *j = calloc(1, sizeof(*j));
 	char dest[SPOOL_NAME_MAX], ack_name[SPOOL_NAME_MAX];
-	int busy, in_tx = 0, rc = -1;
+	int in_tx = 0, rc = -1;
 
 	if (j == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory");
 	j->x = x;
 	j->f = *row;
 	names_parse(j->f.name, &j->en);
-	stage_fmt(ack_name, sizeof(ack_name), "ACK_%.*s.xml", (int)(strlen(j->f.name) - 4),
-		  j->f.name);
 	if (stage_ack_destination(x, &j->f, dest, e) != 0 ||
-	    ack_name_busy(x, dest, ack_name, &busy, e) != 0)
+	    ack_name_of(x, dest, j->f.name, ack_name, e) != 0)
 		goto out;
-	if (busy) {
-		x->sum.waiting++;
-		stage_say(x, EXCHANGE_WARNING, "%s: waits until '%s' of an earlier file is "
-			  "delivered", j->f.name, ack_name);
-		rc = 0;
-		goto out;
-	}
 	if (job_start(j, ack_name, e) != 0 || process_precheck(j, e) != 0 ||
 	    (j->n_errors == 0 && process_verify_start(j, e) != 0) ||
 	    ledger_begin(x->ledger, e) != 0)

@@ -592,6 +592,14 @@ static int check_record(struct apply *a, const struct apply_actor *who, const st
 	if (is_extension(r) && t->extended)
 		return refuse(res, ERR_INVALID_STATE, "ticket '%s' was already extended once",
 			      r->ticket_no);
+	if (is_extension(r) && calendar_day_of(r->at) > t->due_day) {
+		char due[11];
+
+		/* POJK 22/2023: the consumer is told of an extension before the deadline */
+		calendar_format_day(t->due_day, due);
+		return refuse(res, ERR_INVALID_STATE, "an extension must come on or before the due "
+			      "day %s: this one is dated %s, after it", due, r->at_text);
+	}
 	attachments_refused(r, att, res);
 	return 0;
 }
