@@ -3,6 +3,7 @@
  */
 #include "exchange/dispatch.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
