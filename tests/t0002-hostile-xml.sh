@@ -66,6 +66,37 @@ test_expect_success 'duplicate record id in the last record: DUPLICATE_RECORD_ID
 test_expect_success 'RecordCount that does not match: COUNT_MISMATCH at RecordCount' '
 	expect count-mismatch.xml COUNT_MISMATCH 7
 '
+test_expect_success '33 attributes on one element: LIMIT_EXCEEDED at its start tag' '
+	expect attrs-33.xml LIMIT_EXCEEDED 10 &&
+	grep "attrs-33.xml:10:5: LIMIT_EXCEEDED: more than 32 attributes" out
+'
+test_expect_success '400,000 attributes on one element: LIMIT_EXCEEDED at its start tag' '
+	expect attrs-400k.xml LIMIT_EXCEEDED 10
+'
+test_expect_success '400,000 namespace declarations on one element: LIMIT_EXCEEDED' '
+	expect namespaces-400k.xml LIMIT_EXCEEDED 10
+'
+
+# CPU seconds (user + system) of validating FILE, timed out at 60 s
+cpu() {
+	/usr/bin/time -f "%U %S" -o cpu timeout 60 slktx validate "corpus/$1" >/dev/null 2>&1
+	tail -n 1 cpu | awk '{ print $1 + $2 }'
+}
+
+# libxml2 2.9 reads a start tag whole and checks its attributes for
+# duplicates in quadratic time: 40 times the attributes cost 1,600 times
+# the CPU.  Linear work (or none past the limit) costs at most 40 times;
+# CPU time, not wall time, so that a loaded machine does not matter.
+test_expect_success 'the work on one start tag does not grow with its attributes' '
+	small=$(cpu attrs-10k.xml) &&
+	large=$(cpu attrs-400k.xml) &&
+	echo "# 10k attributes: $small s, 400k: $large s" >&3 &&
+	awk -v s="$small" -v l="$large" "BEGIN {
+		if (s < 0.01) s = 0.01
+		exit !(l < 100 * s && l < 1.0)
+	}"
+'
+
 test_expect_success 'no connection was ever attempted to 127.0.0.1' '
 	test ! -e "$TRASH/connections"
 '

@@ -1,5 +1,5 @@
 /*
- * records - typing records and the ledger-free rules; see records.h.
+ * records - the record rules that need no ledger, copies, times; see records.h.
  */
 #include "domain/records.h"
 
@@ -123,143 +123,91 @@ void records_format_utc(int64_t t, char buf[32])
 	format_time(t, 0, "Z", buf);
 }
 
-static int typed_time(const struct xml_node *c, const struct xml_node *n, const char *name,
-		      const char *file, struct record *r, struct err *e)
+int records_type_of(const char *element, enum record_type *type)
 {
-	r->at_text = c ? c->text : NULL;
-	if (c == NULL || records_parse_time(c->text, &r->at) != 0)
-		return err_set_at(e, ERR_SCHEMA_INVALID, file, c ? c->line : n->line,
-				  c ? c->col : n->col, "'%s' is not a timestamp with an offset",
-				  name);
-	return 0;
-}
-
-static int attachment(const struct xml_node *c, const char *file, struct record *r,
-		      struct err *e)
-{
-	struct attachment_ref *a;
-	const char *size;
-
-	if (r->n_att == RECORDS_MAX_ATTACHMENTS)
-		return err_set_at(e, ERR_LIMIT_EXCEEDED, file, c->line, c->col,
-				  "more than %d attachments in record '%s'", RECORDS_MAX_ATTACHMENTS,
-				  r->id);
-	a = &r->att[r->n_att++];
-	a->name = xmlstream_attr(c, "name");
-	a->sha256 = xmlstream_attr(c, "sha256");
-	a->media_type = xmlstream_attr(c, "mediaType");
-	size = xmlstream_attr(c, "size");
-	a->size = size ? strtoll(size, NULL, 10) : -1;
-	a->line = c->line;
-	a->col = c->col;
-	return 0;
-}
-
-/* One pass over the children: records are typed a million times a file. */
-int records_from_node(const struct xml_node *n, const char *file, struct record *r,
-		      struct err *e)
-{
-	const struct xml_node *when = NULL, *amount = NULL;
-	size_t i;
-
-	memset(r, 0, offsetof(struct record, att));
-	r->n_att = 0;
-	r->node = n;
-	r->element = n->name;
-	r->line = n->line;
-	r->col = n->col;
-	r->id = xmlstream_attr(n, "id");
-	for (i = 0; i < sizeof(elements) / sizeof(elements[0]); i++)
-		if (strcmp(elements[i].element, n->name) == 0)
-			break;
-	if (i == sizeof(elements) / sizeof(elements[0]))
-		return err_set_at(e, ERR_SCHEMA_INVALID, file, n->line, n->col,
-				  "'%s' is not a record", n->name);
-	r->type = elements[i].type;
-	for (const struct xml_node *c = n->first_child; c; c = c->next) {
-		const char *name = c->name;
-
-		switch (name[0]) {
-		case 'A':
-			if (strcmp(name, "At") == 0)
-				when = c;
-			else if (strcmp(name, "Action") == 0)
-				r->action = c->text;
-			else if (strcmp(name, "Amount") == 0)
-				amount = c;
-			else if (strcmp(name, "Attachment") == 0 && attachment(c, file, r, e) != 0)
-				return -1;
-			break;
-		case 'C':
-			if (strcmp(name, "Channel") == 0) {
-				r->channel = c->text;
-			} else if (strcmp(name, "ClaimAmount") == 0) {
-				amount = c;
-			} else if (strcmp(name, "Consumer") == 0) {
-				r->consumer_name = xmlstream_child_text(c, "Name");
-				r->nik = xmlstream_child_text(c, "Nik");
-				r->phone = xmlstream_child_text(c, "Phone");
-				r->email = xmlstream_child_text(c, "Email");
-			}
-			break;
-		case 'D':
-			if (strcmp(name, "Description") == 0)
-				r->description = c->text;
-			break;
-		case 'N':
-			if (strcmp(name, "Note") == 0)
-				r->note = c->text;
-			break;
-		case 'O':
-			if (strcmp(name, "Outcome") == 0)
-				r->outcome = c->text;
-			break;
-		case 'P':
-			if (strcmp(name, "PujkCode") == 0)
-				r->pujk_code = c->text;
-			else if (strcmp(name, "Product") == 0)
-				r->product = c->text;
-			break;
-		case 'R':
-			if (strcmp(name, "ReceivedAt") == 0)
-				when = c;
-			else if (strcmp(name, "Reason") == 0)
-				r->reason = c->text;
-			else if (strcmp(name, "Resolution") == 0)
-				r->resolution = c->text;
-			break;
-		case 'S':
-			if (strcmp(name, "Subject") == 0)
-				r->subject = c->text;
-			else if (strcmp(name, "Summary") == 0)
-				r->note = c->text;
-			break;
-		case 'T':
-			if (strcmp(name, "TicketNo") == 0)
-				r->ticket_no = c->text;
-			break;
+	for (size_t i = 0; i < sizeof(elements) / sizeof(elements[0]); i++) {
+		if (strcmp(elements[i].element, element) == 0) {
+			*type = elements[i].type;
+			return 0;
 		}
 	}
+	return -1;
+}
+
+int records_settle(struct record *r, const char *file, struct err *e)
+{
 	if (r->ticket_no == NULL)
-		return err_set_at(e, ERR_SCHEMA_INVALID, file, n->line, n->col,
+		return err_set_at(e, ERR_SCHEMA_INVALID, file, r->line, r->col,
 				  "record '%s' has no TicketNo", r->id ? r->id : "");
 	r->kind = strncmp(r->ticket_no, "PGD-", 4) == 0 ? KIND_PGD : KIND_IND;
-	if (typed_time(when, n, r->type == REC_NEW_TICKET ? "ReceivedAt" : "At", file, r, e) != 0)
-		return -1;
 	if (r->outcome && strcmp(r->outcome, "REJECTED") == 0)
 		r->type = REC_DECISION_REJECTED;
-	if (amount) {
-		r->amount = amount->text;
-		r->currency = xmlstream_attr(amount, "currency");
-		if (r->currency == NULL)
-			r->currency = "IDR";
-	}
+	if (r->amount && r->currency == NULL)
+		r->currency = "IDR";
 	if (r->type == REC_RESOLUTION_PROPOSAL && r->resolution &&
 	    strcmp(r->resolution, "MONETARY_RELIEF") == 0 && r->amount == NULL)
-		return err_set_at(e, ERR_SCHEMA_INVALID, file, n->line, n->col,
+		return err_set_at(e, ERR_SCHEMA_INVALID, file, r->line, r->col,
 				  "record '%s': a MONETARY_RELIEF proposal needs an Amount",
 				  r->id ? r->id : "");
 	return 0;
+}
+
+/* A string field outside the unions would not be copied. */
+_Static_assert(sizeof(((struct record *)0)->strings) ==
+		       offsetof(struct record, att) - offsetof(struct record, element),
+	       "every string of struct record is in its strings[]");
+_Static_assert(sizeof(((struct attachment_ref *)0)->strings) ==
+		       offsetof(struct attachment_ref, size),
+	       "every string of struct attachment_ref is in its strings[]");
+
+static size_t strings_size(const char *const *v, int n)
+{
+	size_t size = 0;
+
+	for (int i = 0; i < n; i++)
+		size += v[i] ? strlen(v[i]) + 1 : 0;
+	return size;
+}
+
+size_t records_copy_size(const struct record *r)
+{
+	size_t n = (size_t)r->n_att * sizeof(struct attachment_ref) +
+		   strings_size(r->strings, RECORDS_STRINGS);
+
+	for (int i = 0; i < r->n_att; i++)
+		n += strings_size(r->att[i].strings, RECORDS_ATT_STRINGS);
+	return n;
+}
+
+/* Copy n strings of src into dst, their bytes at *s. */
+static void copy_strings(const char **dst, const char *const *src, int n, char **s)
+{
+	for (int i = 0; i < n; i++) {
+		size_t len;
+
+		if (src[i] == NULL) {
+			dst[i] = NULL;
+			continue;
+		}
+		len = strlen(src[i]) + 1;
+		memcpy(*s, src[i], len);
+		dst[i] = *s;
+		*s += len;
+	}
+}
+
+void records_copy_to(struct record *dst, void *tail, const struct record *r)
+{
+	struct attachment_ref *att = tail;
+	char *s = (char *)(att + r->n_att);
+
+	*dst = *r;
+	copy_strings(dst->strings, r->strings, RECORDS_STRINGS, &s);
+	for (int i = 0; i < r->n_att; i++) {
+		att[i] = r->att[i];
+		copy_strings(att[i].strings, r->att[i].strings, RECORDS_ATT_STRINGS, &s);
+	}
+	dst->att = r->n_att > 0 ? att : NULL;
 }
 
 enum err_code records_check(const struct record *r, const char *file, int64_t now, long skew,

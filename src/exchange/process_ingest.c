@@ -75,7 +75,7 @@ static void *writer_thread(void *arg)
 	struct recordq_item *it;
 
 	while ((it = recordq_pop(j->queue)) != NULL) {
-		int rc = apply_one(j, &it->r, it->pre, &it->why, it->att, &j->writer_err);
+		int rc = apply_one(j, &it->r, it->pre, it->why, it->att, &j->writer_err);
 
 		recordq_item_free(it);
 		if (rc != 0) {

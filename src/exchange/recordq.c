@@ -54,83 +54,30 @@ void recordq_free(struct recordq *q)
 	free(q);
 }
 
-static size_t len(const char *s)
-{
-	return s ? strlen(s) + 1 : 0;
-}
-
-/* Every string of the record, in one block after the item. */
-static size_t strings_size(const struct record *r)
-{
-	size_t n = len(r->element) + len(r->id) + len(r->ticket_no) + len(r->at_text) +
-		   len(r->pujk_code) + len(r->channel) + len(r->product) + len(r->subject) +
-		   len(r->description) + len(r->consumer_name) + len(r->nik) + len(r->phone) +
-		   len(r->email) + len(r->amount) + len(r->currency) + len(r->note) +
-		   len(r->reason) + len(r->action) + len(r->resolution) + len(r->outcome);
-
-	for (int i = 0; i < r->n_att; i++)
-		n += len(r->att[i].name) + len(r->att[i].sha256) + len(r->att[i].media_type);
-	return n;
-}
-
-static const char *copy(char **dst, const char *s)
-{
-	size_t n;
-	char *d = *dst;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s) + 1;
-	memcpy(d, s, n);
-	*dst += n;
-	return d;
-}
-
+/*
+ * One block per item: the item, the reason when there is one (rare: a
+ * struct err is 2 KB), then the record's attachments and strings.
+ */
 int recordq_push(struct recordq *q, const struct record *r, long index, enum err_code pre,
 		 const struct err *why, const enum err_code *att, struct err *e)
 {
-	size_t base = sizeof(struct recordq_item);
+	size_t reason = pre != ERR_NONE ? sizeof(struct err) : 0;
 	struct recordq_item *it;
-	char *s;
+	char *tail;
 
-	it = malloc(base + strings_size(r));
+	it = malloc(sizeof(*it) + reason + records_copy_size(r));
 	if (it == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory");
-	memcpy(&it->r, r, offsetof(struct record, att));
-	s = (char *)it + base;
-	it->r.element = copy(&s, r->element);
-	it->r.id = copy(&s, r->id);
-	it->r.ticket_no = copy(&s, r->ticket_no);
-	it->r.at_text = copy(&s, r->at_text);
-	it->r.pujk_code = copy(&s, r->pujk_code);
-	it->r.channel = copy(&s, r->channel);
-	it->r.product = copy(&s, r->product);
-	it->r.subject = copy(&s, r->subject);
-	it->r.description = copy(&s, r->description);
-	it->r.consumer_name = copy(&s, r->consumer_name);
-	it->r.nik = copy(&s, r->nik);
-	it->r.phone = copy(&s, r->phone);
-	it->r.email = copy(&s, r->email);
-	it->r.amount = copy(&s, r->amount);
-	it->r.currency = copy(&s, r->currency);
-	it->r.note = copy(&s, r->note);
-	it->r.reason = copy(&s, r->reason);
-	it->r.action = copy(&s, r->action);
-	it->r.resolution = copy(&s, r->resolution);
-	it->r.outcome = copy(&s, r->outcome);
-	it->r.n_att = r->n_att;
-	for (int i = 0; i < r->n_att; i++) {
-		it->r.att[i] = r->att[i];
-		it->r.att[i].name = copy(&s, r->att[i].name);
-		it->r.att[i].sha256 = copy(&s, r->att[i].sha256);
-		it->r.att[i].media_type = copy(&s, r->att[i].media_type);
+	tail = (char *)(it + 1);
+	it->why = NULL;
+	if (pre != ERR_NONE) {
+		memcpy(tail, why, sizeof(*why));
+		it->why = (const struct err *)tail;
+		tail += reason;
 	}
-	it->r.node = NULL;
+	records_copy_to(&it->r, tail, r);
 	it->index = index;
 	it->pre = pre;
-	it->why.code = pre;
-	if (pre != ERR_NONE)
-		it->why = *why;
 	it->att = att;
 
 	pthread_mutex_lock(&q->lock);

@@ -3,8 +3,8 @@
  * file and the thread that applies its records to the ledger, so that
  * parsing the next records and writing the last ones overlap on two cores.
  *
- * Records are deep-copied on the way in: the parser's tree is gone once its
- * callback returns.  The queue keeps document order.  Errors: ERR_INTERNAL
+ * Records are copied on the way in (records_copy_to, one block per item):
+ * the parser's tree is gone once its callback returns.  The queue keeps document order.  Errors: ERR_INTERNAL
  * (out of memory) from push; a push after recordq_abort fails with the
  * consumer's error already recorded by the caller.
  */
@@ -15,10 +15,10 @@
 #include "domain/records.h"
 
 struct recordq_item {
-	struct record r;               /* its strings point into the item */
+	struct record r;               /* its attachments and strings live in the item */
 	long index;
 	enum err_code pre;             /* the ledger-free check's verdict */
-	struct err why;                /* ... and its reason, when pre is set */
+	const struct err *why;         /* ... and its reason, in the item; NULL when none */
 	const enum err_code *att;      /* the package's verdicts for r's attachments */
 };
 

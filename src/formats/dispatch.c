@@ -3,6 +3,7 @@
  */
 #include "formats/dispatch.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

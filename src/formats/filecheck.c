@@ -128,7 +128,8 @@ static int on_record(void *ctx, const struct xml_node *n, long index, struct err
 {
 	struct run *r = ctx;
 	struct filecheck *fc = r->fc;
-	struct record rec;
+	struct records_xml t;
+	const struct record *rec = &t.r;
 	struct err f, why;
 	enum err_code pre;
 
@@ -137,27 +138,27 @@ static int on_record(void *ctx, const struct xml_node *n, long index, struct err
 	if (r->res->root != ROOT_COMPLAINT_BATCH && r->res->root != ROOT_RESPONSE_FILE &&
 	    r->res->root != ROOT_DISPATCH)
 		return 0;
-	if (records_from_node(n, r->display, &rec, &f) != 0) {
+	if (records_xml_type(&t, n, r->display, &f) != 0) {
 		file_finding(r, &f);
 		return 0;
 	}
 	/* a dispatch is the hub's own: only its package is checked */
 	if (r->res->root == ROOT_DISPATCH)
-		return fc->in_package && collect_attachments(fc, &rec) != 0
+		return fc->in_package && collect_attachments(fc, rec) != 0
 			       ? err_set(e, ERR_INTERNAL, "out of memory")
 			       : 0;
-	if (fc->in_package && collect_attachments(fc, &rec) != 0)
+	if (fc->in_package && collect_attachments(fc, rec) != 0)
 		return err_set(e, ERR_INTERNAL, "out of memory");
-	if (rec.n_att > 0 && !fc->in_package) {
-		err_set_at(&f, ERR_PACKAGE_INVALID, r->display, rec.att[0].line, rec.att[0].col,
+	if (rec->n_att > 0 && !fc->in_package) {
+		err_set_at(&f, ERR_PACKAGE_INVALID, r->display, rec->att[0].line, rec->att[0].col,
 			   "record '%s' carries an Attachment: a file with attachments travels "
-			   "as a .zip package", rec.id);
+			   "as a .zip package", rec->id);
 		file_finding(r, &f);
 		return 0;
 	}
-	pre = records_check(&rec, r->display, r->now, r->cfg->limits.clock_skew_s, &why);
+	pre = records_check(rec, r->display, r->now, r->cfg->limits.clock_skew_s, &why);
 	if (r->hooks && r->hooks->record)
-		return r->hooks->record(r->ctx, &rec, index, pre, &why, e);
+		return r->hooks->record(r->ctx, rec, index, pre, &why, e);
 	if (pre != ERR_NONE)
 		add(&fc->record_problems, &fc->n_record_problems, &why);
 	return 0;

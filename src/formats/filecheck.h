@@ -19,6 +19,7 @@
 #include "domain/names.h"
 #include "formats/package.h"
 #include "domain/records.h"
+#include "xml/records_xml.h"
 #include "xml/schema.h"
 #include "xml/xmlstream.h"
 

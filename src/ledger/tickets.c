@@ -8,6 +8,7 @@
 #include "ledger/tickets.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

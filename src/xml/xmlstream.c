@@ -1,9 +1,11 @@
 /*
  * xmlstream - secure streaming parse and validation; see xmlstream.h.
  *
- * Two threads: the calling thread reads the file and runs libxml2's parser,
- * recording its events (and its errors) into batches; a validating thread
- * replays them into the schema plug.  Behind the plug, the SAX handlers
+ * The driver of the parse.  The prolog is scanned first (prolog.h).  Then
+ * two threads: the calling thread reads the file and feeds libxml2's
+ * parser, each chunk scanned on the way (tagscan.h), recording its events
+ * and its errors (xmlevents.h); a validating thread replays them into the
+ * schema plug.  Behind the plug, the SAX handlers
  * below build a small tree for the Header and for one record at a time in
  * an arena that is reset after each record, so memory does not grow with
  * the file.  The plug calls our handler for an end tag before the validator
@@ -20,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,21 +29,14 @@
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 
+#include "util/arena.h"
+#include "xml/idset.h"
+#include "xml/prolog.h"
+#include "xml/tagscan.h"
+#include "xml/xmlevents.h"
+
 #define READ_CHUNK (64 * 1024)
-/* The prolog (XML declaration, comments) must end within the first chunk. */
-#define PROLOG_MAX (64 * 1024)
-#define ARENA_BLOCK (64 * 1024)
 #define MAX_TREE_DEPTH 64
-
-struct arena_block {
-	struct arena_block *next;
-	size_t used, size;
-	char data[];
-};
-
-struct arena {
-	struct arena_block *head;
-};
 
 struct parser {
 	struct schema_set *schemas;
@@ -54,7 +48,16 @@ struct parser {
 	struct err *fail;      /* a callback or internal failure: the parse is abandoned */
 	int failed;
 
+	/* what parse sets up and tears down */
 	xmlParserCtxtPtr pctxt;
+	xmlSAXHandler rec;     /* the reading thread's handlers */
+	xmlSAXHandler sax;     /* the validating thread's, behind the plug */
+	xmlSchemaValidCtxtPtr vctxt;
+	xmlSchemaSAXPlugPtr plug;
+	pthread_t validator;
+	int validator_started;
+	int handler_set;
+
 	enum err_code stopped; /* set when we stopped the parser on a finding of ours */
 	/*
 	 * Two threads share the work: the reading thread runs libxml2's parser
@@ -64,7 +67,8 @@ struct parser {
 	 */
 	long ev_line, ev_col;
 	int halt;
-	struct events *q;
+	struct xmlevents *q;
+	struct tagscan scan;   /* the reading thread's bound on each start tag */
 	xmlSAXHandlerPtr plugged_sax;
 	void *plugged_user;
 	long depth;
@@ -101,8 +105,7 @@ struct parser {
 	int have_count;
 	long count_line, count_col;
 
-	uint64_t *ids;
-	size_t ids_cap, ids_n;
+	struct idset ids;
 	/*
 	 * A record's id is looked up when the next record starts: the table is
 	 * larger than the caches, and meanwhile its slot has been prefetched.
@@ -122,65 +125,6 @@ void xmlstream_default_limits(struct xmlstream_limits *l)
 	l->max_text_length = 65536;
 	l->max_records = 1000000;
 	l->max_errors = 100;
-}
-
-/* ---- arena ---- */
-
-static void *arena_alloc(struct arena *a, size_t n)
-{
-	struct arena_block *b = a->head;
-
-	n = (n + 7) & ~(size_t)7;
-	if (b == NULL || b->size - b->used < n) {
-		size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-
-		b = malloc(sizeof(*b) + size);
-		if (b == NULL)
-			return NULL;
-		b->size = size;
-		b->used = 0;
-		b->next = a->head;
-		a->head = b;
-	}
-	b->used += n;
-	return b->data + b->used - n;
-}
-
-/* Keep the newest block for reuse: records are alike in size. */
-static void arena_reset(struct arena *a)
-{
-	struct arena_block *b = a->head;
-
-	if (b == NULL)
-		return;
-	while (b->next) {
-		struct arena_block *n = b->next->next;
-
-		free(b->next);
-		b->next = n;
-	}
-	b->used = 0;
-}
-
-static void arena_free(struct arena *a)
-{
-	while (a->head) {
-		struct arena_block *n = a->head->next;
-
-		free(a->head);
-		a->head = n;
-	}
-}
-
-static char *arena_strndup(struct arena *a, const char *s, size_t n)
-{
-	char *d = arena_alloc(a, n + 1);
-
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
 }
 
 /* ---- findings ---- */
@@ -303,75 +247,6 @@ static int schema_locator(void *ctx, const char **file, unsigned long *line)
 
 /* ---- record ids ---- */
 
-static uint64_t id_hash(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-	/* splitmix64 finalizer: FNV alone clusters on short similar ids */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h ? h : 1;
-}
-
-/* The id table's size: room for max_records at half load, up to 8M slots. */
-static size_t id_table_size(const struct parser *p)
-{
-	size_t want = (size_t)p->lim->max_records * 2, cap = 4096;
-
-	while (cap < want && cap < ((size_t)1 << 23))
-		cap *= 2;
-	return cap;
-}
-
-/*
- * Remember an id; 1 when it was seen before.  Ids are kept as 64-bit
- * hashes, not strings, so that a million-record file stays within its
- * memory budget; two distinct ids would have to collide in 64 bits (about
- * 1 in 10^7 for a file of a million records) to be reported as duplicates.
- * The table is sized once for the configured record limit: its pages are
- * touched within the first few thousand records, so memory is flat in the
- * file's size, and it never rehashes unless the limit is above 4M records.
- */
-static int id_table_grow(struct parser *p)
-{
-	size_t cap = p->ids_cap ? p->ids_cap * 2 : id_table_size(p), i;
-	uint64_t *v = calloc(cap, sizeof(*v));
-
-	if (v == NULL)
-		return -1;
-	for (size_t k = 0; k < p->ids_cap; k++) {
-		if (p->ids[k] == 0)
-			continue;
-		for (i = p->ids[k] & (cap - 1); v[i]; i = (i + 1) & (cap - 1))
-			;
-		v[i] = p->ids[k];
-	}
-	free(p->ids);
-	p->ids = v;
-	p->ids_cap = cap;
-	return 0;
-}
-
-/* Insert a hash; 1 when it was there already, -1 out of memory. */
-static int id_seen(struct parser *p, uint64_t h)
-{
-	size_t i;
-
-	if (p->ids_n * 2 >= p->ids_cap && id_table_grow(p) != 0)
-		return -1;
-	for (i = h & (p->ids_cap - 1); p->ids[i]; i = (i + 1) & (p->ids_cap - 1))
-		if (p->ids[i] == h)
-			return 1;
-	p->ids[i] = h;
-	p->ids_n++;
-	return 0;
-}
-
 /* Look the pending record id up now; report it when it was seen before. */
 static void check_pending_id(struct parser *p)
 {
@@ -380,7 +255,7 @@ static void check_pending_id(struct parser *p)
 	if (!p->pending_id.set)
 		return;
 	p->pending_id.set = 0;
-	seen = id_seen(p, p->pending_id.h);
+	seen = idset_add(&p->ids, p->pending_id.h);
 	if (seen < 0) {
 		err_set(p->fail, ERR_INTERNAL, "out of memory");
 		fail_with(p);
@@ -523,13 +398,12 @@ static void on_record_start(struct parser *p, int nb_attributes, const xmlChar *
 	id = attribute_value(nb_attributes, attributes, "id", &id_len);
 	if (id == NULL)
 		return; /* the validator reports the missing attribute */
-	if (p->ids_cap == 0 && id_table_grow(p) != 0) {
+	h = idset_hash((const char *)id, id_len);
+	if (idset_prefetch(&p->ids, h) != 0) {
 		err_set(p->fail, ERR_INTERNAL, "out of memory");
 		fail_with(p);
 		return;
 	}
-	h = id_hash((const char *)id, id_len);
-	__builtin_prefetch(&p->ids[h & (p->ids_cap - 1)]);
 	check_pending_id(p);
 	p->pending_id.set = 1;
 	p->pending_id.h = h;
@@ -694,134 +568,11 @@ static void characters(void *ctx, const xmlChar *ch, int len)
 }
 
 
-/* ---- the events between the reading and the validating thread ---- */
+/* ---- the reading thread: libxml2's events, recorded ---- */
 
-#define BATCH_BYTES (128 * 1024)
-#define BATCHES 4
-
-enum ev_type { EV_START = 1, EV_END, EV_TEXT, EV_ERROR };
-
-struct batch {
-	size_t used, cap;
-	unsigned char *data;
-};
-
-/* A ring of batches: the reader fills one while the validator drains another. */
-struct events {
-	pthread_mutex_t lock;
-	pthread_cond_t changed;
-	struct batch ring[BATCHES];
-	int head, count; /* batches published, waiting for the validator */
-	int filling;     /* the batch the reader writes into */
-	int closed;      /* the reader has published its last batch */
-	int failed;      /* out of memory in the reader */
-};
-
-static int events_new(struct events **out)
+static int halted(struct parser *p)
 {
-	struct events *q = calloc(1, sizeof(*q));
-
-	if (q == NULL)
-		return -1;
-	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->changed, NULL);
-	*out = q;
-	return 0;
-}
-
-static void events_free(struct events *q)
-{
-	if (q == NULL)
-		return;
-	for (int i = 0; i < BATCHES; i++)
-		free(q->ring[i].data);
-	pthread_cond_destroy(&q->changed);
-	pthread_mutex_destroy(&q->lock);
-	free(q);
-}
-
-/* Hand the batch being filled to the validator; wait for a free one. */
-static void events_publish(struct events *q)
-{
-	pthread_mutex_lock(&q->lock);
-	q->count++;
-	pthread_cond_broadcast(&q->changed);
-	while (q->count == BATCHES)
-		pthread_cond_wait(&q->changed, &q->lock);
-	q->filling = (q->head + q->count) % BATCHES;
-	q->ring[q->filling].used = 0;
-	pthread_mutex_unlock(&q->lock);
-}
-
-/*
- * The last batch, handed over without waiting for room after it; once the
- * validator has drained the ring it ends.  events_publish always leaves a
- * free slot, so the count cannot overflow.
- */
-static void events_close(struct events *q)
-{
-	pthread_mutex_lock(&q->lock);
-	q->count++;
-	q->closed = 1;
-	pthread_cond_broadcast(&q->changed);
-	pthread_mutex_unlock(&q->lock);
-}
-
-/* Room for n more bytes in the batch being filled, or NULL. */
-static unsigned char *events_room(struct events *q, size_t n)
-{
-	struct batch *b = &q->ring[q->filling];
-
-	if (b->used > 0 && b->used + n > BATCH_BYTES) {
-		events_publish(q);
-		b = &q->ring[q->filling];
-	}
-	if (b->used + n > b->cap) {
-		size_t cap = n > BATCH_BYTES ? n : BATCH_BYTES;
-		unsigned char *d = realloc(b->data, cap);
-
-		if (d == NULL) {
-			q->failed = 1;
-			return NULL;
-		}
-		b->data = d;
-		b->cap = cap;
-	}
-	b->used += n;
-	return b->data + b->used - n;
-}
-
-static void put_bytes(unsigned char **w, const void *v, size_t n)
-{
-	if (n > 0) /* an element without namespaces passes NULL */
-		memcpy(*w, v, n);
-	*w += n;
-}
-
-static void get_bytes(const unsigned char **r, void *v, size_t n)
-{
-	memcpy(v, *r, n);
-	*r += n;
-}
-
-struct ev_head {
-	int type;
-	long line, col;
-	size_t len; /* bytes that follow */
-};
-
-static unsigned char *record(struct parser *p, int type, long line, long col, size_t len)
-{
-	struct ev_head h = { type, line, col, len };
-	unsigned char *w;
-
-	if (__atomic_load_n(&p->halt, __ATOMIC_ACQUIRE))
-		return NULL;
-	w = events_room(p->q, sizeof(h) + len);
-	if (w == NULL)
-		return NULL;
-	put_bytes(&w, &h, sizeof(h));
-	return w;
+	return __atomic_load_n(&p->halt, __ATOMIC_ACQUIRE);
 }
 
 static void record_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -829,76 +580,36 @@ static void record_start(void *ctx, const xmlChar *localname, const xmlChar *pre
 			 int nb_attributes, int nb_defaulted, const xmlChar **attributes)
 {
 	struct parser *p = ctx;
-	size_t len = 3 * sizeof(void *) + 3 * sizeof(int) +
-		     (size_t)nb_namespaces * 2 * sizeof(void *);
-	unsigned char *w;
 
-	for (int i = 0; i < nb_attributes; i++)
-		len += 3 * sizeof(void *) + sizeof(size_t) + 1 +
-		       (size_t)(attributes[5 * i + 4] - attributes[5 * i + 3]);
-	/* names are the parser dictionary's: they outlive the parse */
-	w = record(p, EV_START, p->pctxt->input->line, tag_start_col(p), len);
-	if (w == NULL)
-		return;
-	put_bytes(&w, &localname, sizeof(void *));
-	put_bytes(&w, &prefix, sizeof(void *));
-	put_bytes(&w, &uri, sizeof(void *));
-	put_bytes(&w, &nb_namespaces, sizeof(int));
-	put_bytes(&w, &nb_attributes, sizeof(int));
-	put_bytes(&w, &nb_defaulted, sizeof(int));
-	put_bytes(&w, namespaces, (size_t)nb_namespaces * 2 * sizeof(void *));
-	for (int i = 0; i < nb_attributes; i++) {
-		const xmlChar **a = attributes + 5 * i;
-		size_t n = (size_t)(a[4] - a[3]);
-
-		put_bytes(&w, &a[0], 3 * sizeof(void *));
-		put_bytes(&w, &n, sizeof(n));
-		put_bytes(&w, a[3], n);
-		*w++ = '\0';
-	}
+	if (!halted(p))
+		xmlevents_start(p->q, p->pctxt->input->line, tag_start_col(p), localname, prefix,
+				uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted,
+				attributes);
 }
 
 static void record_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		       const xmlChar *uri)
 {
 	struct parser *p = ctx;
-	unsigned char *w = record(p, EV_END, p->pctxt->input->line, p->pctxt->input->col,
-				  3 * sizeof(void *));
 
-	if (w == NULL)
-		return;
-	put_bytes(&w, &localname, sizeof(void *));
-	put_bytes(&w, &prefix, sizeof(void *));
-	put_bytes(&w, &uri, sizeof(void *));
+	if (!halted(p))
+		xmlevents_end(p->q, p->pctxt->input->line, p->pctxt->input->col, localname, prefix,
+			      uri);
 }
 
-/*
- * Text and attribute values are copied with a NUL after them: libxml2's
- * validator reads the byte after the text it is given, which in the
- * parser's own buffer always exists.
- */
 static void record_text(void *ctx, const xmlChar *ch, int len)
 {
 	struct parser *p = ctx;
-	unsigned char *w = record(p, EV_TEXT, p->pctxt->input->line, p->pctxt->input->col,
-				  (size_t)len + 1);
 
-	if (w != NULL) {
-		put_bytes(&w, ch, (size_t)len);
-		*w = '\0';
-	}
+	if (!halted(p))
+		xmlevents_text(p->q, p->pctxt->input->line, p->pctxt->input->col, ch, len);
 }
 
 static void record_error(struct parser *p, enum err_code code, long line, long col,
 			 const char *msg)
 {
-	size_t n = strlen(msg) + 1;
-	unsigned char *w = record(p, EV_ERROR, line, col, sizeof(int) + n);
-
-	if (w == NULL)
-		return;
-	put_bytes(&w, &code, sizeof(int));
-	put_bytes(&w, msg, n);
+	if (!halted(p))
+		xmlevents_error(p->q, code, line, col, msg);
 }
 
 /* libxml2's own findings, on the reading thread: they join the events in order. */
@@ -959,240 +670,61 @@ static xmlParserInputPtr resolve_entity(void *ctx, const xmlChar *public_id,
 	return NULL;
 }
 
-/* Replay one batch into the schema plug, and through it into our handlers. */
-static void replay(struct parser *p, const struct batch *b)
+/* ---- the validating thread: the events replayed into the schema plug ---- */
+
+static void replay_start(void *ctx, long line, long col, const xmlChar *localname,
+			 const xmlChar *prefix, const xmlChar *uri, int nb_namespaces,
+			 const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+			 const xmlChar **attributes)
 {
-	const unsigned char *r = b->data, *end = b->data + b->used;
-	xmlSAXHandlerPtr sax = p->plugged_sax;
+	struct parser *p = ctx;
 
-	while (r < end) {
-		struct ev_head h;
-
-		get_bytes(&r, &h, sizeof(h));
-		p->ev_line = h.line;
-		p->ev_col = h.col;
-		if (h.type == EV_START) {
-			const xmlChar *localname, *prefix, *uri, *ns[64], *attrs[5 * 32];
-			int nb_ns, nb_attr, nb_def;
-
-			get_bytes(&r, &localname, sizeof(void *));
-			get_bytes(&r, &prefix, sizeof(void *));
-			get_bytes(&r, &uri, sizeof(void *));
-			get_bytes(&r, &nb_ns, sizeof(int));
-			get_bytes(&r, &nb_attr, sizeof(int));
-			get_bytes(&r, &nb_def, sizeof(int));
-			if (nb_ns > 32 || nb_attr > 32) {
-				r += h.len - 3 * sizeof(void *) - 3 * sizeof(int);
-				parser_finding(p, ERR_LIMIT_EXCEEDED, h.line, h.col,
-					       "more than 32 attributes or namespaces on one element");
-				continue;
-			}
-			get_bytes(&r, ns, (size_t)nb_ns * 2 * sizeof(void *));
-			for (int i = 0; i < nb_attr; i++) {
-				size_t n;
-
-				get_bytes(&r, &attrs[5 * i], 3 * sizeof(void *));
-				get_bytes(&r, &n, sizeof(n));
-				attrs[5 * i + 3] = r;
-				attrs[5 * i + 4] = r + n;
-				r += n + 1;
-			}
-			if (!p->stopped && !p->failed)
-				sax->startElementNs(p->plugged_user, localname, prefix, uri, nb_ns, ns,
-						    nb_attr, nb_def, attrs);
-		} else if (h.type == EV_END) {
-			const xmlChar *localname, *prefix, *uri;
-
-			get_bytes(&r, &localname, sizeof(void *));
-			get_bytes(&r, &prefix, sizeof(void *));
-			get_bytes(&r, &uri, sizeof(void *));
-			if (!p->stopped && !p->failed)
-				sax->endElementNs(p->plugged_user, localname, prefix, uri);
-		} else if (h.type == EV_TEXT) {
-			if (!p->stopped && !p->failed)
-				sax->characters(p->plugged_user, r, (int)h.len - 1);
-			r += h.len;
-		} else {
-			int code;
-
-			get_bytes(&r, &code, sizeof(int));
-			parser_finding(p, (enum err_code)code, h.line, h.col, (const char *)r);
-			r += h.len - sizeof(int);
-		}
-	}
+	p->ev_line = line;
+	p->ev_col = col;
+	if (!p->stopped && !p->failed)
+		p->plugged_sax->startElementNs(p->plugged_user, localname, prefix, uri,
+					       nb_namespaces, namespaces, nb_attributes,
+					       nb_defaulted, attributes);
 }
 
-/* The validating thread: replay batches until the reader has closed the ring. */
+static void replay_end(void *ctx, long line, long col, const xmlChar *localname,
+		       const xmlChar *prefix, const xmlChar *uri)
+{
+	struct parser *p = ctx;
+
+	p->ev_line = line;
+	p->ev_col = col;
+	if (!p->stopped && !p->failed)
+		p->plugged_sax->endElementNs(p->plugged_user, localname, prefix, uri);
+}
+
+static void replay_text(void *ctx, long line, long col, const xmlChar *ch, int len)
+{
+	struct parser *p = ctx;
+
+	p->ev_line = line;
+	p->ev_col = col;
+	if (!p->stopped && !p->failed)
+		p->plugged_sax->characters(p->plugged_user, ch, len);
+}
+
+static void replay_error(void *ctx, enum err_code code, long line, long col, const char *msg)
+{
+	struct parser *p = ctx;
+
+	p->ev_line = line;
+	p->ev_col = col;
+	parser_finding(p, code, line, col, msg);
+}
+
 static void *validator_thread(void *arg)
 {
+	static const struct xmlevents_sink sink = { replay_start, replay_end, replay_text,
+						    replay_error };
 	struct parser *p = arg;
-	struct events *q = p->q;
 
-	for (;;) {
-		struct batch *b;
-
-		pthread_mutex_lock(&q->lock);
-		while (q->count == 0 && !q->closed)
-			pthread_cond_wait(&q->changed, &q->lock);
-		if (q->count == 0) {
-			pthread_mutex_unlock(&q->lock);
-			break;
-		}
-		b = &q->ring[q->head];
-		pthread_mutex_unlock(&q->lock);
-		replay(p, b);
-		pthread_mutex_lock(&q->lock);
-		q->head = (q->head + 1) % BATCHES;
-		q->count--;
-		pthread_cond_broadcast(&q->changed);
-		pthread_mutex_unlock(&q->lock);
-	}
+	xmlevents_replay(p->q, &sink, p);
 	return NULL;
-}
-
-/* ---- the prolog ---- */
-
-struct prolog {
-	enum err_code code;
-	long line, col;
-	char msg[256];
-	char root[64];
-};
-
-static void prolog_position(const unsigned char *buf, size_t at, struct prolog *pr)
-{
-	pr->line = 1;
-	pr->col = 1;
-	for (size_t i = 0; i < at; i++) {
-		if (buf[i] == '\n') {
-			pr->line++;
-			pr->col = 1;
-		} else {
-			pr->col++;
-		}
-	}
-}
-
-static const unsigned char *find(const unsigned char *s, const unsigned char *end, const char *what)
-{
-	size_t n = strlen(what);
-
-	for (; s + n <= end; s++)
-		if (memcmp(s, what, n) == 0)
-			return s;
-	return NULL;
-}
-
-static int is_name_start(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':' || c >= 0x80;
-}
-
-static int prolog_refuse(struct prolog *pr, const unsigned char *buf, const unsigned char *at,
-			 enum err_code code, const char *msg)
-{
-	pr->code = code;
-	prolog_position(buf, (size_t)(at - buf), pr);
-	snprintf(pr->msg, sizeof(pr->msg), "%s", msg);
-	return -1;
-}
-
-/* The encoding named in an XML declaration must be UTF-8. */
-static int check_declaration(struct prolog *pr, const unsigned char *buf,
-			     const unsigned char *s, const unsigned char *end)
-{
-	const unsigned char *enc = find(s, end, "encoding");
-	const unsigned char *v;
-	unsigned char quote;
-	char name[32];
-	size_t n = 0;
-
-	if (enc == NULL)
-		return 0;
-	for (v = enc + 8; v < end && (*v == ' ' || *v == '=' || *v == '\t'); v++)
-		;
-	if (v >= end || (*v != '"' && *v != '\''))
-		return prolog_refuse(pr, buf, enc, ERR_XML_MALFORMED, "bad encoding declaration");
-	quote = *v++;
-	while (v < end && *v != quote && n < sizeof(name) - 1)
-		name[n++] = (char)*v++;
-	name[n] = '\0';
-	if (strcasecmp(name, "UTF-8") != 0) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg), "encoding '%s' is not accepted: files must be UTF-8",
-			 name);
-		return prolog_refuse(pr, buf, enc, ERR_XML_MALFORMED, msg);
-	}
-	return 0;
-}
-
-/*
- * Walk the prolog: BOM, XML declaration, comments, processing instructions
- * and white space, up to the root's start tag.  Returns 0 with the root's
- * qualified name, or -1 with a finding.
- */
-static int scan_prolog(const unsigned char *buf, size_t len, struct prolog *pr)
-{
-	const unsigned char *s = buf, *end = buf + len, *close;
-	size_t n = 0;
-
-	memset(pr, 0, sizeof(*pr));
-	if (len >= 2 && ((buf[0] == 0xFE && buf[1] == 0xFF) || (buf[0] == 0xFF && buf[1] == 0xFE)))
-		return prolog_refuse(pr, buf, s, ERR_XML_MALFORMED,
-				     "UTF-16 is not accepted: files must be UTF-8");
-	if (len >= 2 && (buf[0] == 0 || buf[1] == 0))
-		return prolog_refuse(pr, buf, s, ERR_XML_MALFORMED,
-				     "UTF-16 or UTF-32 is not accepted: files must be UTF-8");
-	if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
-		s += 3;
-	for (;;) {
-		while (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
-			s++;
-		if (s >= end)
-			return prolog_refuse(pr, buf, s, ERR_XML_MALFORMED,
-					     len >= PROLOG_MAX ? "no root element in the first 64 KiB"
-							       : "no root element");
-		if (*s != '<')
-			return prolog_refuse(pr, buf, s, ERR_XML_MALFORMED,
-					     "content before the root element");
-		if (end - s >= 5 && memcmp(s, "<?xml", 5) == 0 &&
-		    (s[5] == ' ' || s[5] == '\t' || s[5] == '\r' || s[5] == '\n' || s[5] == '?')) {
-			close = find(s, end, "?>");
-			if (close == NULL)
-				return prolog_refuse(pr, buf, s, ERR_XML_MALFORMED,
-						     "unterminated XML declaration");
-			if (check_declaration(pr, buf, s, close) != 0)
-				return -1;
-			s = close + 2;
-		} else if (end - s >= 2 && s[1] == '?') {
-			close = find(s, end, "?>");
-			if (close == NULL)
-				return prolog_refuse(pr, buf, s, ERR_XML_MALFORMED,
-						     "unterminated processing instruction");
-			s = close + 2;
-		} else if (end - s >= 4 && memcmp(s, "<!--", 4) == 0) {
-			close = find(s + 4, end, "-->");
-			if (close == NULL)
-				return prolog_refuse(pr, buf, s, ERR_XML_MALFORMED,
-						     "unterminated comment");
-			s = close + 3;
-		} else if (end - s >= 2 && s[1] == '!') {
-			return prolog_refuse(pr, buf, s, ERR_XML_FORBIDDEN,
-					     end - s >= 9 && memcmp(s, "<!DOCTYPE", 9) == 0
-						     ? "a DOCTYPE is not allowed"
-						     : "a declaration is not allowed");
-		} else if (end - s >= 2 && is_name_start(s[1])) {
-			s++;
-			while (s < end && n < sizeof(pr->root) - 1 && *s != ' ' && *s != '>' &&
-			       *s != '/' && *s != '\t' && *s != '\r' && *s != '\n')
-				pr->root[n++] = (char)*s++;
-			pr->root[n] = '\0';
-			return 0;
-		} else {
-			return prolog_refuse(pr, buf, s, ERR_XML_MALFORMED, "not XML");
-		}
-	}
 }
 
 /* ---- driving the parse ---- */
@@ -1255,26 +787,184 @@ static ssize_t read_fd(void *src, unsigned char *buf, size_t n)
 	return (ssize_t)got;
 }
 
+/*
+ * Read the first chunk and scan its prolog; the root chooses the schema.
+ * 1 when the prolog or the root has judged the file, 0 to go on, -1 when
+ * it cannot be read.
+ */
+static int read_prolog(struct parser *p, read_fn *rd, void *src, unsigned char *buf,
+		       ssize_t *n, struct err *e)
+{
+	struct xmlstream_result *res = p->res;
+	struct prolog pr;
+	const char *colon;
+
+	*n = rd(src, buf, PROLOG_MAX);
+	if (*n < 0)
+		return err_sys(e, ERR_IO, "cannot read '%s'", p->display);
+	res->size = *n;
+	if (prolog_scan(buf, (size_t)*n, &pr) != 0) {
+		add_finding(p, pr.code, pr.line, pr.col, "%s", pr.msg);
+		return 1;
+	}
+	colon = strchr(pr.root, ':');
+	snprintf(res->root_name, sizeof(res->root_name), "%s", colon ? colon + 1 : pr.root);
+	res->root = schema_root_from_name(res->root_name);
+	if (res->root == ROOT_UNKNOWN || res->root == ROOT_REPORT) {
+		add_finding(p, ERR_SCHEMA_INVALID, 1, 1, "root element '%s' is not an exchange file",
+			    res->root_name);
+		return 1;
+	}
+	configure_root(p, res->root);
+	return 0;
+}
+
+/* The validating thread's handlers, behind the root's schema plugged into them. */
+static int plug_validator(struct parser *p, struct err *e)
+{
+	xmlSchemaPtr schema = schema_for(p->schemas, p->res->root, e);
+
+	if (schema == NULL)
+		return -1;
+	p->vctxt = xmlSchemaNewValidCtxt(schema);
+	if (p->vctxt == NULL)
+		return err_set(e, ERR_INTERNAL, "cannot create a validation context");
+	xmlSchemaSetValidStructuredErrors(p->vctxt, schema_error, p);
+	xmlSchemaValidateSetLocator(p->vctxt, schema_locator, p);
+	memset(&p->sax, 0, sizeof(p->sax));
+	p->sax.initialized = XML_SAX2_MAGIC;
+	p->sax.startElementNs = start_element;
+	p->sax.endElementNs = end_element;
+	p->sax.characters = characters;
+	p->sax.cdataBlock = characters;
+	/* the plug swaps these two for its own, and puts them back when unplugged */
+	p->plugged_sax = &p->sax;
+	p->plugged_user = p;
+	p->plug = xmlSchemaSAXPlug(p->vctxt, &p->plugged_sax, &p->plugged_user);
+	if (p->plug == NULL)
+		return err_set(e, ERR_INTERNAL, "cannot plug the validator into the parser");
+	return 0;
+}
+
+/* The reading thread's parser, which records what it meets, and the validating thread. */
+static int start_threads(struct parser *p, struct err *e)
+{
+	memset(&p->rec, 0, sizeof(p->rec));
+	p->rec.initialized = XML_SAX2_MAGIC;
+	p->rec.startElementNs = record_start;
+	p->rec.endElementNs = record_end;
+	p->rec.characters = record_text;
+	p->rec.cdataBlock = record_text;
+	p->rec.internalSubset = internal_subset;
+	p->rec.externalSubset = internal_subset;
+	p->rec.entityDecl = entity_decl;
+	p->rec.resolveEntity = resolve_entity;
+	p->pctxt = xmlCreatePushParserCtxt(&p->rec, p, NULL, 0, p->display);
+	if (p->pctxt == NULL || xmlevents_new(&p->q) != 0)
+		return err_set(e, ERR_INTERNAL, "cannot create a parser");
+	/* NONET always; no entity substitution, DTD loading or size lifting */
+	xmlCtxtUseOptions(p->pctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+	/* the parser's errors reach this thread's structured handler */
+	xmlSetStructuredErrorFunc(p, parser_error);
+	p->handler_set = 1;
+	if (pthread_create(&p->validator, NULL, validator_thread, p) != 0)
+		return err_sys(e, ERR_INTERNAL, "cannot start the validating thread");
+	p->validator_started = 1;
+	return 0;
+}
+
+/*
+ * Feed one chunk to the parser, up to a start tag that breaks the limits:
+ * that one is refused before libxml2 reads it (see tagscan.h).  1 when it
+ * was.
+ */
+static int feed_chunk(struct parser *p, const unsigned char *buf, size_t n)
+{
+	size_t ok = tagscan_feed(&p->scan, buf, n);
+
+	if (ok > 0)
+		xmlParseChunk(p->pctxt, (const char *)buf, (int)ok, 0);
+	if (!p->scan.found)
+		return 0;
+	record_error(p, ERR_LIMIT_EXCEEDED, p->scan.tag_line, p->scan.tag_col, p->scan.msg);
+	return 1;
+}
+
+/* Feed the file to the parser, from the n bytes in buf on, until it ends or stops. */
+static int feed(struct parser *p, read_fn *rd, void *src, unsigned char *buf, ssize_t n,
+		struct err *e)
+{
+	struct xmlstream_result *res = p->res;
+
+	for (;;) {
+		if (n > 0 && feed_chunk(p, buf, (size_t)n) != 0)
+			return 0;
+		if (halted(p) || xmlevents_failed(p->q) || p->pctxt->disableSAX ||
+		    p->pctxt->instate == XML_PARSER_EOF)
+			return 0;
+		n = rd(src, buf, READ_CHUNK);
+		if (n < 0)
+			return err_sys(e, ERR_IO, "cannot read '%s'", p->display);
+		if (n == 0) {
+			xmlParseChunk(p->pctxt, NULL, 0, 1);
+			return 0;
+		}
+		res->size += n;
+		if (res->size > p->lim->max_file_size) {
+			char msg[128];
+
+			snprintf(msg, sizeof(msg), "file larger than %lld bytes",
+				 (long long)p->lim->max_file_size);
+			record_error(p, ERR_LIMIT_EXCEEDED, p->pctxt->input->line,
+				     p->pctxt->input->col, msg);
+			return 0;
+		}
+	}
+}
+
+/* The validating thread has replayed the last event: what the whole file says. */
+static int conclude(struct parser *p, long end_line, long end_col, struct err *e)
+{
+	struct xmlstream_result *res = p->res;
+
+	if (xmlevents_failed(p->q))
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	p->ev_line = end_line;
+	p->ev_col = end_col;
+	flush_pending(p);
+	if (!p->stopped)
+		check_pending_id(p);
+	if (p->failed)
+		return -1;
+	if (res->n_errors == 0 && !p->stopped && (!p->pctxt->wellFormed || !p->root_closed))
+		add_finding(p, ERR_XML_MALFORMED, current_line(p), current_col(p),
+			    "the file ends before its root element is closed");
+	if (res->n_errors == 0 && p->count_name && p->have_count && p->declared_count != res->records)
+		add_finding(p, ERR_COUNT_MISMATCH, p->count_line, p->count_col,
+			    "%s says %ld, the file has %ld", p->count_name, p->declared_count,
+			    res->records);
+	return 0;
+}
+
+/* Let the validating thread finish what it has, and wait for it. */
+static void stop_validator(struct parser *p)
+{
+	if (!p->validator_started)
+		return;
+	xmlevents_close(p->q);
+	pthread_join(p->validator, NULL);
+	p->validator_started = 0;
+}
+
 static int parse(struct schema_set *schemas, read_fn *rd, void *src, const char *display,
 		 const struct xmlstream_limits *limits, const struct xmlstream_callbacks *cb,
 		 void *ctx, struct xmlstream_result *res, struct err *e)
 {
 	struct parser p;
-	xmlSAXHandler sax, rec;
-	xmlSAXHandlerPtr plugged_sax = &sax;
-	pthread_t validator;
-	int validator_started = 0;
-	long end_line, end_col;
-	void *plugged_user;
-	xmlSchemaValidCtxtPtr vctxt = NULL;
-	xmlSchemaSAXPlugPtr plug = NULL;
-	xmlSchemaPtr schema;
 	unsigned char *buf = NULL;
-	struct prolog pr;
-	const char *colon;
+	long end_line, end_col;
 	ssize_t n;
-	int handler_set = 0;
-	int rc = -1;
+	int rc = -1, judged;
 
 	memset(res, 0, sizeof(*res));
 	memset(&p, 0, sizeof(p));
@@ -1285,154 +975,44 @@ static int parse(struct schema_set *schemas, read_fn *rd, void *src, const char 
 	p.ctx = ctx;
 	p.res = res;
 	p.fail = e;
-	plugged_user = &p;
-
+	idset_init(&p.ids, limits->max_records);
+	/* a start tag may be as long as a text node, and no shorter than 4 KiB */
+	tagscan_init(&p.scan, XMLEVENTS_MAX_ATTRS,
+		     limits->max_text_length > 4096 ? (size_t)limits->max_text_length : 4096);
 	buf = malloc(READ_CHUNK > PROLOG_MAX ? READ_CHUNK : PROLOG_MAX);
 	if (buf == NULL) {
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	n = rd(src, buf, PROLOG_MAX);
-	if (n < 0) {
-		err_sys(e, ERR_IO, "cannot read '%s'", display);
+	judged = read_prolog(&p, rd, src, buf, &n, e);
+	if (judged != 0) {
+		rc = judged > 0 ? 0 : -1;
 		goto out;
 	}
-	res->size = n;
-	if (scan_prolog(buf, (size_t)n, &pr) != 0) {
-		add_finding(&p, pr.code, pr.line, pr.col, "%s", pr.msg);
-		rc = 0;
+	if (plug_validator(&p, e) != 0 || start_threads(&p, e) != 0 ||
+	    feed(&p, rd, src, buf, n, e) != 0)
 		goto out;
-	}
-	colon = strchr(pr.root, ':');
-	snprintf(res->root_name, sizeof(res->root_name), "%s", colon ? colon + 1 : pr.root);
-	res->root = schema_root_from_name(res->root_name);
-	if (res->root == ROOT_UNKNOWN || res->root == ROOT_REPORT) {
-		add_finding(&p, ERR_SCHEMA_INVALID, 1, 1, "root element '%s' is not an exchange file",
-			    res->root_name);
-		rc = 0;
-		goto out;
-	}
-	configure_root(&p, res->root);
-	schema = schema_for(schemas, res->root, e);
-	if (schema == NULL)
-		goto out;
-	vctxt = xmlSchemaNewValidCtxt(schema);
-	if (vctxt == NULL) {
-		err_set(e, ERR_INTERNAL, "cannot create a validation context");
-		goto out;
-	}
-	xmlSchemaSetValidStructuredErrors(vctxt, schema_error, &p);
-	xmlSchemaValidateSetLocator(vctxt, schema_locator, &p);
-
-	/* the validating thread's handlers, behind the schema plug */
-	memset(&sax, 0, sizeof(sax));
-	sax.initialized = XML_SAX2_MAGIC;
-	sax.startElementNs = start_element;
-	sax.endElementNs = end_element;
-	sax.characters = characters;
-	sax.cdataBlock = characters;
-	plug = xmlSchemaSAXPlug(vctxt, &plugged_sax, &plugged_user);
-	if (plug == NULL) {
-		err_set(e, ERR_INTERNAL, "cannot plug the validator into the parser");
-		goto out;
-	}
-	p.plugged_sax = plugged_sax;
-	p.plugged_user = plugged_user;
-
-	/* the reading thread's: it records what the parser meets */
-	memset(&rec, 0, sizeof(rec));
-	rec.initialized = XML_SAX2_MAGIC;
-	rec.startElementNs = record_start;
-	rec.endElementNs = record_end;
-	rec.characters = record_text;
-	rec.cdataBlock = record_text;
-	rec.internalSubset = internal_subset;
-	rec.externalSubset = internal_subset;
-	rec.entityDecl = entity_decl;
-	rec.resolveEntity = resolve_entity;
-	p.pctxt = xmlCreatePushParserCtxt(&rec, &p, NULL, 0, display);
-	if (p.pctxt == NULL || events_new(&p.q) != 0) {
-		err_set(e, ERR_INTERNAL, "cannot create a parser");
-		goto out;
-	}
-	/* NONET always; no entity substitution, DTD loading or size lifting */
-	xmlCtxtUseOptions(p.pctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-	/* the parser's errors reach this thread's structured handler */
-	xmlSetStructuredErrorFunc(&p, parser_error);
-	handler_set = 1;
-	if (pthread_create(&validator, NULL, validator_thread, &p) != 0) {
-		err_sys(e, ERR_INTERNAL, "cannot start the validating thread");
-		goto out;
-	}
-	validator_started = 1;
-
-	for (;;) {
-		if (n > 0)
-			xmlParseChunk(p.pctxt, (const char *)buf, (int)n, 0);
-		if (__atomic_load_n(&p.halt, __ATOMIC_ACQUIRE) || p.q->failed ||
-		    p.pctxt->disableSAX || p.pctxt->instate == XML_PARSER_EOF)
-			break;
-		n = rd(src, buf, READ_CHUNK);
-		if (n < 0) {
-			err_sys(e, ERR_IO, "cannot read '%s'", display);
-			goto out;
-		}
-		if (n == 0) {
-			xmlParseChunk(p.pctxt, NULL, 0, 1);
-			break;
-		}
-		res->size += n;
-		if (res->size > limits->max_file_size) {
-			char msg[128];
-
-			snprintf(msg, sizeof(msg), "file larger than %lld bytes",
-				 (long long)limits->max_file_size);
-			record_error(&p, ERR_LIMIT_EXCEEDED, p.pctxt->input->line,
-				     p.pctxt->input->col, msg);
-			break;
-		}
-	}
 	end_line = p.pctxt->input ? p.pctxt->input->line : 0;
 	end_col = p.pctxt->input ? p.pctxt->input->col : 0;
-	events_close(p.q);
-	pthread_join(validator, NULL);
-	validator_started = 0;
-	if (p.q->failed) {
-		err_set(e, ERR_INTERNAL, "out of memory");
+	stop_validator(&p);
+	if (conclude(&p, end_line, end_col, e) != 0)
 		goto out;
-	}
-	p.ev_line = end_line;
-	p.ev_col = end_col;
-	flush_pending(&p);
-	if (!p.stopped)
-		check_pending_id(&p);
-	if (p.failed)
-		goto out;
-	if (res->n_errors == 0 && !p.stopped && (!p.pctxt->wellFormed || !p.root_closed))
-		add_finding(&p, ERR_XML_MALFORMED, current_line(&p), current_col(&p),
-			    "the file ends before its root element is closed");
-	if (res->n_errors == 0 && p.count_name && p.have_count && p.declared_count != res->records)
-		add_finding(&p, ERR_COUNT_MISMATCH, p.count_line, p.count_col,
-			    "%s says %ld, the file has %ld", p.count_name, p.declared_count,
-			    res->records);
 	rc = 0;
 out:
-	if (validator_started) {
-		/* an error in the reader: let the validator finish what it has */
+	/* an error in the reader: let the validator finish what it has */
+	if (p.validator_started)
 		__atomic_store_n(&p.halt, 1, __ATOMIC_RELEASE);
-		events_close(p.q);
-		pthread_join(validator, NULL);
-	}
-	events_free(p.q);
-	if (handler_set)
+	stop_validator(&p);
+	xmlevents_free(p.q);
+	if (p.handler_set)
 		xmlSetStructuredErrorFunc(NULL, NULL);
 	if (p.pctxt)
 		xmlFreeParserCtxt(p.pctxt);
-	if (plug)
-		xmlSchemaSAXUnplug(plug);
-	if (vctxt)
-		xmlSchemaFreeValidCtxt(vctxt);
-	free(p.ids);
+	if (p.plug)
+		xmlSchemaSAXUnplug(p.plug);
+	if (p.vctxt)
+		xmlSchemaFreeValidCtxt(p.vctxt);
+	idset_free(&p.ids);
 	free(p.text);
 	arena_free(&p.arena);
 	free(buf);
