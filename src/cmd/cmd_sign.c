@@ -1,12 +1,21 @@
 /*
  * cmd_sign - `slktx sign --cert CERT --key KEY FILE...`: write FILE.p7s, a
- * detached CAdES-BES CMS signature (SPEC §2), next to each FILE.
+ * detached CAdES-BES CMS signature (SPEC §2), next to each FILE.  sig signs
+ * into memory; the signature is written here under a temporary name and
+ * renamed into place, so that a reader never sees half of one (SPEC §2: the
+ * .p7s comes last and whole).
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "trust/sig.h"
+#include "util/safefile.h"
 
 static int usage(void)
 {
@@ -14,12 +23,51 @@ static int usage(void)
 	return EX_USAGE;
 }
 
+/* Publish the signature as out: temporary name beside it, fsync, rename. */
+static int write_p7s(const char *out, const unsigned char *p7s, size_t len, struct err *e)
+{
+	char tmp[PATH_MAX];
+	size_t done = 0;
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", out) >= (int)sizeof(tmp))
+		return err_set(e, ERR_USAGE, "file name '%s' is too long", out);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return err_sys(e, ERR_IO, "cannot create '%s'", tmp);
+	if (fchmod(fd, 0644) < 0) {
+		err_sys(e, ERR_IO, "cannot set the mode of '%s'", tmp);
+		goto fail;
+	}
+	while (done < len) {
+		ssize_t n = write(fd, p7s + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err_sys(e, ERR_IO, "cannot write '%s'", tmp);
+			goto fail;
+		}
+		done += (size_t)n;
+	}
+	if (safefile_publish(fd, tmp, out, e) == 0)
+		return 0;
+	fd = -1;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return -1;
+}
+
 int cmd_sign(int argc, char **argv, const struct cmd_globals *g)
 {
 	const char *cert = NULL, *key = NULL;
+	unsigned char *p7s = NULL;
+	size_t len = 0;
 	char out[4096];
 	struct err e;
-	int i;
+	int i, rc;
 
 	(void)g;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -41,7 +89,12 @@ int cmd_sign(int argc, char **argv, const struct cmd_globals *g)
 			cmd_print_err(&e);
 			return EX_USAGE;
 		}
-		if (sig_sign_file(cert, key, argv[i], out, &e) < 0) {
+		rc = sig_sign(cert, key, argv[i], &p7s, &len, &e);
+		if (rc == 0)
+			rc = write_p7s(out, p7s, len, &e);
+		free(p7s);
+		p7s = NULL;
+		if (rc < 0) {
 			cmd_print_err(&e);
 			return cmd_exit_status(&e);
 		}

@@ -425,11 +425,12 @@ struct file_row {
 	char error_code[32];
 	char ack_name[SPOOL_NAME_MAX];
 	char archive_dir[SPOOL_PATH_MAX];
+	int64_t fetched_at; /* registry_signer_find's grace counts from the change to this */
 };
 
 static const char file_columns[] =
 	"SELECT id, name, kind, sender, remote_dir, sha256, size, sig_sha256, status,"
-	" error_code, ack_name, archive_dir FROM file";
+	" error_code, ack_name, archive_dir, fetched_at FROM file";
 
 static void read_file_row(sqlite3_stmt *st, struct file_row *f)
 {
@@ -446,6 +447,7 @@ static void read_file_row(sqlite3_stmt *st, struct file_row *f)
 	fmt(f->error_code, sizeof(f->error_code), "%s", col(st, 9));
 	fmt(f->ack_name, sizeof(f->ack_name), "%s", col(st, 10));
 	fmt(f->archive_dir, sizeof(f->archive_dir), "%s", col(st, 11));
+	f->fetched_at = sqlite3_column_int64(st, 12);
 }
 
 /* Where a file's acknowledgement goes: back to the folder family it came from. */
@@ -554,7 +556,7 @@ int exchange_open(struct exchange **out, const struct config *cfg, exchange_log_
 	if (ledger_open(&x->ledger, cfg->ledger.path, cfg->ledger.busy_timeout_ms, e) != 0 ||
 	    history_open(&x->history, x->ledger, e) != 0 ||
 	    calendar_load(&x->cal, cfg->calendar.dir, e) != 0 ||
-	    sig_trust_load(&x->trust, &cfg->hub.trust_anchors, &cfg->hub.crls, e) != 0 ||
+	    sig_trust_load(&x->trust, &cfg->hub.trust_anchors, &cfg->hub.crls, x->now, e) != 0 ||
 	    schema_set_new(&x->schemas, e) != 0 ||
 	    apply_open(&x->apply, x->ledger, x->history, x->cal, cfg, e) != 0 ||
 	    load_intake_certs(x, e) != 0)
@@ -1021,7 +1023,9 @@ static int start_verify(struct job *j, struct err *e)
 	struct verify_job *v = &j->verify;
 
 	if (j->en.kind == NAME_RSP) {
-		if (registry_active_officers(x->ledger, j->en.code, &j->officers, e) != 0)
+		/* in office, and former ones still in their grace (SPEC §5) */
+		if (registry_signer_candidates(x->ledger, j->en.code, j->f.fetched_at,
+					       x->cfg->registry.grace_hours * 3600, &j->officers, e) != 0)
 			return -1;
 		for (size_t i = 0; i < j->officers.n && i < 8; i++) {
 			j->certs[i].der = j->officers.v[i].cert_der;
@@ -1081,6 +1085,10 @@ static int finish_verify(struct job *j, struct err *e)
 		return 0;
 	pthread_join(v->thread, NULL);
 	v->started = 0;
+	/* a former certificate signs only what it signed in office, fetched in the grace */
+	if (v->rc == 0 && j->en.kind == NAME_RSP)
+		v->rc = registry_signer_find(j->x->ledger, j->en.code, &v->signer, j->f.fetched_at,
+					     j->x->cfg->registry.grace_hours * 3600, NULL, &v->err);
 	if (v->rc == 0) {
 		for (size_t i = 0; i < j->officers.n; i++)
 			if (strcmp(j->officers.v[i].cert_sha256, v->signer.cert_sha256_hex) == 0) {

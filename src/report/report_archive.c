@@ -247,64 +247,12 @@ static int chain_head(struct ledger *l, char *buf, size_t size, struct err *e)
 	return 0;
 }
 
-static int read_whole(const char *path, unsigned char **data, size_t *size, struct err *e)
-{
-	FILE *f = fopen(path, "rb");
-	struct report_buf b = { 0 };
-	char chunk[8192];
-	size_t n;
-
-	if (f == NULL)
-		return err_sys(e, ERR_IO, "cannot open '%s'", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		report_buf_add(&b, chunk, n);
-	if (ferror(f) || b.failed) {
-		fclose(f);
-		free(b.data);
-		return err_set(e, ERR_IO, "cannot read '%s'", path);
-	}
-	fclose(f);
-	*data = b.data;
-	*size = b.len;
-	return 0;
-}
-
-/* Sign the manifest with the hub's key: sig_sign_file works on files. */
-static int sign_manifest(const struct config *cfg, const char *month_dir,
-			 const struct report_buf *manifest, unsigned char **p7s, size_t *p7s_len,
-			 struct err *e)
-{
-	char dir[PATH_MAX], data_path[PATH_MAX], sig_path[PATH_MAX];
-	int rc = -1;
-
-	if (snprintf(dir, sizeof(dir), "%s/.manifest.XXXXXX", month_dir) >= (int)sizeof(dir))
-		return err_set(e, ERR_IO, "path too long in '%s'", month_dir);
-	if (mkdtemp(dir) == NULL)
-		return err_sys(e, ERR_IO, "cannot create a directory in '%s'", month_dir);
-	if (snprintf(data_path, sizeof(data_path), "%s/%s", dir, REPORT_MANIFEST) >=
-		    (int)sizeof(data_path) ||
-	    snprintf(sig_path, sizeof(sig_path), "%s/%s", dir, REPORT_MANIFEST_SIG) >=
-		    (int)sizeof(sig_path)) {
-		rmdir(dir);
-		return err_set(e, ERR_IO, "path too long in '%s'", month_dir);
-	}
-	if (report_write_file(dir, REPORT_MANIFEST, manifest->data, manifest->len, e) < 0 ||
-	    sig_sign_file(cfg->hub.cert, cfg->hub.key, data_path, sig_path, e) < 0 ||
-	    read_whole(sig_path, p7s, p7s_len, e) < 0)
-		goto out;
-	rc = 0;
-out:
-	unlink(sig_path);
-	unlink(data_path);
-	rmdir(dir);
-	return rc;
-}
-
 /*
  * Leftovers of an archive interrupted by a crash: its temporary archive
  * (".<top>.tar.gz.XXXXXX") and the manifest's signing directory
- * (".manifest.XXXXXX").  Archiving runs under the spool lock, so nothing
- * else writes them now.
+ * (".manifest.XXXXXX", which versions that signed through a file left;
+ * the manifest is now signed in memory).  Archiving runs under the spool
+ * lock, so nothing else writes them now.
  */
 static void remove_leftovers(const char *month_dir, const char *top)
 {
@@ -394,7 +342,9 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	if (sign_manifest(cfg, month_dir, &w.manifest, &p7s, &p7s_len, e) < 0 ||
+	/* signed in memory: the archive, not a file, holds the signature */
+	if (sig_sign_mem(cfg->hub.cert, cfg->hub.key, w.manifest.data, w.manifest.len, &p7s,
+			 &p7s_len, e) < 0 ||
 	    add_mem(&w, REPORT_MANIFEST, w.manifest.data, w.manifest.len, 0, e) < 0 ||
 	    add_mem(&w, REPORT_MANIFEST_SIG, p7s, p7s_len, 0, e) < 0)
 		goto out;

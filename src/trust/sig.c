@@ -3,8 +3,9 @@
  *
  * Offers: the trust anchors and CRLs of a run (sig_trust_load), the
  * verification of a data file against its .p7s (sig_verify_mem,
- * sig_verify_file), the hub's own signing (sig_sign_file), and the reading
- * of a certificate to register (sig_cert_load).
+ * sig_verify_file), the hub's own signing into memory (sig_sign,
+ * sig_sign_mem; sig_sign_file writes a file), and the reading of a
+ * certificate to register (sig_cert_load).
  *
  * Error contract: a file that fails verification gets a SPEC code
  * (SIGNATURE_MISSING, SIGNATURE_INVALID, CERT_UNTRUSTED, CERT_EXPIRED,
@@ -37,6 +38,7 @@
 #include <openssl/cms.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/ess.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -247,7 +249,7 @@ static int crl_issuer_check(X509_STORE *store, const struct sig_crl *c, struct e
 	return err_set(e, ERR_CONFIG, "CRL '%s' is not issued by a trust anchor", c->path);
 }
 
-static int crl_add(struct sig_trust *t, const char *path, struct err *e)
+static int crl_add(struct sig_trust *t, const char *path, time_t now, struct err *e)
 {
 	struct sig_crl *c = &t->crls[t->n_crls];
 	unsigned char *buf = NULL;
@@ -265,7 +267,7 @@ static int crl_add(struct sig_trust *t, const char *path, struct err *e)
 		goto out;
 	}
 	t->n_crls++;
-	if (crl_issuer_check(t->store, c, e) < 0 || crl_fresh(c, time(NULL), e) < 0)
+	if (crl_issuer_check(t->store, c, e) < 0 || crl_fresh(c, now, e) < 0)
 		goto out;
 	if (!X509_STORE_add_crl(t->store, c->crl)) {
 		err_set(e, ERR_INTERNAL, "cannot add CRL '%s': %s", path, ssl_reason());
@@ -278,7 +280,7 @@ out:
 }
 
 int sig_trust_load(struct sig_trust **out, const struct config_list *anchors,
-		   const struct config_list *crls, struct err *e)
+		   const struct config_list *crls, time_t now, struct err *e)
 {
 	struct sig_trust *t;
 
@@ -297,7 +299,7 @@ int sig_trust_load(struct sig_trust **out, const struct config_list *anchors,
 		if (anchors_add(t->store, anchors->v[i], e) < 0)
 			goto fail;
 	for (int i = 0; crls && i < crls->n; i++)
-		if (crl_add(t, crls->v[i], e) < 0)
+		if (crl_add(t, crls->v[i], now, e) < 0)
 			goto fail;
 	if (t->n_crls > 0)
 		X509_STORE_set_flags(t->store, X509_V_FLAG_CRL_CHECK);
@@ -447,6 +449,35 @@ static int key_allowed(X509 *x, char *desc, size_t size)
 	return 0;
 }
 
+/*
+ * A signer's certificate is an end entity's (SPEC §5): a CA certificate
+ * (basicConstraints CA:TRUE, a key for certificate signing, a v1 root) or a
+ * trust anchor itself could otherwise sign as an officer.
+ */
+static int leaf_check(struct sig_trust *t, X509 *x, struct err *e)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(t->store);
+	char subject[512];
+
+	name_oneline(X509_get_subject_name(x), subject, sizeof(subject));
+	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		X509_OBJECT *o = sk_X509_OBJECT_value(objs, i);
+		X509 *a = X509_OBJECT_get_type(o) == X509_LU_X509 ? X509_OBJECT_get0_X509(o) : NULL;
+
+		if (a && X509_cmp(a, x) == 0)
+			return err_set(e, ERR_CERT_UNTRUSTED,
+				       "certificate '%s' is a trust anchor: a signer needs a certificate of its own",
+				       subject);
+	}
+	if (X509_check_ca(x) != 0) {
+		ERR_clear_error();
+		return err_set(e, ERR_CERT_UNTRUSTED,
+			       "certificate '%s' is a CA certificate: a signer needs an end-entity certificate",
+			       subject);
+	}
+	return 0;
+}
+
 int sig_cert_load(struct sig_trust *t, const char *path, time_t now, unsigned char **der,
 		  size_t *der_len, struct sig_signer *info, struct err *e)
 {
@@ -467,6 +498,10 @@ int sig_cert_load(struct sig_trust *t, const char *path, time_t now, unsigned ch
 	}
 	if (signer_describe(x, info, e) < 0)
 		goto out;
+	if (t && leaf_check(t, x, e) < 0) {
+		snprintf(e->file, sizeof(e->file), "%s", path);
+		goto out;
+	}
 	if (t && chain_check(t, x, NULL, now, e) < 0) {
 		snprintf(e->file, sizeof(e->file), "%s", path);
 		goto out;
@@ -509,6 +544,54 @@ static int64_t signing_time(CMS_SignerInfo *si)
 	if (!ASN1_TIME_to_tm((const ASN1_TIME *)v->value.asn1_string, &tm))
 		return 0;
 	return (int64_t)timegm(&tm);
+}
+
+/*
+ * CAdES-BES: exactly one signing-certificate-v2 attribute, naming cert as
+ * the signer.  Checked here rather than left to CMS_verify's CMS_CADES,
+ * which says only "verify error" and checks nothing for a signature without
+ * signed attributes (openssl cms -sign -noattr).
+ */
+static int signing_cert_check(CMS_SignerInfo *si, X509 *cert, struct err *e)
+{
+	const ASN1_STRING *v;
+	const unsigned char *p;
+	ESS_SIGNING_CERT_V2 *ssv2 = NULL;
+	STACK_OF(X509) *chain = NULL;
+	long len;
+	int rc = -1;
+
+	v = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2),
+					-3, V_ASN1_SEQUENCE);
+	if (!v) {
+		err_set(e, ERR_SIGNATURE_INVALID,
+			"the signature has no single signing-certificate-v2 attribute (CAdES-BES: "
+			"sign with 'openssl cms -sign -cades')");
+		goto out;
+	}
+	p = ASN1_STRING_get0_data(v);
+	len = ASN1_STRING_length(v);
+	ssv2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, len);
+	if (!ssv2 || p != ASN1_STRING_get0_data(v) + len) {
+		err_set(e, ERR_SIGNATURE_INVALID, "the signing-certificate-v2 attribute does not parse");
+		goto out;
+	}
+	chain = sk_X509_new_null();
+	if (!chain || !sk_X509_push(chain, cert)) {
+		err_set(e, ERR_INTERNAL, "cannot allocate a certificate list: %s", ssl_reason());
+		goto out;
+	}
+	if (OSSL_ESS_check_signing_certs(NULL, ssv2, chain, 1) != 1) {
+		err_set(e, ERR_SIGNATURE_INVALID,
+			"the signing-certificate-v2 attribute does not name the signer's certificate");
+		goto out;
+	}
+	rc = 0;
+out:
+	ERR_clear_error();
+	sk_X509_free(chain);
+	ESS_SIGNING_CERT_V2_free(ssv2);
+	return rc;
 }
 
 /* The registered certificates, parsed; NULL with e filled on failure. */
@@ -585,6 +668,21 @@ static int verify_bio(struct sig_trust *t, BIO *data, const unsigned char *p7s, 
 		goto out;
 	}
 	si = sk_CMS_SignerInfo_value(infos, 0);
+	if (OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_pkcs7_data) {
+		char oid[80];
+
+		OBJ_obj2txt(oid, sizeof(oid), CMS_get0_eContentType(cms), 1);
+		err_set(e, ERR_SIGNATURE_INVALID,
+			"the signed content type is %s: it must be id-data (1.2.840.113549.1.7.1)",
+			oid);
+		goto out;
+	}
+	if (CMS_signed_get_attr_count(si) <= 0) {
+		err_set(e, ERR_SIGNATURE_INVALID,
+			"the signature has no signed attributes: CAdES-BES needs them "
+			"(sign with 'openssl cms -sign -cades', not -noattr)");
+		goto out;
+	}
 	CMS_SignerInfo_get0_algs(si, NULL, NULL, &digest, NULL);
 	X509_ALGOR_get0(&digest_oid, NULL, NULL, digest);
 	if (OBJ_obj2nid(digest_oid) != NID_sha256) {
@@ -639,6 +737,8 @@ static int verify_bio(struct sig_trust *t, BIO *data, const unsigned char *p7s, 
 		flags |= CMS_NOINTERN;
 	}
 
+	if (signing_cert_check(si, cert, e) < 0)
+		goto out;
 	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(t->store), now);
 	if (CMS_verify(cms, reg, t->store, data, NULL, flags) != 1) {
 		unsigned long code = ERR_peek_last_error();
@@ -846,8 +946,13 @@ static int file_replace(const char *path, const unsigned char *p, size_t n, stru
 	return rc;
 }
 
-int sig_sign_file(const char *cert_path, const char *key_path, const char *data_path,
-		  const char *out_path, struct err *e)
+/*
+ * Sign what data yields with the hub's key (CMS_PARTIAL then CMS_final, so
+ * that CMS_CADES adds the signing-certificate-v2 attribute) into a malloc'd
+ * DER buffer.  shown names the data in messages.
+ */
+static int sign_bio(const char *cert_path, const char *key_path, BIO *data, const char *shown,
+		    unsigned char **p7s, size_t *p7s_len, struct err *e)
 {
 	const unsigned int flags = CMS_BINARY | CMS_DETACHED | CMS_PARTIAL | CMS_CADES;
 	CMS_ContentInfo *cms = NULL;
@@ -855,9 +960,10 @@ int sig_sign_file(const char *cert_path, const char *key_path, const char *data_
 	EVP_PKEY *pkey = NULL;
 	char keydesc[96];
 	X509 *cert = NULL;
-	BIO *data = NULL;
 	int len, rc = -1;
 
+	*p7s = NULL;
+	*p7s_len = 0;
 	if (!(pkey = key_load(key_path, e)) || cert_read(cert_path, &cert, e) < 0)
 		goto out;
 	if (!key_allowed(cert, keydesc, sizeof(keydesc))) {
@@ -871,8 +977,6 @@ int sig_sign_file(const char *cert_path, const char *key_path, const char *data_
 			cert_path);
 		goto out;
 	}
-	if (!(data = data_open(data_path, e)))
-		goto out;
 	cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
 	if (!cms || !CMS_add1_signer(cms, cert, pkey, EVP_sha256(), flags)) {
 		err_set(e, ERR_INTERNAL, "cannot set up the signature: %s", ssl_reason());
@@ -881,7 +985,7 @@ int sig_sign_file(const char *cert_path, const char *key_path, const char *data_
 	if (CMS_final(cms, data, NULL, flags) != 1) {
 		unsigned long code = ERR_peek_last_error();
 		err_set(e, ERR_GET_LIB(code) == ERR_LIB_SYS || ERR_GET_LIB(code) == ERR_LIB_BIO ?
-			ERR_IO : ERR_INTERNAL, "cannot sign '%s': %s", data_path, ssl_reason());
+			ERR_IO : ERR_INTERNAL, "cannot sign '%s': %s", shown, ssl_reason());
 		goto out;
 	}
 	len = i2d_CMS_ContentInfo(cms, &der);
@@ -889,13 +993,67 @@ int sig_sign_file(const char *cert_path, const char *key_path, const char *data_
 		err_set(e, ERR_INTERNAL, "cannot encode the signature: %s", ssl_reason());
 		goto out;
 	}
-	rc = file_replace(out_path, der, (size_t)len, e);
+	*p7s = malloc((size_t)len);
+	if (!*p7s) {
+		err_sys(e, ERR_INTERNAL, "cannot allocate %d bytes", len);
+		goto out;
+	}
+	memcpy(*p7s, der, (size_t)len);
+	*p7s_len = (size_t)len;
+	rc = 0;
 out:
 	ERR_clear_error();
 	OPENSSL_free(der);
 	CMS_ContentInfo_free(cms);
-	BIO_free(data);
 	X509_free(cert);
 	EVP_PKEY_free(pkey);
+	return rc;
+}
+
+int sig_sign(const char *cert_path, const char *key_path, const char *data_path,
+	     unsigned char **p7s, size_t *p7s_len, struct err *e)
+{
+	BIO *data;
+	int rc;
+
+	*p7s = NULL;
+	*p7s_len = 0;
+	if (!(data = data_open(data_path, e)))
+		return -1;
+	rc = sign_bio(cert_path, key_path, data, data_path, p7s, p7s_len, e);
+	BIO_free(data);
+	return rc;
+}
+
+int sig_sign_mem(const char *cert_path, const char *key_path, const unsigned char *data,
+		 size_t data_len, unsigned char **p7s, size_t *p7s_len, struct err *e)
+{
+	BIO *b;
+	int rc;
+
+	*p7s = NULL;
+	*p7s_len = 0;
+	if (data_len > INT_MAX)
+		return err_set(e, ERR_INTERNAL, "data of %zu bytes is too large to sign in memory",
+			       data_len);
+	b = BIO_new_mem_buf(data_len ? data : (const unsigned char *)"", (int)data_len);
+	if (!b)
+		return err_set(e, ERR_INTERNAL, "cannot allocate a buffer: %s", ssl_reason());
+	rc = sign_bio(cert_path, key_path, b, "the data", p7s, p7s_len, e);
+	BIO_free(b);
+	return rc;
+}
+
+int sig_sign_file(const char *cert_path, const char *key_path, const char *data_path,
+		  const char *out_path, struct err *e)
+{
+	unsigned char *p7s = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (sig_sign(cert_path, key_path, data_path, &p7s, &len, e) < 0)
+		return -1;
+	rc = file_replace(out_path, p7s, len, e);
+	free(p7s);
 	return rc;
 }

@@ -45,7 +45,7 @@ static int setup(void **state)
 	snprintf(path, sizeof(path), "%s/ledger.sqlite", dir);
 	now = time(NULL);
 	err_clear(&e);
-	if (sig_trust_load(&trust, &anchors, &crls, &e) < 0 ||
+	if (sig_trust_load(&trust, &anchors, &crls, now, &e) < 0 ||
 	    ledger_open(&l, path, 1000, &e) < 0) {
 		fprintf(stderr, "setup: %s\n", e.msg);
 		return -1;
@@ -103,13 +103,13 @@ static void test_pujk_lifecycle(void **state)
 	assert_int_equal(p.missing_roles, 7);
 
 	/* added out of order, handed back PRODUCT, SERVICE, DECISION */
-	assert_int_equal(registry_officer_add(l, trust, "BANKA", "DECISION", "Budi",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "BANKA", "DECISION", "Budi",
 					      pki("BANKA-decision.crt"), now, &e), 0);
 	assert_int_equal(registry_pujk_get(l, "BANKA", &p, &e), 0);
 	assert_int_equal(p.missing_roles, 3);
-	assert_int_equal(registry_officer_add(l, trust, "BANKA", "SERVICE", "Sari",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "BANKA", "SERVICE", "Sari",
 					      pki("BANKA-service.crt"), now, &e), 0);
-	assert_int_equal(registry_officer_add(l, trust, "BANKA", "PRODUCT", "Ani",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "BANKA", "PRODUCT", "Ani",
 					      pki("BANKA-product.crt"), now, &e), 0);
 	assert_int_equal(registry_pujk_get(l, "BANKA", &p, &e), 0);
 	assert_true(p.active);
@@ -128,7 +128,7 @@ static void test_pujk_lifecycle(void **state)
 	assert_true(o.v[2].not_before < now && o.v[2].not_after > now);
 	registry_officers_free(&o);
 
-	assert_int_equal(registry_officer_replace(l, trust, "BANKA", "DECISION", "Citra",
+	assert_int_equal(registry_officer_replace(l, trust, NULL, "BANKA", "DECISION", "Citra",
 						  pki("BANKA-decision2.crt"), now + 60, &e), 0);
 	assert_int_equal(registry_active_officers(l, "BANKA", &o, &e), 0);
 	assert_int_equal(o.n, 3);
@@ -163,24 +163,24 @@ static void test_refusals_write_nothing(void **state)
 
 	(void)state;
 	err_clear(&e);
-	assert_int_equal(registry_officer_add(l, trust, "ASURB", "PRODUCT", "X",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "ASURB", "PRODUCT", "X",
 					      pki("foreign.crt"), now, &e), -1);
 	assert_int_equal(e.code, ERR_CERT_UNTRUSTED);
-	assert_int_equal(registry_officer_add(l, trust, "ASURB", "PRODUCT", "X",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "ASURB", "PRODUCT", "X",
 					      pki("ca.key"), now, &e), -1);
 	assert_int_equal(e.code, ERR_CERT_UNTRUSTED);
-	assert_int_equal(registry_officer_add(l, trust, "ASURB", "PRODUCT", "X",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "ASURB", "PRODUCT", "X",
 					      pki("nope.crt"), now, &e), -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
-	assert_int_equal(registry_officer_add(l, trust, "ASURB", "BOSS", "X",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "ASURB", "BOSS", "X",
 					      pki("ASURB-product.crt"), now, &e), -1);
 	assert_int_equal(e.code, ERR_NAME_INVALID);
 	/* a certificate in office for BANKA */
-	assert_int_equal(registry_officer_add(l, trust, "ASURB", "PRODUCT", "X",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "ASURB", "PRODUCT", "X",
 					      pki("BANKA-product.crt"), now, &e), -1);
 	assert_int_equal(e.code, ERR_INVALID_STATE);
 	/* a replace that fails after ending the former term rolls the end back */
-	assert_int_equal(registry_officer_replace(l, trust, "BANKA", "PRODUCT", "X",
+	assert_int_equal(registry_officer_replace(l, trust, NULL, "BANKA", "PRODUCT", "X",
 						  pki("BANKA-service.crt"), now, &e), -1);
 	assert_int_equal(e.code, ERR_INVALID_STATE);
 	assert_int_equal(registry_active_officers(l, "BANKA", &o, &e), 0);

@@ -68,7 +68,7 @@ static struct sig_trust *trust(const char *crl)
 		crls.n = 1;
 		snprintf(crls.v[0], sizeof(crls.v[0]), "%s", at(crl));
 	}
-	assert_int_equal(sig_trust_load(&t, &anchors, &crls, &e), 0);
+	assert_int_equal(sig_trust_load(&t, &anchors, &crls, time(NULL), &e), 0);
 	return t;
 }
 
@@ -84,7 +84,7 @@ static enum err_code trust_load_code(const char *anchor, const char *crl)
 		crls.n = 1;
 		snprintf(crls.v[0], sizeof(crls.v[0]), "%s", at(crl));
 	}
-	if (sig_trust_load(&t, &anchors, &crls, &e) == 0) {
+	if (sig_trust_load(&t, &anchors, &crls, time(NULL), &e) == 0) {
 		sig_trust_free(t);
 		return ERR_NONE;
 	}
