@@ -1023,9 +1023,8 @@ static int start_verify(struct job *j, struct err *e)
 	struct verify_job *v = &j->verify;
 
 	if (j->en.kind == NAME_RSP) {
-		/* in office, and former ones still in their grace (SPEC §5) */
-		if (registry_signer_candidates(x->ledger, j->en.code, j->f.fetched_at,
-					       x->cfg->registry.grace_hours * 3600, &j->officers, e) != 0)
+		/* in office, then former ones: registry_signer_find decides (SPEC §5) */
+		if (registry_signer_candidates(x->ledger, j->en.code, &j->officers, e) != 0)
 			return -1;
 		for (size_t i = 0; i < j->officers.n && i < 8; i++) {
 			j->certs[i].der = j->officers.v[i].cert_der;
@@ -1079,25 +1078,24 @@ static int registered_elsewhere(struct job *j, int *elsewhere, struct err *e)
 static int finish_verify(struct job *j, struct err *e)
 {
 	struct verify_job *v = &j->verify;
+	struct registry_officer officer;
 	int elsewhere = 0;
 
 	if (!v->started)
 		return 0;
 	pthread_join(v->thread, NULL);
 	v->started = 0;
-	/* a former certificate signs only what it signed in office, fetched in the grace */
+	/* which officer signed; a former certificate signs only what it signed in
+	 * office, fetched within the grace (SPEC §5) */
 	if (v->rc == 0 && j->en.kind == NAME_RSP)
 		v->rc = registry_signer_find(j->x->ledger, j->en.code, &v->signer, j->f.fetched_at,
-					     j->x->cfg->registry.grace_hours * 3600, NULL, &v->err);
+					     j->x->cfg->registry.grace_hours * 3600, &officer, &v->err);
 	if (v->rc == 0) {
-		for (size_t i = 0; i < j->officers.n; i++)
-			if (strcmp(j->officers.v[i].cert_sha256, v->signer.cert_sha256_hex) == 0) {
-				j->actor.officer_id = j->officers.v[i].id;
-				fmt(j->officer_role, sizeof(j->officer_role), "%s",
-					 j->officers.v[i].role);
-				fmt(j->officer_name, sizeof(j->officer_name), "%s",
-					 j->officers.v[i].name);
-			}
+		if (j->en.kind == NAME_RSP) {
+			j->actor.officer_id = officer.id;
+			fmt(j->officer_role, sizeof(j->officer_role), "%s", officer.role);
+			fmt(j->officer_name, sizeof(j->officer_name), "%s", officer.name);
+		}
 		return 0;
 	}
 	if (v->err.code == ERR_TRANSIENT || v->err.code == ERR_CONFIG || v->err.code == ERR_IO ||

@@ -1,18 +1,21 @@
 /*
  * registry - the PUJK and their three officers (SPEC §5), in the ledger.
  *
- * Offers registry_pujk_add/get/all, registry_officer_add/replace,
- * registry_active_officers and registry_officer_history (see registry.h).
- * Every change runs in one ledger transaction and checks everything before
- * it writes, so that bad input leaves the ledger as it was.
+ * Offers registry_pujk_add/get/all, registry_officer_add/replace/renew,
+ * registry_active_officers, registry_officer_history, and for the verify
+ * step registry_signer_candidates and registry_signer_find (see
+ * registry.h).  Every change runs in one ledger transaction and checks
+ * everything before it writes, so that bad input leaves the ledger as it
+ * was.
  *
  * Errors: a malformed code, role, sector or name is ERR_NAME_INVALID; an
  * unknown PUJK or unreadable certificate is ERR_NOT_FOUND; a certificate
- * that is not X.509 or does not chain to the trust anchors carries sig's
- * code (SIGNATURE_INVALID, CERT_UNTRUSTED, CERT_EXPIRED...); a duplicate
- * PUJK, a filled or empty role, or a certificate already in office is
- * ERR_INVALID_STATE; the database failing is ERR_IO (ERR_TRANSIENT when
- * locked).
+ * that is not X.509, is a CA's, or does not chain to the trust anchors
+ * carries sig's code (CERT_UNTRUSTED, CERT_EXPIRED...); a duplicate PUJK, a
+ * filled or empty role, the hub's or the intake's certificate, or a
+ * certificate registered before is ERR_INVALID_STATE; a signer that is no
+ * officer (any more) is ERR_SIGNER_NOT_REGISTERED; the database failing is
+ * ERR_IO (ERR_TRANSIENT when locked).
  */
 #include "ledger/registry.h"
 
@@ -345,16 +348,11 @@ int registry_officer_history(struct ledger *l, const char *pujk_code,
 			     out, e);
 }
 
-int registry_signer_candidates(struct ledger *l, const char *pujk_code, int64_t fetched_at,
-			       int64_t grace_s, struct registry_officers *out, struct err *e)
+int registry_signer_candidates(struct ledger *l, const char *pujk_code,
+			       struct registry_officers *out, struct err *e)
 {
-	char since[32];
-
-	/* the active ones first: a caller that can take only a few keeps them */
-	snprintf(since, sizeof(since), "%lld", (long long)(fetched_at - grace_s));
-	return read_officers(l, OFFICER_COLUMNS " AND (active_to IS NULL OR active_to >= CAST(?2 AS INTEGER))"
-			     " ORDER BY active_to IS NOT NULL, active_to DESC, id", pujk_code, since,
-			     out, e);
+	return read_officers(l, OFFICER_COLUMNS " ORDER BY active_to IS NOT NULL, active_to DESC, id",
+			     pujk_code, NULL, out, e);
 }
 
 /* t as 2026-11-29T10:00:00Z, for messages */

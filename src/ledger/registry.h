@@ -107,13 +107,14 @@ int registry_officer_renew(struct ledger *l, struct sig_trust *t,
 			   const char *role, const char *cert_path, int64_t now, struct err *e);
 
 /*
- * The certificates that may sign a file of pujk_code fetched at fetched_at:
- * the officers in office (first, PRODUCT SERVICE DECISION) and the former
- * ones whose term ended at most grace_s before fetched_at (latest first).
- * A superset: registry_signer_find decides.
+ * The certificates a signature on a file of pujk_code may be checked
+ * against: the officers in office first, then the former ones, the latest
+ * ended first, so that a caller taking only the first few drops the oldest.
+ * A superset: registry_signer_find decides, and says why a former
+ * certificate no longer signs.
  */
-int registry_signer_candidates(struct ledger *l, const char *pujk_code, int64_t fetched_at,
-			       int64_t grace_s, struct registry_officers *out, struct err *e);
+int registry_signer_candidates(struct ledger *l, const char *pujk_code,
+			       struct registry_officers *out, struct err *e);
 
 /*
  * The officer of pujk_code whose certificate made a verified signature

@@ -192,12 +192,61 @@ static void test_refusals_write_nothing(void **state)
 	registry_officers_free(&o);
 }
 
+/* SPEC §5's grace, at its edges: Budi's certificate was DECISION from now to now + 60. */
+static void test_signer_find(void **state)
+{
+	struct registry_officer o;
+	struct sig_signer s;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	struct err e;
+	const int64_t end = now + 60, grace = 3600;
+
+	(void)state;
+	err_clear(&e);
+	assert_int_equal(sig_cert_load(NULL, pki("BANKA-decision.crt"), now, &der, &len, &s, &e), 0);
+	free(der);
+	s.signing_time = now;
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end + grace, grace, &o, &e), 0);
+	assert_string_equal(o.name, "Budi");
+	assert_string_equal(o.role, "DECISION");
+	assert_null(o.cert_der);
+	s.signing_time = end - 1;
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end, grace, NULL, &e), 0);
+	/* fetched one second after the grace */
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end + grace + 1, grace, NULL, &e), -1);
+	assert_int_equal(e.code, ERR_SIGNER_NOT_REGISTERED);
+	assert_non_null(strstr(e.msg, "hours of grace"));
+	/* signed at the change, or before the term began, or with no signingTime */
+	s.signing_time = end;
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end, grace, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "outside that term"));
+	s.signing_time = now - 1;
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end, grace, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "outside that term"));
+	s.signing_time = 0;
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end, grace, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "no signingTime"));
+	/* the certificate of another PUJK's officer is no officer of this one */
+	s.signing_time = now;
+	assert_int_equal(registry_signer_find(l, "ASURB", &s, end, grace, NULL, &e), -1);
+	assert_int_equal(e.code, ERR_SIGNER_NOT_REGISTERED);
+	assert_non_null(strstr(e.msg, "not a registered certificate of PUJK 'ASURB'"));
+	/* the one in office signs whatever its signingTime says */
+	assert_int_equal(sig_cert_load(NULL, pki("BANKA-decision2.crt"), now, &der, &len, &s, &e), 0);
+	free(der);
+	s.signing_time = 0;
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end + 10 * grace, grace, &o, &e), 0);
+	assert_string_equal(o.name, "Citra");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_patterns),
 		cmocka_unit_test(test_pujk_lifecycle),
 		cmocka_unit_test(test_refusals_write_nothing),
+		cmocka_unit_test(test_signer_find),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -339,6 +339,63 @@ static void test_verify_mem(void **state)
 	sig_trust_free(t);
 }
 
+/* Signed in memory, verified in memory: the DER comes back to the caller, no file is written. */
+static void test_sign_mem(void **state)
+{
+	static const char data[] = "<Statement/>\n";
+	struct sig_trust *t = trust(NULL);
+	unsigned char *p7s = NULL;
+	size_t len = 0;
+	struct der hub;
+	struct sig_cert reg;
+	struct sig_signer s;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(sig_sign_mem(at("hub.crt"), at("hub.key"), (const unsigned char *)data,
+				      strlen(data), &p7s, &len, &e), 0);
+	assert_true(len > 500);
+	hub = der_of("hub.crt");
+	reg.der = hub.p;
+	reg.len = hub.len;
+	assert_int_equal(sig_verify_mem(t, (const unsigned char *)data, strlen(data), p7s, len,
+					&reg, 1, time(NULL), &s, &e), 0);
+	assert_string_equal(s.subject, "CN=slktx hub,O=SLKTX Hub,C=ID");
+	assert_true(s.signing_time > time(NULL) - 600);
+	free(p7s);
+	/* and the file form, the same bytes signed from disk */
+	write_file(at("data.txt"), data);
+	assert_int_equal(sig_sign(at("hub.crt"), at("hub.key"), at("data.txt"), &p7s, &len, &e), 0);
+	assert_int_equal(sig_verify_mem(t, (const unsigned char *)data, strlen(data), p7s, len,
+					&reg, 1, time(NULL), &s, &e), 0);
+	free(p7s);
+	assert_int_equal(sig_sign(at("hub.crt"), at("hub.key"), at("no-such-data"), &p7s, &len, &e),
+			 -1);
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+	assert_null(p7s);
+	free(hub.p);
+	sig_trust_free(t);
+}
+
+/* A CRL is judged at the now the caller gives, also when the trust is loaded. */
+static void test_trust_load_now(void **state)
+{
+	struct config_list anchors = { 0 }, crls = { 0 };
+	struct sig_trust *t = NULL;
+	struct err e;
+
+	(void)state;
+	anchors.n = 1;
+	snprintf(anchors.v[0], sizeof(anchors.v[0]), "%s", at("ca.crt"));
+	crls.n = 1;
+	snprintf(crls.v[0], sizeof(crls.v[0]), "%s", at("crl.pem"));
+	assert_int_equal(sig_trust_load(&t, &anchors, &crls, time(NULL) + 40L * 86400, &e), -1);
+	assert_int_equal(e.code, ERR_TRANSIENT);
+	assert_non_null(strstr(e.msg, "stale"));
+	assert_int_equal(sig_trust_load(&t, &anchors, &crls, time(NULL), &e), 0);
+	sig_trust_free(t);
+}
+
 static void test_sign_errors(void **state)
 {
 	struct err e;
@@ -367,6 +424,8 @@ int main(void)
 		cmocka_unit_test(test_registered_not_carried),
 		cmocka_unit_test(test_verify_time),
 		cmocka_unit_test(test_verify_mem),
+		cmocka_unit_test(test_sign_mem),
+		cmocka_unit_test(test_trust_load_now),
 		cmocka_unit_test(test_sign_errors),
 	};
 	return cmocka_run_group_tests(tests, setup_pki, teardown_pki);
