@@ -155,7 +155,42 @@ test_expect_success 'no CAdES signing-certificate-v2 attribute: SIGNATURE_INVALI
 	openssl cms -sign -binary -md sha256 -outform DER -in nocades.xml -out nocades.xml.p7s \
 		-signer pki/BANKA-decision.crt -inkey pki/BANKA-decision.key &&
 	expect_reason SIGNATURE_INVALID 65 nocades.xml &&
-	grep "signing certificate attribute" err
+	grep "no single signing-certificate-v2 attribute" err
+'
+
+test_expect_success 'no signed attributes at all (-noattr): SIGNATURE_INVALID' '
+	echo data >noattr.xml &&
+	openssl cms -sign -binary -noattr -md sha256 -outform DER -in noattr.xml \
+		-out noattr.xml.p7s -signer pki/BANKA-decision.crt -inkey pki/BANKA-decision.key &&
+	openssl cms -verify -binary -inform DER -content noattr.xml -in noattr.xml.p7s \
+		-CAfile pki/ca.crt -out /dev/null 2>/dev/null &&
+	expect_reason SIGNATURE_INVALID 65 noattr.xml &&
+	grep "the signature has no signed attributes" err
+'
+
+test_expect_success 'a content type other than id-data: SIGNATURE_INVALID' '
+	echo data >econtent.xml &&
+	ossl_sign BANKA-decision econtent.xml -econtent_type 1.2.840.113549.1.9.16.1.4 &&
+	openssl cms -verify -binary -inform DER -content econtent.xml -in econtent.xml.p7s \
+		-CAfile pki/ca.crt -out /dev/null 2>/dev/null &&
+	expect_reason SIGNATURE_INVALID 65 econtent.xml &&
+	grep "the signed content type is 1.2.840.113549.1.9.16.1.4: it must be id-data" err
+'
+
+# A second certificate from the CA for the officer's own key has the same
+# subjectKeyIdentifier: a signature naming its signer by that identifier
+# (-keyid) fits both, and only signing-certificate-v2 says which one signed.
+test_expect_success 'signing-certificate-v2 naming another certificate: SIGNATURE_INVALID' '
+	openssl req -new -key pki/BANKA-decision.key -subj "/O=Bank A/CN=Budi twin" -out twin.csr &&
+	printf "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=emailProtection\nsubjectKeyIdentifier=hash\n" >twin.ext &&
+	openssl x509 -req -in twin.csr -CA pki/ca.crt -CAkey pki/ca.key -set_serial 0x7777 \
+		-days 30 -extfile twin.ext -out twin.crt 2>/dev/null &&
+	echo data >twin.xml &&
+	openssl cms -sign -binary -cades -md sha256 -outform DER -keyid -nocerts \
+		-certfile pki/BANKA-decision.crt -signer twin.crt -inkey pki/BANKA-decision.key \
+		-in twin.xml -out twin.xml.p7s &&
+	expect_reason SIGNATURE_INVALID 65 twin.xml &&
+	grep "signing-certificate-v2 attribute does not name the signer" err
 '
 
 test_expect_success 'signer certificate left out of the signature: SIGNATURE_INVALID' '

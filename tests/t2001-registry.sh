@@ -153,10 +153,31 @@ test_expect_success 'replacing a vacant role is refused' '
 '
 
 test_expect_success 'a certificate in office cannot serve a second officer' '
-	refused "already in office for BANKA SERVICE" \
+	refused "already registered to BANKA SERVICE" \
 		officer add ASURB --role SERVICE --name X --cert pki/BANKA-service.crt &&
-	refused "already in office for BANKA PRODUCT" \
+	refused "already registered to BANKA PRODUCT" \
 		officer replace BANKA --role SERVICE --name X --cert pki/BANKA-product.crt
+'
+
+test_expect_success 'neither the hub nor the intake certificate can be an officer' '
+	refused "pki/hub.crt: INVALID_STATE: this is the certificate of the hub:" \
+		officer replace BANKA --role DECISION --name X --cert pki/hub.crt &&
+	refused "pki/intake.crt: INVALID_STATE: this is the certificate of the intake .OJK.:" \
+		officer replace BANKA --role DECISION --name X --cert pki/intake.crt &&
+	refused "pki/intake.crt: INVALID_STATE: this is the certificate of the intake" \
+		officer renew BANKA --role DECISION --cert pki/intake.crt
+'
+
+test_expect_success 'no CA certificate can be an officer' '
+	refused "pki/ca.crt: CERT_UNTRUSTED: .* is a trust anchor" \
+		officer replace BANKA --role DECISION --name X --cert pki/ca.crt &&
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out subca.key &&
+	openssl req -new -key subca.key -subj "/O=Bank A/CN=Bank A Sub CA" -out subca.csr &&
+	printf "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,keyCertSign\nextendedKeyUsage=emailProtection\n" >subca.ext &&
+	openssl x509 -req -in subca.csr -CA pki/ca.crt -CAkey pki/ca.key -set_serial 0x5151 \
+		-days 30 -extfile subca.ext -out subca.crt 2>/dev/null &&
+	refused "subca.crt: CERT_UNTRUSTED: .* is a CA certificate" \
+		officer replace BANKA --role DECISION --name X --cert subca.crt
 '
 
 test_expect_success 'an officer for an unknown PUJK is refused' '

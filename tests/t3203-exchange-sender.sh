@@ -18,7 +18,9 @@ test_expect_success 'set up the hub, and BANKC with two officers only' '
 	for r in product service; do
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 			-keyout pki/BANKC-$r.key -out pki/BANKC-$r.crt -subj "/CN=BANKC $r" \
-			-CA pki/ca.crt -CAkey pki/ca.key -days 30 2>/dev/null || return 1
+			-CA pki/ca.crt -CAkey pki/ca.key -days 30 \
+			-addext basicConstraints=critical,CA:FALSE \
+			-addext keyUsage=critical,digitalSignature 2>/dev/null || return 1
 	done &&
 	slktx pujk add BANKC --name "PUJK BANKC" --sector BANK >/dev/null &&
 	slktx officer add BANKC --role PRODUCT --name "BANKC product" --cert pki/BANKC-product.crt &&

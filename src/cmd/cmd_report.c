@@ -160,6 +160,7 @@ int cmd_verify_archive(int argc, char **argv, const struct cmd_globals *g)
 	struct config cfg;
 	struct stat st;
 	struct err e;
+	time_t now = time(NULL);
 	int rc;
 
 	err_clear(&e);
@@ -176,7 +177,7 @@ int cmd_verify_archive(int argc, char **argv, const struct cmd_globals *g)
 			goto fail;
 		anchors = cfg.hub.trust_anchors;
 		crls = cfg.hub.crls;
-		if (sig_cert_load(NULL, cfg.hub.cert, time(NULL), &hub_der, &hub.len, &hub_info, &e) < 0)
+		if (sig_cert_load(NULL, cfg.hub.cert, now, &hub_der, &hub.len, &hub_info, &e) < 0)
 			goto fail;
 		hub.der = hub_der;
 		/* the chain head is checked when the configured ledger exists */
@@ -184,10 +185,10 @@ int cmd_verify_archive(int argc, char **argv, const struct cmd_globals *g)
 		    ledger_open(&l, cfg.ledger.path, cfg.ledger.busy_timeout_ms, &e) < 0)
 			goto fail;
 	}
-	if (sig_trust_load(&t, &anchors, &crls, &e) < 0)
+	if (sig_trust_load(&t, &anchors, &crls, now, &e) < 0)
 		goto fail;
 	if (report_verify_archive(file, t, hub.der ? &hub : NULL, hub.der ? 1 : 0, l,
-				  (int64_t)time(NULL), &signer, print_problem, NULL, &e) < 0) {
+				  (int64_t)now, &signer, print_problem, NULL, &e) < 0) {
 		rc = cmd_exit_status(&e) == EX_SOFTWARE ? EX_SOFTWARE : EX_DATAERR;
 		goto out;
 	}

@@ -139,6 +139,7 @@ int cmd_verify(int argc, char **argv, const struct cmd_globals *g)
 	char p7s[4096], sender[16], officer[512];
 	const char *officer_desc = NULL;
 	struct err e;
+	time_t now;
 	int rc;
 
 	memset(&reg, 0, sizeof(reg));
@@ -184,9 +185,10 @@ int cmd_verify(int argc, char **argv, const struct cmd_globals *g)
 		anchors = cfg.hub.trust_anchors;
 		crls = cfg.hub.crls;
 	}
-	if (sig_trust_load(&t, &anchors, &crls, &e) < 0)
+	now = time(NULL);
+	if (sig_trust_load(&t, &anchors, &crls, now, &e) < 0)
 		goto fail;
-	rc = sig_verify_file(t, file, p7s, reg.v, reg.n, time(NULL), &signer, &e);
+	rc = sig_verify_file(t, file, p7s, reg.v, reg.n, now, &signer, &e);
 	if (rc < 0)
 		goto fail;
 	for (size_t i = 0; i < reg.officers.n; i++)

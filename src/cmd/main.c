@@ -26,7 +26,7 @@ static const struct command {
 	{ "verify", cmd_verify, "verify FILE [--as SENDER] [--cafile CA [--crl CRL]...]" },
 	{ "pujk", cmd_pujk, "pujk add CODE --name NAME --sector SECTOR | list | show CODE" },
 	{ "officer", cmd_officer,
-	  "officer add|replace CODE --role ROLE --name NAME --cert FILE | list CODE" },
+	  "officer add|replace CODE --role ROLE --name NAME --cert FILE | renew CODE --role ROLE --cert FILE | list CODE" },
 	{ "ticket", cmd_ticket,
 	  "ticket list [--date YYYY-MM-DD | --month YYYY-MM | --year YYYY | --from D --to D]\n"
 	  "               [--pujk CODE] [--kind PGD|IND] [--status STATUS] [--csv]\n"

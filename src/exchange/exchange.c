@@ -167,7 +167,7 @@ int exchange_open(struct exchange **out, const struct config *cfg, int64_t now,
 	if (ledger_open(&x->ledger, cfg->ledger.path, cfg->ledger.busy_timeout_ms, e) != 0 ||
 	    history_open(&x->history, x->ledger, e) != 0 ||
 	    calendar_load(&x->cal, cfg->calendar.dir, e) != 0 ||
-	    sig_trust_load(&x->trust, &cfg->hub.trust_anchors, &cfg->hub.crls, e) != 0 ||
+	    sig_trust_load(&x->trust, &cfg->hub.trust_anchors, &cfg->hub.crls, x->now, e) != 0 ||
 	    schema_set_new(&x->schemas, e) != 0 ||
 	    apply_open(&x->apply, x->ledger, x->history, x->cal, cfg, e) != 0 ||
 	    load_intake_certs(x, e) != 0 || stage_recover(x, e) != 0)

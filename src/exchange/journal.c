@@ -69,7 +69,7 @@ static int step_int(struct ledger *l, sqlite3_stmt *st, int64_t *out, struct err
 
 #define FILE_COLUMNS \
 	"SELECT id, name, kind, sender, remote_dir, sha256, size, sig_sha256, status," \
-	" error_code, ack_name, archive_dir FROM file"
+	" error_code, ack_name, archive_dir, fetched_at FROM file"
 
 static void read_file(sqlite3_stmt *st, struct journal_file *f)
 {
@@ -86,6 +86,7 @@ static void read_file(sqlite3_stmt *st, struct journal_file *f)
 	copy_col(st, 9, f->error_code, sizeof(f->error_code));
 	copy_col(st, 10, f->ack_name, sizeof(f->ack_name));
 	copy_col(st, 11, f->archive_dir, sizeof(f->archive_dir));
+	f->fetched_at = sqlite3_column_int64(st, 12);
 }
 
 int journal_file_fetched(struct ledger *l, const char *name, const char *kind, const char *sender,

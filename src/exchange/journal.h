@@ -33,6 +33,7 @@ struct journal_file {
 	char error_code[32];
 	char ack_name[SPOOL_NAME_MAX];
 	char archive_dir[SPOOL_PATH_MAX];
+	int64_t fetched_at;      /* a former officer's grace counts from the change to this */
 };
 
 /* What processing found, recorded with the file's acknowledgement. */

@@ -129,7 +129,8 @@ int process_verify_start(struct process_job *j, struct err *e)
 	struct process_verify *v = &j->verify;
 
 	if (j->en.kind == NAME_RSP) {
-		if (registry_active_officers(x->ledger, j->en.code, &j->officers, e) != 0)
+		/* in office, then former ones: registry_signer_find decides (SPEC §5) */
+		if (registry_signer_candidates(x->ledger, j->en.code, &j->officers, e) != 0)
 			return -1;
 		for (size_t i = 0; i < j->officers.n && i < 8; i++) {
 			j->certs[i].der = j->officers.v[i].cert_der;
@@ -178,17 +179,25 @@ static int registered_elsewhere(struct process_job *j, int *elsewhere, struct er
 	return 0;
 }
 
-/* The registered officer who signed: the records act in their role. */
+/*
+ * The registered officer who signed a response: the records act in their
+ * role.  A former certificate signs only what it signed in office, fetched
+ * within the grace (SPEC §5); else its refusal goes to the verify result.
+ */
 static void take_officer(struct process_job *j)
 {
-	for (size_t i = 0; i < j->officers.n; i++)
-		if (strcmp(j->officers.v[i].cert_sha256, j->verify.signer.cert_sha256_hex) == 0) {
-			j->actor.officer_id = j->officers.v[i].id;
-			stage_fmt(j->officer_role, sizeof(j->officer_role), "%s",
-				  j->officers.v[i].role);
-			stage_fmt(j->officer_name, sizeof(j->officer_name), "%s",
-				  j->officers.v[i].name);
-		}
+	struct process_verify *v = &j->verify;
+	struct registry_officer officer;
+
+	if (j->en.kind != NAME_RSP)
+		return;
+	v->rc = registry_signer_find(j->x->ledger, j->en.code, &v->signer, j->f.fetched_at,
+				     j->x->cfg->registry.grace_hours * 3600, &officer, &v->err);
+	if (v->rc != 0)
+		return;
+	j->actor.officer_id = officer.id;
+	stage_fmt(j->officer_role, sizeof(j->officer_role), "%s", officer.role);
+	stage_fmt(j->officer_name, sizeof(j->officer_name), "%s", officer.name);
 }
 
 int process_verify_finish(struct process_job *j, struct err *e)
@@ -200,10 +209,10 @@ int process_verify_finish(struct process_job *j, struct err *e)
 		return 0;
 	pthread_join(v->thread, NULL);
 	v->started = 0;
-	if (v->rc == 0) {
+	if (v->rc == 0)
 		take_officer(j);
+	if (v->rc == 0)
 		return 0;
-	}
 	if (v->err.code == ERR_TRANSIENT || v->err.code == ERR_CONFIG || v->err.code == ERR_IO ||
 	    v->err.code == ERR_INTERNAL) {
 		*e = v->err;

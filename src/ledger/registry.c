@@ -1,18 +1,21 @@
 /*
  * registry - the PUJK and their three officers (SPEC §5), in the ledger.
  *
- * Offers registry_pujk_add/get/all, registry_officer_add/replace,
- * registry_active_officers and registry_officer_history (see registry.h).
- * Every change runs in one ledger transaction and checks everything before
- * it writes, so that bad input leaves the ledger as it was.
+ * Offers registry_pujk_add/get/all, registry_officer_add/replace/renew,
+ * registry_active_officers, registry_officer_history, and for the verify
+ * step registry_signer_candidates and registry_signer_find (see
+ * registry.h).  Every change runs in one ledger transaction and checks
+ * everything before it writes, so that bad input leaves the ledger as it
+ * was.
  *
  * Errors: a malformed code, role, sector or name is ERR_NAME_INVALID; an
  * unknown PUJK or unreadable certificate is ERR_NOT_FOUND; a certificate
- * that is not X.509 or does not chain to the trust anchors carries sig's
- * code (SIGNATURE_INVALID, CERT_UNTRUSTED, CERT_EXPIRED...); a duplicate
- * PUJK, a filled or empty role, or a certificate already in office is
- * ERR_INVALID_STATE; the database failing is ERR_IO (ERR_TRANSIENT when
- * locked).
+ * that is not X.509, is a CA's, or does not chain to the trust anchors
+ * carries sig's code (CERT_UNTRUSTED, CERT_EXPIRED...); a duplicate PUJK, a
+ * filled or empty role, the hub's or the intake's certificate, or a
+ * certificate registered before is ERR_INVALID_STATE; a signer that is no
+ * officer (any more) is ERR_SIGNER_NOT_REGISTERED; the database failing is
+ * ERR_IO (ERR_TRANSIENT when locked).
  */
 #include "ledger/registry.h"
 
@@ -25,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 const char *const registry_roles[REGISTRY_ROLES] = { "PRODUCT", "SERVICE", "DECISION" };
@@ -257,7 +261,8 @@ void registry_officers_free(struct registry_officers *o)
 	o->n = 0;
 }
 
-static int read_officers(struct ledger *l, const char *sql, const char *code,
+/* The rows sql selects (OFFICER_COLUMNS), binding code and, when not NULL, arg. */
+static int read_officers(struct ledger *l, const char *sql, const char *code, const char *arg,
 			 struct registry_officers *out, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
@@ -269,7 +274,8 @@ static int read_officers(struct ledger *l, const char *sql, const char *code,
 	out->v = NULL;
 	out->n = 0;
 	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) != SQLITE_OK) {
+	    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    (arg && sqlite3_bind_text(st, 2, arg, -1, SQLITE_STATIC) != SQLITE_OK)) {
 		ledger_err(l, e, "cannot read officers");
 		goto out;
 	}
@@ -332,13 +338,100 @@ int registry_active_officers(struct ledger *l, const char *pujk_code,
 			     struct registry_officers *out, struct err *e)
 {
 	return read_officers(l, OFFICER_COLUMNS " AND active_to IS NULL" ROLE_ORDER, pujk_code,
-			     out, e);
+			     NULL, out, e);
 }
 
 int registry_officer_history(struct ledger *l, const char *pujk_code,
 			     struct registry_officers *out, struct err *e)
 {
-	return read_officers(l, OFFICER_COLUMNS ROLE_ORDER ", active_from, id", pujk_code, out, e);
+	return read_officers(l, OFFICER_COLUMNS ROLE_ORDER ", active_from, id", pujk_code, NULL,
+			     out, e);
+}
+
+int registry_signer_candidates(struct ledger *l, const char *pujk_code,
+			       struct registry_officers *out, struct err *e)
+{
+	return read_officers(l, OFFICER_COLUMNS " ORDER BY active_to IS NOT NULL, active_to DESC, id",
+			     pujk_code, NULL, out, e);
+}
+
+/* t as 2026-11-29T10:00:00Z, for messages */
+static void utc(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, size, "%lld", (long long)t);
+}
+
+/*
+ * SPEC §5's grace for files in transit: a former certificate still signs
+ * for its officer when the signature says it was made during the
+ * certificate's term and the file was fetched within grace_s of the term's
+ * end.  signingTime is the signer's own claim: the grace bounds how long a
+ * former key can be used with a backdated one.
+ */
+static int former_ok(const struct registry_officer *o, const struct sig_signer *s,
+		     int64_t fetched_at, int64_t grace_s, struct err *e)
+{
+	char end[32], when[32], got[32];
+
+	utc(o->active_to, end, sizeof(end));
+	if (s->signing_time == 0)
+		return err_set(e, ERR_SIGNER_NOT_REGISTERED,
+			       "signer '%s' is the former certificate of %s %s (until %s) and the "
+			       "signature has no signingTime", s->subject, o->pujk_code, o->role, end);
+	utc(s->signing_time, when, sizeof(when));
+	if (s->signing_time >= o->active_to || s->signing_time < o->active_from) {
+		utc(o->active_from, got, sizeof(got));
+		return err_set(e, ERR_SIGNER_NOT_REGISTERED,
+			       "signer '%s' was the certificate of %s %s from %s until %s: the file "
+			       "was signed at %s, outside that term", s->subject, o->pujk_code,
+			       o->role, got, end, when);
+	}
+	if (fetched_at > o->active_to + grace_s) {
+		utc(fetched_at, got, sizeof(got));
+		return err_set(e, ERR_SIGNER_NOT_REGISTERED,
+			       "signer '%s' was the certificate of %s %s until %s: the file was "
+			       "fetched at %s, after the %lld hours of grace", s->subject,
+			       o->pujk_code, o->role, end, got, (long long)(grace_s / 3600));
+	}
+	return 0;
+}
+
+int registry_signer_find(struct ledger *l, const char *pujk_code, const struct sig_signer *signer,
+			 int64_t fetched_at, int64_t grace_s, struct registry_officer *officer,
+			 struct err *e)
+{
+	struct registry_officers o = { NULL, 0 };
+	struct err why;
+	int rc = -1;
+
+	err_clear(&why);
+	err_set(&why, ERR_SIGNER_NOT_REGISTERED,
+		"signer '%s' (serial %s) is not a registered certificate of PUJK '%s'",
+		signer->subject, signer->serial, pujk_code);
+	if (read_officers(l, OFFICER_COLUMNS " AND cert_sha256 = ?2 ORDER BY active_to IS NOT NULL,"
+			  " active_to DESC, id", pujk_code, signer->cert_sha256_hex, &o, e) < 0)
+		return -1;
+	/* one certificate, one officer: more than one row only in a ledger older than that rule */
+	for (size_t i = 0; i < o.n; i++) {
+		if (o.v[i].active_to != 0 &&
+		    former_ok(&o.v[i], signer, fetched_at, grace_s, &why) < 0)
+			continue;
+		if (officer) {
+			*officer = o.v[i];
+			officer->cert_der = NULL;
+			officer->cert_len = 0;
+		}
+		rc = 0;
+		break;
+	}
+	if (rc < 0)
+		*e = why;
+	registry_officers_free(&o);
+	return rc;
 }
 
 /* Refuse a path that is not a readable regular file before OpenSSL sees it. */
@@ -359,15 +452,18 @@ static int check_readable(const char *path, struct err *e)
 	return 0;
 }
 
-static int cert_in_office(struct ledger *l, const char *sha256, char *holder, size_t size,
-			  struct err *e)
+/* SPEC §5: one certificate, one officer of one PUJK, ever.  1 and who, 0, or -1. */
+static int cert_registered(struct ledger *l, const char *sha256, char *holder, size_t size,
+			   struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1, step;
 
 	if (sqlite3_prepare_v2(ledger_db(l),
-			       "SELECT pujk_code || ' ' || role || ' (' || name || ')' FROM officer"
-			       " WHERE cert_sha256 = ? AND active_to IS NULL",
+			       "SELECT pujk_code || ' ' || role || ' (' || name || ')'"
+			       " || CASE WHEN active_to IS NULL THEN '' ELSE ', formerly' END"
+			       " FROM officer WHERE cert_sha256 = ? ORDER BY active_to IS NOT NULL, id"
+			       " LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC) != SQLITE_OK) {
 		ledger_err(l, e, "cannot read officers");
@@ -385,6 +481,24 @@ static int cert_in_office(struct ledger *l, const char *sha256, char *holder, si
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* The hub's and the intake's certificates sign as themselves, never as an officer. */
+static int cert_reserved(const struct registry_reserved *r, const struct sig_signer *info,
+			 const char *cert_path, struct err *e)
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+
+	for (size_t i = 0; r && i < r->n; i++) {
+		if (EVP_Digest(r->v[i].cert.der, r->v[i].cert.len, md, &n, EVP_sha256(), NULL) != 1)
+			return err_set(e, ERR_INTERNAL, "cannot hash a certificate");
+		if (memcmp(md, info->cert_sha256, sizeof(md)) == 0)
+			return err_set_at(e, ERR_INVALID_STATE, cert_path, 0, 0,
+					  "this is the certificate of %s: an officer needs one of their own",
+					  r->v[i].what);
+	}
+	return 0;
 }
 
 static int end_term(struct ledger *l, const char *code, const char *role, int64_t now,
@@ -464,17 +578,42 @@ out:
 
 #define OFFICER_NAME_MAX ((int)sizeof(((struct registry_officer *)0)->name) - 1)
 
-static int officer_change(struct ledger *l, struct sig_trust *t, const char *code,
+enum change { CHANGE_ADD, CHANGE_REPLACE, CHANGE_RENEW };
+
+/* The name of the officer holding role now, for a renewal. */
+static int holder_name(struct ledger *l, const char *code, const char *role, char *name,
+		       size_t size, struct err *e)
+{
+	struct registry_officers o = { NULL, 0 };
+
+	if (registry_active_officers(l, code, &o, e) < 0)
+		return -1;
+	name[0] = '\0';
+	for (size_t i = 0; i < o.n; i++)
+		if (strcmp(o.v[i].role, role) == 0)
+			snprintf(name, size, "%s", o.v[i].name);
+	registry_officers_free(&o);
+	return 0;
+}
+
+/*
+ * add, replace and renew: the same checks in the same order, then end the
+ * holder's term (replace, renew) and start the new one at the same second,
+ * so that a signingTime falls in exactly one term.
+ */
+static int officer_change(struct ledger *l, struct sig_trust *t,
+			  const struct registry_reserved *reserved, const char *code,
 			  const char *role, const char *name, const char *cert_path,
-			  int64_t now, int replace, struct err *e)
+			  int64_t now, enum change change, struct err *e)
 {
 	struct registry_pujk pujk;
 	struct sig_signer info;
 	unsigned char *der = NULL;
 	size_t der_len = 0;
 	unsigned filled;
-	char holder[512];
-	int bit = -1, in_office, rc = -1, began = 0;
+	char holder[512], kept[256];
+	int bit = -1, registered, rc = -1, began = 0;
+	int replace = change != CHANGE_ADD;
 
 	if (check_code(code, e) < 0)
 		goto out;
@@ -485,7 +624,7 @@ static int officer_change(struct ledger *l, struct sig_trust *t, const char *cod
 		err_set(e, ERR_NAME_INVALID, "unknown role '%s': PRODUCT, SERVICE or DECISION", role);
 		goto out;
 	}
-	if (!name_valid(name, OFFICER_NAME_MAX)) {
+	if (change != CHANGE_RENEW && !name_valid(name, OFFICER_NAME_MAX)) {
 		err_set(e, ERR_NAME_INVALID,
 			"invalid officer name: 1 to %d characters, no control characters",
 			OFFICER_NAME_MAX);
@@ -500,6 +639,8 @@ static int officer_change(struct ledger *l, struct sig_trust *t, const char *cod
 			e->code = ERR_CERT_UNTRUSTED;
 		goto out;
 	}
+	if (cert_reserved(reserved, &info, cert_path, e) < 0)
+		goto out;
 
 	if (ledger_begin(l, e) < 0)
 		goto out;
@@ -508,7 +649,8 @@ static int officer_change(struct ledger *l, struct sig_trust *t, const char *cod
 		goto out;
 	if (!replace && (filled & (1u << bit))) {
 		err_set(e, ERR_INVALID_STATE,
-			"role %s of PUJK '%s' is already held; use 'officer replace'", role, code);
+			"role %s of PUJK '%s' is already held; use 'officer replace' or 'officer renew'",
+			role, code);
 		goto out;
 	}
 	if (replace && !(filled & (1u << bit))) {
@@ -516,17 +658,22 @@ static int officer_change(struct ledger *l, struct sig_trust *t, const char *cod
 			"role %s of PUJK '%s' is vacant; use 'officer add'", role, code);
 		goto out;
 	}
-	if (replace && end_term(l, code, role, now, e) < 0)
+	registered = cert_registered(l, info.cert_sha256_hex, holder, sizeof(holder), e);
+	if (registered < 0)
 		goto out;
-	/* after end_term, so that an officer may be re-appointed with the same certificate */
-	in_office = cert_in_office(l, info.cert_sha256_hex, holder, sizeof(holder), e);
-	if (in_office < 0)
-		goto out;
-	if (in_office) {
-		err_set(e, ERR_INVALID_STATE, "certificate '%s' is already in office for %s",
-			cert_path, holder);
+	if (registered) {
+		err_set_at(e, ERR_INVALID_STATE, cert_path, 0, 0,
+			   "this certificate is already registered to %s: one certificate serves "
+			   "one officer", holder);
 		goto out;
 	}
+	if (change == CHANGE_RENEW) {
+		if (holder_name(l, code, role, kept, sizeof(kept), e) < 0)
+			goto out;
+		name = kept;
+	}
+	if (replace && end_term(l, code, role, now, e) < 0)
+		goto out;
 	if (insert_officer(l, code, role, name, der, der_len, &info, now, e) < 0)
 		goto out;
 	rc = ledger_commit(l, e);
@@ -538,18 +685,30 @@ out:
 	return rc;
 }
 
-int registry_officer_add(struct ledger *l, struct sig_trust *t, const char *pujk_code,
+int registry_officer_add(struct ledger *l, struct sig_trust *t,
+			 const struct registry_reserved *reserved, const char *pujk_code,
 			 const char *role, const char *name, const char *cert_path, int64_t now,
 			 struct err *e)
 {
-	return officer_change(l, t, pujk_code, role, name, cert_path, now, 0, e);
+	return officer_change(l, t, reserved, pujk_code, role, name, cert_path, now, CHANGE_ADD,
+			      e);
 }
 
-int registry_officer_replace(struct ledger *l, struct sig_trust *t, const char *pujk_code,
+int registry_officer_replace(struct ledger *l, struct sig_trust *t,
+			     const struct registry_reserved *reserved, const char *pujk_code,
 			     const char *role, const char *name, const char *cert_path,
 			     int64_t now, struct err *e)
 {
-	return officer_change(l, t, pujk_code, role, name, cert_path, now, 1, e);
+	return officer_change(l, t, reserved, pujk_code, role, name, cert_path, now,
+			      CHANGE_REPLACE, e);
+}
+
+int registry_officer_renew(struct ledger *l, struct sig_trust *t,
+			   const struct registry_reserved *reserved, const char *pujk_code,
+			   const char *role, const char *cert_path, int64_t now, struct err *e)
+{
+	return officer_change(l, t, reserved, pujk_code, role, NULL, cert_path, now,
+			      CHANGE_RENEW, e);
 }
 
 int registry_cert_holder(struct ledger *l, const char *cert_sha256_hex, char *holder,

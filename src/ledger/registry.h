@@ -2,9 +2,14 @@
  * registry - the PUJK and their three officers (SPEC §5), in the ledger.
  *
  * A PUJK is active for exchange only while PRODUCT, SERVICE and DECISION are
- * each held by an active officer.  Replacing an officer ends the former one's
- * term (active_to) and keeps it in the history.  Every change is refused
- * whole on bad input: nothing is written.
+ * each held by an active officer.  Replacing an officer (another person) or
+ * renewing one (the same person, a new certificate) ends the former
+ * certificate's term (active_to) and starts the new one at the same second;
+ * the former stays in the history and, for grace_s after the change, still
+ * signs what was signed during its term (registry_signer_find).  A
+ * certificate serves one officer of one PUJK, ever: never two roles, never
+ * the hub's or the intake's, never a CA's.  Every change is refused whole on
+ * bad input: nothing is written.
  */
 #ifndef SLKTX_REGISTRY_H
 #define SLKTX_REGISTRY_H
@@ -70,17 +75,59 @@ void registry_officers_free(struct registry_officers *o);
 int registry_pujk_add(struct ledger *l, const char *code, const char *name, const char *sector,
 		      int64_t now, struct err *e);
 
+/* Certificates that may never be an officer's: the hub's, the intake's. */
+struct registry_reserved_cert {
+	const char *what;      /* "the hub", "the intake 'OJK'": for the message */
+	struct sig_cert cert;  /* DER */
+};
+struct registry_reserved {
+	const struct registry_reserved_cert *v;
+	size_t n;
+};
+
 /*
- * Put an officer in a vacant role (add) or end the holder's term and put the
- * new one in (replace).  cert_path must be a certificate that chains to the
- * trust anchors in t at now, and not be in office for anyone else.
+ * Put an officer in a vacant role (add), end the holder's term and put
+ * another person in (replace), or end it and put the same person in with a
+ * new certificate (renew: the name is kept).  cert_path must be an end
+ * entity's certificate (sig_cert_load) that chains to the trust anchors in
+ * t at now (CERT_UNTRUSTED...), is none of reserved (ERR_INVALID_STATE), and
+ * was never registered to any officer (ERR_INVALID_STATE).  reserved may be
+ * NULL.
  */
-int registry_officer_add(struct ledger *l, struct sig_trust *t, const char *pujk_code,
+int registry_officer_add(struct ledger *l, struct sig_trust *t,
+			 const struct registry_reserved *reserved, const char *pujk_code,
 			 const char *role, const char *name, const char *cert_path, int64_t now,
 			 struct err *e);
-int registry_officer_replace(struct ledger *l, struct sig_trust *t, const char *pujk_code,
+int registry_officer_replace(struct ledger *l, struct sig_trust *t,
+			     const struct registry_reserved *reserved, const char *pujk_code,
 			     const char *role, const char *name, const char *cert_path,
 			     int64_t now, struct err *e);
+int registry_officer_renew(struct ledger *l, struct sig_trust *t,
+			   const struct registry_reserved *reserved, const char *pujk_code,
+			   const char *role, const char *cert_path, int64_t now, struct err *e);
+
+/*
+ * The certificates a signature on a file of pujk_code may be checked
+ * against: the officers in office first, then the former ones, the latest
+ * ended first, so that a caller taking only the first few drops the oldest.
+ * A superset: registry_signer_find decides, and says why a former
+ * certificate no longer signs.
+ */
+int registry_signer_candidates(struct ledger *l, const char *pujk_code,
+			       struct registry_officers *out, struct err *e);
+
+/*
+ * The officer of pujk_code whose certificate made a verified signature
+ * (SPEC §5): an officer in office, or a former certificate when the
+ * signature's signingTime lies within its term (active_from <= t <
+ * active_to) and the file was fetched at most grace_s after the term ended.
+ * Anything else is ERR_SIGNER_NOT_REGISTERED saying which rule failed.
+ * officer (may be NULL) receives the row without its certificate (cert_der
+ * NULL).
+ */
+int registry_signer_find(struct ledger *l, const char *pujk_code, const struct sig_signer *signer,
+			 int64_t fetched_at, int64_t grace_s, struct registry_officer *officer,
+			 struct err *e);
 
 /* ERR_NOT_FOUND when there is no such PUJK. */
 int registry_pujk_get(struct ledger *l, const char *code, struct registry_pujk *out,

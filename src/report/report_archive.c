@@ -248,19 +248,12 @@ static int chain_head(struct ledger *l, char *buf, size_t size, struct err *e)
 	return 0;
 }
 
-/* Sign the manifest with the hub's key: sig_sign_file works on files. */
-static int sign_manifest(const struct config *cfg, const struct report_buf *manifest,
-			 unsigned char **p7s, size_t *p7s_len, struct err *e)
-{
-	return sig_sign_buf(cfg->hub.cert, cfg->hub.key, manifest->data, manifest->len, p7s,
-			    p7s_len, e);
-}
-
 /*
  * Leftovers of an archive interrupted by a crash: its temporary archive
  * (".<top>.tar.gz.XXXXXX") and the manifest's signing directory
- * (".manifest.XXXXXX").  Archiving runs under the spool lock, so nothing
- * else writes them now.
+ * (".manifest.XXXXXX", which versions that signed through a file left;
+ * the manifest is now signed in memory).  Archiving runs under the spool
+ * lock, so nothing else writes them now.
  */
 static void remove_leftovers(const char *month_dir, const char *top)
 {
@@ -347,7 +340,9 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	if (sign_manifest(cfg, &w.manifest, &p7s, &p7s_len, e) < 0 ||
+	/* signed in memory: the archive, not a file, holds the signature */
+	if (sig_sign_mem(cfg->hub.cert, cfg->hub.key, w.manifest.data, w.manifest.len, &p7s,
+			 &p7s_len, e) < 0 ||
 	    add_mem(&w, REPORT_MANIFEST, w.manifest.data, w.manifest.len, 0, e) < 0 ||
 	    add_mem(&w, REPORT_MANIFEST_SIG, p7s, p7s_len, 0, e) < 0)
 		goto out;

@@ -3,8 +3,9 @@
  *
  * Offers: the trust anchors and CRLs of a run (sig_trust_load), the
  * verification of a data file against its .p7s (sig_verify_mem,
- * sig_verify_file), the hub's own signing (sig_sign_file), and the reading
- * of a certificate to register (sig_cert_load).
+ * sig_verify_file), the hub's own signing into memory (sig_sign,
+ * sig_sign_mem: the caller commits the bytes), and the reading of a
+ * certificate to register (sig_cert_load).
  *
  * Error contract: a file that fails verification gets a SPEC code
  * (SIGNATURE_MISSING, SIGNATURE_INVALID, CERT_UNTRUSTED, CERT_EXPIRED,
@@ -37,6 +38,7 @@
 #include <openssl/cms.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/ess.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -247,7 +249,7 @@ static int crl_issuer_check(X509_STORE *store, const struct sig_crl *c, struct e
 	return err_set(e, ERR_CONFIG, "CRL '%s' is not issued by a trust anchor", c->path);
 }
 
-static int crl_add(struct sig_trust *t, const char *path, struct err *e)
+static int crl_add(struct sig_trust *t, const char *path, time_t now, struct err *e)
 {
 	struct sig_crl *c = &t->crls[t->n_crls];
 	unsigned char *buf = NULL;
@@ -265,7 +267,7 @@ static int crl_add(struct sig_trust *t, const char *path, struct err *e)
 		goto out;
 	}
 	t->n_crls++;
-	if (crl_issuer_check(t->store, c, e) < 0 || crl_fresh(c, time(NULL), e) < 0)
+	if (crl_issuer_check(t->store, c, e) < 0 || crl_fresh(c, now, e) < 0)
 		goto out;
 	if (!X509_STORE_add_crl(t->store, c->crl)) {
 		err_set(e, ERR_INTERNAL, "cannot add CRL '%s': %s", path, ssl_reason());
@@ -278,7 +280,7 @@ out:
 }
 
 int sig_trust_load(struct sig_trust **out, const struct config_list *anchors,
-		   const struct config_list *crls, struct err *e)
+		   const struct config_list *crls, time_t now, struct err *e)
 {
 	struct sig_trust *t;
 
@@ -297,7 +299,7 @@ int sig_trust_load(struct sig_trust **out, const struct config_list *anchors,
 		if (anchors_add(t->store, anchors->v[i], e) < 0)
 			goto fail;
 	for (int i = 0; crls && i < crls->n; i++)
-		if (crl_add(t, crls->v[i], e) < 0)
+		if (crl_add(t, crls->v[i], now, e) < 0)
 			goto fail;
 	if (t->n_crls > 0)
 		X509_STORE_set_flags(t->store, X509_V_FLAG_CRL_CHECK);
@@ -447,6 +449,35 @@ static int key_allowed(X509 *x, char *desc, size_t size)
 	return 0;
 }
 
+/*
+ * A signer's certificate is an end entity's (SPEC §5): a CA certificate
+ * (basicConstraints CA:TRUE, a key for certificate signing, a v1 root) or a
+ * trust anchor itself could otherwise sign as an officer.
+ */
+static int leaf_check(struct sig_trust *t, X509 *x, struct err *e)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(t->store);
+	char subject[512];
+
+	name_oneline(X509_get_subject_name(x), subject, sizeof(subject));
+	for (int i = 0; i < sk_X509_OBJECT_num(objs); i++) {
+		X509_OBJECT *o = sk_X509_OBJECT_value(objs, i);
+		X509 *a = X509_OBJECT_get_type(o) == X509_LU_X509 ? X509_OBJECT_get0_X509(o) : NULL;
+
+		if (a && X509_cmp(a, x) == 0)
+			return err_set(e, ERR_CERT_UNTRUSTED,
+				       "certificate '%s' is a trust anchor: a signer needs a certificate of its own",
+				       subject);
+	}
+	if (X509_check_ca(x) != 0) {
+		ERR_clear_error();
+		return err_set(e, ERR_CERT_UNTRUSTED,
+			       "certificate '%s' is a CA certificate: a signer needs an end-entity certificate",
+			       subject);
+	}
+	return 0;
+}
+
 int sig_cert_load(struct sig_trust *t, const char *path, time_t now, unsigned char **der,
 		  size_t *der_len, struct sig_signer *info, struct err *e)
 {
@@ -467,6 +498,10 @@ int sig_cert_load(struct sig_trust *t, const char *path, time_t now, unsigned ch
 	}
 	if (signer_describe(x, info, e) < 0)
 		goto out;
+	if (t && leaf_check(t, x, e) < 0) {
+		snprintf(e->file, sizeof(e->file), "%s", path);
+		goto out;
+	}
 	if (t && chain_check(t, x, NULL, now, e) < 0) {
 		snprintf(e->file, sizeof(e->file), "%s", path);
 		goto out;
@@ -511,6 +546,54 @@ static int64_t signing_time(CMS_SignerInfo *si)
 	return (int64_t)timegm(&tm);
 }
 
+/*
+ * CAdES-BES: exactly one signing-certificate-v2 attribute, naming cert as
+ * the signer.  Checked here rather than left to CMS_verify's CMS_CADES,
+ * which says only "verify error" and checks nothing for a signature without
+ * signed attributes (openssl cms -sign -noattr).
+ */
+static int signing_cert_check(CMS_SignerInfo *si, X509 *cert, struct err *e)
+{
+	const ASN1_STRING *v;
+	const unsigned char *p;
+	ESS_SIGNING_CERT_V2 *ssv2 = NULL;
+	STACK_OF(X509) *chain = NULL;
+	long len;
+	int rc = -1;
+
+	v = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2),
+					-3, V_ASN1_SEQUENCE);
+	if (!v) {
+		err_set(e, ERR_SIGNATURE_INVALID,
+			"the signature has no single signing-certificate-v2 attribute (CAdES-BES: "
+			"sign with 'openssl cms -sign -cades')");
+		goto out;
+	}
+	p = ASN1_STRING_get0_data(v);
+	len = ASN1_STRING_length(v);
+	ssv2 = d2i_ESS_SIGNING_CERT_V2(NULL, &p, len);
+	if (!ssv2 || p != ASN1_STRING_get0_data(v) + len) {
+		err_set(e, ERR_SIGNATURE_INVALID, "the signing-certificate-v2 attribute does not parse");
+		goto out;
+	}
+	chain = sk_X509_new_null();
+	if (!chain || !sk_X509_push(chain, cert)) {
+		err_set(e, ERR_INTERNAL, "cannot allocate a certificate list: %s", ssl_reason());
+		goto out;
+	}
+	if (OSSL_ESS_check_signing_certs(NULL, ssv2, chain, 1) != 1) {
+		err_set(e, ERR_SIGNATURE_INVALID,
+			"the signing-certificate-v2 attribute does not name the signer's certificate");
+		goto out;
+	}
+	rc = 0;
+out:
+	ERR_clear_error();
+	sk_X509_free(chain);
+	ESS_SIGNING_CERT_V2_free(ssv2);
+	return rc;
+}
+
 /* The registered certificates, parsed; NULL with e filled on failure. */
 static STACK_OF(X509) *registered_stack(const struct sig_cert *registered, size_t n,
 					struct err *e)
@@ -536,21 +619,72 @@ static STACK_OF(X509) *registered_stack(const struct sig_cert *registered, size_
 }
 
 /*
+ * What the signature must be before any certificate is looked at: one
+ * detached SignedData over id-data, one signer with signed attributes (the
+ * CAdES-BES ones are checked once the signer is known), digest SHA-256.
+ * The signer, or NULL with e filled (SIGNATURE_INVALID).
+ */
+static CMS_SignerInfo *structure_check(CMS_ContentInfo *cms, struct err *e)
+{
+	STACK_OF(CMS_SignerInfo) *infos;
+	const ASN1_OBJECT *digest_oid;
+	CMS_SignerInfo *si;
+	X509_ALGOR *digest;
+	char oid[80];
+
+	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+		err_set(e, ERR_SIGNATURE_INVALID, "the signature is not CMS SignedData");
+		return NULL;
+	}
+	if (CMS_is_detached(cms) != 1) {
+		err_set(e, ERR_SIGNATURE_INVALID, "the signature embeds its content: it must be detached");
+		return NULL;
+	}
+	if (OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_pkcs7_data) {
+		OBJ_obj2txt(oid, sizeof(oid), CMS_get0_eContentType(cms), 1);
+		err_set(e, ERR_SIGNATURE_INVALID,
+			"the signed content type is %s: it must be id-data (1.2.840.113549.1.7.1)",
+			oid);
+		return NULL;
+	}
+	infos = CMS_get0_SignerInfos(cms);
+	if (sk_CMS_SignerInfo_num(infos) != 1) {
+		err_set(e, ERR_SIGNATURE_INVALID, "the signature has %d signers: it must have one",
+			sk_CMS_SignerInfo_num(infos));
+		return NULL;
+	}
+	si = sk_CMS_SignerInfo_value(infos, 0);
+	if (CMS_signed_get_attr_count(si) <= 0) {
+		err_set(e, ERR_SIGNATURE_INVALID,
+			"the signature has no signed attributes: CAdES-BES needs them "
+			"(sign with 'openssl cms -sign -cades', not -noattr)");
+		return NULL;
+	}
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &digest, NULL);
+	X509_ALGOR_get0(&digest_oid, NULL, NULL, digest);
+	if (OBJ_obj2nid(digest_oid) != NID_sha256) {
+		err_set(e, ERR_SIGNATURE_INVALID, "the digest is %s: it must be SHA-256",
+			OBJ_nid2sn(OBJ_obj2nid(digest_oid)));
+		return NULL;
+	}
+	return si;
+}
+
+/*
  * The heart of verification, over data read from a BIO.  Order: structure,
- * the signer's chain (time, revocation), registration, then the signed bytes:
- * so that a rogue certificate is CERT_UNTRUSTED, not a digest mismatch.
+ * the signer's chain (time, revocation), registration, signing-certificate-v2,
+ * then the signed bytes: so that a rogue certificate is CERT_UNTRUSTED, not a
+ * digest mismatch.  Kept in one function (about 100 lines) because that order
+ * decides each file's reason code and should read top to bottom.
  */
 static int verify_bio(struct sig_trust *t, BIO *data, const unsigned char *p7s, size_t p7s_len,
 		      const struct sig_cert *registered, size_t n_registered, time_t now,
 		      struct sig_signer *signer, struct err *e)
 {
-	STACK_OF(CMS_SignerInfo) *infos;
 	STACK_OF(X509) *carried = NULL, *reg = NULL;
 	const unsigned char *p = p7s;
 	CMS_ContentInfo *cms = NULL;
-	const ASN1_OBJECT *digest_oid;
 	CMS_SignerInfo *si;
-	X509_ALGOR *digest;
 	X509 *cert = NULL;
 	unsigned char md[32];
 	char keydesc[96];
@@ -570,28 +704,8 @@ static int verify_bio(struct sig_trust *t, BIO *data, const unsigned char *p7s, 
 		err_set(e, ERR_SIGNATURE_INVALID, "the signature is not one DER CMS structure");
 		goto out;
 	}
-	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
-		err_set(e, ERR_SIGNATURE_INVALID, "the signature is not CMS SignedData");
+	if (!(si = structure_check(cms, e)))
 		goto out;
-	}
-	if (CMS_is_detached(cms) != 1) {
-		err_set(e, ERR_SIGNATURE_INVALID, "the signature embeds its content: it must be detached");
-		goto out;
-	}
-	infos = CMS_get0_SignerInfos(cms);
-	if (sk_CMS_SignerInfo_num(infos) != 1) {
-		err_set(e, ERR_SIGNATURE_INVALID, "the signature has %d signers: it must have one",
-			sk_CMS_SignerInfo_num(infos));
-		goto out;
-	}
-	si = sk_CMS_SignerInfo_value(infos, 0);
-	CMS_SignerInfo_get0_algs(si, NULL, NULL, &digest, NULL);
-	X509_ALGOR_get0(&digest_oid, NULL, NULL, digest);
-	if (OBJ_obj2nid(digest_oid) != NID_sha256) {
-		err_set(e, ERR_SIGNATURE_INVALID, "the digest is %s: it must be SHA-256",
-			OBJ_nid2sn(OBJ_obj2nid(digest_oid)));
-		goto out;
-	}
 	carried = CMS_get1_certs(cms);
 	if (n_registered > 0 && !(reg = registered_stack(registered, n_registered, e)))
 		goto out;
@@ -639,6 +753,8 @@ static int verify_bio(struct sig_trust *t, BIO *data, const unsigned char *p7s, 
 		flags |= CMS_NOINTERN;
 	}
 
+	if (signing_cert_check(si, cert, e) < 0)
+		goto out;
 	X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(t->store), now);
 	if (CMS_verify(cms, reg, t->store, data, NULL, flags) != 1) {
 		unsigned long code = ERR_peek_last_error();
@@ -805,9 +921,13 @@ static int cert_read(const char *path, X509 **out, struct err *e)
 	return 0;
 }
 
-/* Sign what data yields (shown names it in errors) into *out, *out_len. */
+/*
+ * Sign what data yields with the hub's key (CMS_PARTIAL then CMS_final, so
+ * that CMS_CADES adds the signing-certificate-v2 attribute) into a malloc'd
+ * DER buffer.  shown names the data in messages.
+ */
 static int sign_bio(const char *cert_path, const char *key_path, BIO *data, const char *shown,
-		    unsigned char **out, size_t *out_len, struct err *e)
+		    unsigned char **p7s, size_t *p7s_len, struct err *e)
 {
 	const unsigned int flags = CMS_BINARY | CMS_DETACHED | CMS_PARTIAL | CMS_CADES;
 	CMS_ContentInfo *cms = NULL;
@@ -817,8 +937,8 @@ static int sign_bio(const char *cert_path, const char *key_path, BIO *data, cons
 	X509 *cert = NULL;
 	int len, rc = -1;
 
-	*out = NULL;
-	*out_len = 0;
+	*p7s = NULL;
+	*p7s_len = 0;
 	if (!(pkey = key_load(key_path, e)) || cert_read(cert_path, &cert, e) < 0)
 		goto out;
 	if (!key_allowed(cert, keydesc, sizeof(keydesc))) {
@@ -848,13 +968,13 @@ static int sign_bio(const char *cert_path, const char *key_path, BIO *data, cons
 		err_set(e, ERR_INTERNAL, "cannot encode the signature: %s", ssl_reason());
 		goto out;
 	}
-	*out = malloc((size_t)len);
-	if (*out == NULL) {
-		err_set(e, ERR_INTERNAL, "out of memory");
+	*p7s = malloc((size_t)len);
+	if (!*p7s) {
+		err_sys(e, ERR_INTERNAL, "cannot allocate %d bytes", len);
 		goto out;
 	}
-	memcpy(*out, der, (size_t)len);
-	*out_len = (size_t)len;
+	memcpy(*p7s, der, (size_t)len);
+	*p7s_len = (size_t)len;
 	rc = 0;
 out:
 	ERR_clear_error();
@@ -866,46 +986,35 @@ out:
 }
 
 int sig_sign(const char *cert_path, const char *key_path, const char *data_path,
-	     unsigned char **out, size_t *out_len, struct err *e)
+	     unsigned char **p7s, size_t *p7s_len, struct err *e)
 {
-	BIO *data = data_open(data_path, e);
+	BIO *data;
 	int rc;
 
-	*out = NULL;
-	*out_len = 0;
-	if (data == NULL)
+	*p7s = NULL;
+	*p7s_len = 0;
+	if (!(data = data_open(data_path, e)))
 		return -1;
-	rc = sign_bio(cert_path, key_path, data, data_path, out, out_len, e);
+	rc = sign_bio(cert_path, key_path, data, data_path, p7s, p7s_len, e);
 	BIO_free(data);
 	return rc;
 }
 
-int sig_sign_buf(const char *cert_path, const char *key_path, const void *data, size_t len,
-		 unsigned char **out, size_t *out_len, struct err *e)
+int sig_sign_mem(const char *cert_path, const char *key_path, const unsigned char *data,
+		 size_t data_len, unsigned char **p7s, size_t *p7s_len, struct err *e)
 {
-	BIO *b = BIO_new_mem_buf(data, (int)len);
+	BIO *b;
 	int rc;
 
-	*out = NULL;
-	*out_len = 0;
-	if (b == NULL || len > INT_MAX) {
-		BIO_free(b);
-		return err_set(e, ERR_INTERNAL, "cannot read the data to sign");
-	}
-	rc = sign_bio(cert_path, key_path, b, "the data", out, out_len, e);
+	*p7s = NULL;
+	*p7s_len = 0;
+	if (data_len > INT_MAX)
+		return err_set(e, ERR_INTERNAL, "data of %zu bytes is too large to sign in memory",
+			       data_len);
+	b = BIO_new_mem_buf(data_len ? data : (const unsigned char *)"", (int)data_len);
+	if (!b)
+		return err_set(e, ERR_INTERNAL, "cannot allocate a buffer: %s", ssl_reason());
+	rc = sign_bio(cert_path, key_path, b, "the data", p7s, p7s_len, e);
 	BIO_free(b);
-	return rc;
-}
-
-int sig_sign_file(const char *cert_path, const char *key_path, const char *data_path,
-		  const char *out_path, struct err *e)
-{
-	unsigned char *der = NULL;
-	size_t len = 0;
-	int rc = -1;
-
-	if (sig_sign(cert_path, key_path, data_path, &der, &len, e) == 0)
-		rc = safefile_write_file(out_path, der, len, 0644, e);
-	free(der);
 	return rc;
 }

@@ -4,10 +4,10 @@
  * Verification checks, in this order, and returns the first failure as a
  * SPEC reason code:
  *  1. the configured CRLs are fresh at `now` (else ERR_TRANSIENT, naming the CRL);
- *  2. the .p7s is one DER CMS SignedData, detached, with exactly one signer,
- *     digest SHA-256, whose certificate is carried or registered
- *     (SIGNATURE_INVALID; a missing .p7s is SIGNATURE_MISSING, an empty one
- *     SIGNATURE_INVALID);
+ *  2. the .p7s is one DER CMS SignedData, detached, of content type id-data,
+ *     with exactly one signer, signed attributes, digest SHA-256, and a
+ *     certificate carried or registered (SIGNATURE_INVALID; a missing .p7s
+ *     is SIGNATURE_MISSING, an empty one SIGNATURE_INVALID);
  *  3. the signer certificate chains to a trust anchor for S/MIME signing
  *     (CERT_UNTRUSTED: also a self-signed certificate with an officer's
  *     subject), is within its validity (CERT_EXPIRED, CERT_NOT_YET_VALID), is
@@ -16,10 +16,12 @@
  *     (SIGNATURE_INVALID);
  *  4. when registered certificates are given, the signer is one of them,
  *     compared by the SHA-256 of the DER (SIGNER_NOT_REGISTERED);
- *  5. CMS_verify (CMS_NOINTERN with the registered certificates): the CAdES
- *     signing-certificate-v2 attribute is present and names the signer, and the
- *     digest covers the exact bytes (SIGNATURE_INVALID).
- * signingTime is reported, never trusted.  The signer is described as soon as
+ *  5. exactly one CAdES signing-certificate-v2 attribute, naming the signer
+ *     (SIGNATURE_INVALID);
+ *  6. CMS_verify (CMS_NOINTERN with the registered certificates): the digest
+ *     covers the exact bytes (SIGNATURE_INVALID).
+ * signingTime is reported (signer->signing_time), never checked here: the
+ * registry decides what it means for a former officer's certificate.  The signer is described as soon as
  * it is known, also when a later check fails (for the acknowledgement).
  * A sig_trust must not be used by two threads at once.
  */
@@ -41,16 +43,16 @@ struct sig_signer {
 	char issuer[512];
 	unsigned char cert_sha256[32]; /* over the DER certificate: the registry's key */
 	char cert_sha256_hex[65];
-	int64_t signing_time;    /* from the signed attributes, 0 when absent; logged only */
+	int64_t signing_time;    /* from the signed attributes, 0 when absent */
 };
 
 /* Anchors: PEM files, several certificates each (ERR_CONFIG when missing or
  * empty).  CRLs: PEM or DER, each issued by an anchor (else ERR_CONFIG);
- * missing, unreadable, badly signed or stale is ERR_TRANSIENT naming it.
+ * missing, unreadable, badly signed or stale at now is ERR_TRANSIENT naming it.
  * With any CRL, the signer's revocation is checked (fail closed: an issuer
  * without a CRL then fails as ERR_TRANSIENT). */
 int sig_trust_load(struct sig_trust **out, const struct config_list *anchors,
-		   const struct config_list *crls, struct err *e);
+		   const struct config_list *crls, time_t now, struct err *e);
 void sig_trust_free(struct sig_trust *t);
 
 /*
@@ -73,25 +75,26 @@ int sig_verify_file(struct sig_trust *t, const char *data_path, const char *p7s_
 		    const struct sig_cert *registered, size_t n_registered, time_t now,
 		    struct sig_signer *signer, struct err *e);
 
-/* Sign data_path into out_path (DER, detached, SHA-256, CAdES-BES), written
- * under a temporary name, fsynced, renamed, the directory fsynced.  The key
- * file (unencrypted PEM, RSA >= 2048 or ECDSA P-256) must be a regular file
- * only its owner can read or write: else ERR_CONFIG naming it. */
-int sig_sign_file(const char *cert_path, const char *key_path, const char *data_path,
-		  const char *out_path, struct err *e);
-/* The same signature into memory: *der (malloc'd, the caller frees it) and
- * *len, for the caller to commit where it keeps files. */
+/*
+ * Sign the file data_path (streamed) into *p7s, a malloc'd DER buffer of
+ * *p7s_len bytes: detached, SHA-256, CAdES-BES (signing-certificate-v2 and
+ * signingTime among the signed attributes).  The caller writes the bytes
+ * where they belong (the spool, an archive).  The key file (unencrypted PEM,
+ * RSA >= 2048 or ECDSA P-256) must be a regular file only its owner can
+ * read or write: else ERR_CONFIG naming it.
+ */
 int sig_sign(const char *cert_path, const char *key_path, const char *data_path,
-	     unsigned char **der, size_t *len, struct err *e);
-/* The same over len bytes in memory. */
-int sig_sign_buf(const char *cert_path, const char *key_path, const void *data, size_t len,
-		 unsigned char **der, size_t *der_len, struct err *e);
-
-/* Read a PEM or DER certificate; check that it chains to the trust anchors
- * now (t NULL: parse only). Fills the DER bytes (malloc'd) and the signer
- * description.  ERR_NOT_FOUND / ERR_IO when unreadable, ERR_CONFIG when not
- * an X.509 certificate, CERT_UNTRUSTED / CERT_EXPIRED / CERT_NOT_YET_VALID /
- * CERT_REVOKED (e->file = path) when it does not pass the trust anchors. */
+	     unsigned char **p7s, size_t *p7s_len, struct err *e);
+/* The same over data_len bytes in memory. */
+int sig_sign_mem(const char *cert_path, const char *key_path, const unsigned char *data,
+		 size_t data_len, unsigned char **p7s, size_t *p7s_len, struct err *e);
+/* Read a PEM or DER certificate (t NULL: parse only); with t, one to
+ * register as a signer: an end entity's (not a CA certificate, not a trust
+ * anchor) that chains to the trust anchors now. Fills the DER bytes
+ * (malloc'd) and the signer description.  ERR_NOT_FOUND / ERR_IO when
+ * unreadable, ERR_CONFIG when not an X.509 certificate, CERT_UNTRUSTED /
+ * CERT_EXPIRED / CERT_NOT_YET_VALID / CERT_REVOKED (e->file = path) when it
+ * is a CA's or does not pass the trust anchors. */
 int sig_cert_load(struct sig_trust *t, const char *path, time_t now, unsigned char **der,
 		  size_t *der_len, struct sig_signer *info, struct err *e);
 

@@ -85,6 +85,7 @@ static const struct key keys[] = {
 	{ "transport", "macs", KEY_STRING, FIELD(transport.macs), 0, 0, NULL },
 	{ "intake", "sender", KEY_STRING, FIELD(intake.sender), 1, 0, NULL },
 	{ "intake", "certs", KEY_LIST, FIELD(intake.certs), 0, 0, NULL },
+	{ "registry", "grace_hours", KEY_INT, FIELD(registry.grace_hours), 0, 24 * 366, NULL },
 	{ "limits", "max_file_size", KEY_SIZE, FIELD(limits.max_file_size), 1, 1LL << 40, NULL },
 	{ "limits", "max_depth", KEY_INT, FIELD(limits.max_depth), 1, 256, NULL },
 	{ "limits", "max_text_length", KEY_SIZE, FIELD(limits.max_text_length), 1, 1LL << 30, NULL },
@@ -137,6 +138,7 @@ void config_defaults(struct config *c)
 	copy(c->intake.sender, sizeof(c->intake.sender), "OJK");
 	c->intake.certs.n = 1;
 	copy(c->intake.certs.v[0], PATH_MAX, "pki/intake.crt");
+	c->registry.grace_hours = 72;
 	c->limits.max_file_size = 2LL << 30;
 	c->limits.max_depth = 16;
 	c->limits.max_text_length = 65536;

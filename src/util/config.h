@@ -72,6 +72,9 @@ struct config {
 		struct config_list certs;    /* the intake's registered signing certificates, default pki/intake.crt */
 	} intake;
 	struct {
+		long grace_hours;            /* a former officer certificate's files in transit, default 72 (SPEC §5) */
+	} registry;
+	struct {
 		int64_t max_file_size;       /* default 2 GiB */
 		long max_depth;              /* default 16 */
 		long max_text_length;        /* default 65536 bytes of one text node */

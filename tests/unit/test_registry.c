@@ -45,7 +45,7 @@ static int setup(void **state)
 	snprintf(path, sizeof(path), "%s/ledger.sqlite", dir);
 	now = time(NULL);
 	err_clear(&e);
-	if (sig_trust_load(&trust, &anchors, &crls, &e) < 0 ||
+	if (sig_trust_load(&trust, &anchors, &crls, now, &e) < 0 ||
 	    ledger_open(&l, path, 1000, &e) < 0) {
 		fprintf(stderr, "setup: %s\n", e.msg);
 		return -1;
@@ -103,13 +103,13 @@ static void test_pujk_lifecycle(void **state)
 	assert_int_equal(p.missing_roles, 7);
 
 	/* added out of order, handed back PRODUCT, SERVICE, DECISION */
-	assert_int_equal(registry_officer_add(l, trust, "BANKA", "DECISION", "Budi",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "BANKA", "DECISION", "Budi",
 					      pki("BANKA-decision.crt"), now, &e), 0);
 	assert_int_equal(registry_pujk_get(l, "BANKA", &p, &e), 0);
 	assert_int_equal(p.missing_roles, 3);
-	assert_int_equal(registry_officer_add(l, trust, "BANKA", "SERVICE", "Sari",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "BANKA", "SERVICE", "Sari",
 					      pki("BANKA-service.crt"), now, &e), 0);
-	assert_int_equal(registry_officer_add(l, trust, "BANKA", "PRODUCT", "Ani",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "BANKA", "PRODUCT", "Ani",
 					      pki("BANKA-product.crt"), now, &e), 0);
 	assert_int_equal(registry_pujk_get(l, "BANKA", &p, &e), 0);
 	assert_true(p.active);
@@ -128,7 +128,7 @@ static void test_pujk_lifecycle(void **state)
 	assert_true(o.v[2].not_before < now && o.v[2].not_after > now);
 	registry_officers_free(&o);
 
-	assert_int_equal(registry_officer_replace(l, trust, "BANKA", "DECISION", "Citra",
+	assert_int_equal(registry_officer_replace(l, trust, NULL, "BANKA", "DECISION", "Citra",
 						  pki("BANKA-decision2.crt"), now + 60, &e), 0);
 	assert_int_equal(registry_active_officers(l, "BANKA", &o, &e), 0);
 	assert_int_equal(o.n, 3);
@@ -163,24 +163,24 @@ static void test_refusals_write_nothing(void **state)
 
 	(void)state;
 	err_clear(&e);
-	assert_int_equal(registry_officer_add(l, trust, "ASURB", "PRODUCT", "X",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "ASURB", "PRODUCT", "X",
 					      pki("foreign.crt"), now, &e), -1);
 	assert_int_equal(e.code, ERR_CERT_UNTRUSTED);
-	assert_int_equal(registry_officer_add(l, trust, "ASURB", "PRODUCT", "X",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "ASURB", "PRODUCT", "X",
 					      pki("ca.key"), now, &e), -1);
 	assert_int_equal(e.code, ERR_CERT_UNTRUSTED);
-	assert_int_equal(registry_officer_add(l, trust, "ASURB", "PRODUCT", "X",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "ASURB", "PRODUCT", "X",
 					      pki("nope.crt"), now, &e), -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
-	assert_int_equal(registry_officer_add(l, trust, "ASURB", "BOSS", "X",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "ASURB", "BOSS", "X",
 					      pki("ASURB-product.crt"), now, &e), -1);
 	assert_int_equal(e.code, ERR_NAME_INVALID);
 	/* a certificate in office for BANKA */
-	assert_int_equal(registry_officer_add(l, trust, "ASURB", "PRODUCT", "X",
+	assert_int_equal(registry_officer_add(l, trust, NULL, "ASURB", "PRODUCT", "X",
 					      pki("BANKA-product.crt"), now, &e), -1);
 	assert_int_equal(e.code, ERR_INVALID_STATE);
 	/* a replace that fails after ending the former term rolls the end back */
-	assert_int_equal(registry_officer_replace(l, trust, "BANKA", "PRODUCT", "X",
+	assert_int_equal(registry_officer_replace(l, trust, NULL, "BANKA", "PRODUCT", "X",
 						  pki("BANKA-service.crt"), now, &e), -1);
 	assert_int_equal(e.code, ERR_INVALID_STATE);
 	assert_int_equal(registry_active_officers(l, "BANKA", &o, &e), 0);
@@ -192,12 +192,61 @@ static void test_refusals_write_nothing(void **state)
 	registry_officers_free(&o);
 }
 
+/* SPEC §5's grace, at its edges: Budi's certificate was DECISION from now to now + 60. */
+static void test_signer_find(void **state)
+{
+	struct registry_officer o;
+	struct sig_signer s;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	struct err e;
+	const int64_t end = now + 60, grace = 3600;
+
+	(void)state;
+	err_clear(&e);
+	assert_int_equal(sig_cert_load(NULL, pki("BANKA-decision.crt"), now, &der, &len, &s, &e), 0);
+	free(der);
+	s.signing_time = now;
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end + grace, grace, &o, &e), 0);
+	assert_string_equal(o.name, "Budi");
+	assert_string_equal(o.role, "DECISION");
+	assert_null(o.cert_der);
+	s.signing_time = end - 1;
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end, grace, NULL, &e), 0);
+	/* fetched one second after the grace */
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end + grace + 1, grace, NULL, &e), -1);
+	assert_int_equal(e.code, ERR_SIGNER_NOT_REGISTERED);
+	assert_non_null(strstr(e.msg, "hours of grace"));
+	/* signed at the change, or before the term began, or with no signingTime */
+	s.signing_time = end;
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end, grace, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "outside that term"));
+	s.signing_time = now - 1;
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end, grace, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "outside that term"));
+	s.signing_time = 0;
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end, grace, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "no signingTime"));
+	/* the certificate of another PUJK's officer is no officer of this one */
+	s.signing_time = now;
+	assert_int_equal(registry_signer_find(l, "ASURB", &s, end, grace, NULL, &e), -1);
+	assert_int_equal(e.code, ERR_SIGNER_NOT_REGISTERED);
+	assert_non_null(strstr(e.msg, "not a registered certificate of PUJK 'ASURB'"));
+	/* the one in office signs whatever its signingTime says */
+	assert_int_equal(sig_cert_load(NULL, pki("BANKA-decision2.crt"), now, &der, &len, &s, &e), 0);
+	free(der);
+	s.signing_time = 0;
+	assert_int_equal(registry_signer_find(l, "BANKA", &s, end + 10 * grace, grace, &o, &e), 0);
+	assert_string_equal(o.name, "Citra");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_patterns),
 		cmocka_unit_test(test_pujk_lifecycle),
 		cmocka_unit_test(test_refusals_write_nothing),
+		cmocka_unit_test(test_signer_find),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

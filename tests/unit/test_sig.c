@@ -16,6 +16,21 @@
 #include <cmocka.h>
 
 #include "trust/sig.h"
+#include "util/safefile.h"
+
+/* sig_sign, and the signature written durably to out, as slktx sign does */
+static int sign_to_file(const char *crt, const char *key, const char *data, const char *out,
+			struct err *e)
+{
+	unsigned char *p7s = NULL;
+	size_t len = 0;
+	int rc = sig_sign(crt, key, data, &p7s, &len, e);
+
+	if (rc == 0)
+		rc = safefile_write_file(out, p7s, len, 0644, e);
+	free(p7s);
+	return rc;
+}
 
 static char pki[256];
 
@@ -68,7 +83,7 @@ static struct sig_trust *trust(const char *crl)
 		crls.n = 1;
 		snprintf(crls.v[0], sizeof(crls.v[0]), "%s", at(crl));
 	}
-	assert_int_equal(sig_trust_load(&t, &anchors, &crls, &e), 0);
+	assert_int_equal(sig_trust_load(&t, &anchors, &crls, time(NULL), &e), 0);
 	return t;
 }
 
@@ -84,7 +99,7 @@ static enum err_code trust_load_code(const char *anchor, const char *crl)
 		crls.n = 1;
 		snprintf(crls.v[0], sizeof(crls.v[0]), "%s", at(crl));
 	}
-	if (sig_trust_load(&t, &anchors, &crls, &e) == 0) {
+	if (sig_trust_load(&t, &anchors, &crls, time(NULL), &e) == 0) {
 		sig_trust_free(t);
 		return ERR_NONE;
 	}
@@ -223,7 +238,7 @@ static void sign_as(const char *name)
 	snprintf(crt, sizeof(crt), "%s.crt", at(name));
 	snprintf(key, sizeof(key), "%s.key", at(name));
 	write_file(at("data.txt"), "<ResponseBatch/>\n");
-	assert_int_equal(sig_sign_file(crt, key, at("data.txt"), at("data.txt.p7s"), &e), 0);
+	assert_int_equal(sign_to_file(crt, key, at("data.txt"), at("data.txt.p7s"), &e), 0);
 }
 
 static void test_registered_pinning(void **state)
@@ -339,19 +354,76 @@ static void test_verify_mem(void **state)
 	sig_trust_free(t);
 }
 
+/* Signed in memory, verified in memory: the DER comes back to the caller, no file is written. */
+static void test_sign_mem(void **state)
+{
+	static const char data[] = "<Statement/>\n";
+	struct sig_trust *t = trust(NULL);
+	unsigned char *p7s = NULL;
+	size_t len = 0;
+	struct der hub;
+	struct sig_cert reg;
+	struct sig_signer s;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(sig_sign_mem(at("hub.crt"), at("hub.key"), (const unsigned char *)data,
+				      strlen(data), &p7s, &len, &e), 0);
+	assert_true(len > 500);
+	hub = der_of("hub.crt");
+	reg.der = hub.p;
+	reg.len = hub.len;
+	assert_int_equal(sig_verify_mem(t, (const unsigned char *)data, strlen(data), p7s, len,
+					&reg, 1, time(NULL), &s, &e), 0);
+	assert_string_equal(s.subject, "CN=slktx hub,O=SLKTX Hub,C=ID");
+	assert_true(s.signing_time > time(NULL) - 600);
+	free(p7s);
+	/* and the file form, the same bytes signed from disk */
+	write_file(at("data.txt"), data);
+	assert_int_equal(sig_sign(at("hub.crt"), at("hub.key"), at("data.txt"), &p7s, &len, &e), 0);
+	assert_int_equal(sig_verify_mem(t, (const unsigned char *)data, strlen(data), p7s, len,
+					&reg, 1, time(NULL), &s, &e), 0);
+	free(p7s);
+	assert_int_equal(sig_sign(at("hub.crt"), at("hub.key"), at("no-such-data"), &p7s, &len, &e),
+			 -1);
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+	assert_null(p7s);
+	free(hub.p);
+	sig_trust_free(t);
+}
+
+/* A CRL is judged at the now the caller gives, also when the trust is loaded. */
+static void test_trust_load_now(void **state)
+{
+	struct config_list anchors = { 0 }, crls = { 0 };
+	struct sig_trust *t = NULL;
+	struct err e;
+
+	(void)state;
+	anchors.n = 1;
+	snprintf(anchors.v[0], sizeof(anchors.v[0]), "%s", at("ca.crt"));
+	crls.n = 1;
+	snprintf(crls.v[0], sizeof(crls.v[0]), "%s", at("crl.pem"));
+	assert_int_equal(sig_trust_load(&t, &anchors, &crls, time(NULL) + 40L * 86400, &e), -1);
+	assert_int_equal(e.code, ERR_TRANSIENT);
+	assert_non_null(strstr(e.msg, "stale"));
+	assert_int_equal(sig_trust_load(&t, &anchors, &crls, time(NULL), &e), 0);
+	sig_trust_free(t);
+}
+
 static void test_sign_errors(void **state)
 {
 	struct err e;
 	char key[512];
 
 	(void)state;
-	assert_int_equal(sig_sign_file(at("hub.crt"), at("hub.key"), at("no-such-data"),
+	assert_int_equal(sign_to_file(at("hub.crt"), at("hub.key"), at("no-such-data"),
 				       at("no-such-data.p7s"), &e), -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
 	assert_int_equal(access(at("no-such-data.p7s"), F_OK), -1);
 	snprintf(key, sizeof(key), "%s", at("hub.key"));
 	assert_int_equal(chmod(key, 0604), 0);
-	assert_int_equal(sig_sign_file(at("hub.crt"), key, at("data.txt"), at("x.p7s"), &e), -1);
+	assert_int_equal(sign_to_file(at("hub.crt"), key, at("data.txt"), at("x.p7s"), &e), -1);
 	assert_int_equal(e.code, ERR_CONFIG);
 	assert_non_null(strstr(e.msg, key));
 	assert_int_equal(chmod(key, 0600), 0);
@@ -367,6 +439,8 @@ int main(void)
 		cmocka_unit_test(test_registered_not_carried),
 		cmocka_unit_test(test_verify_time),
 		cmocka_unit_test(test_verify_mem),
+		cmocka_unit_test(test_sign_mem),
+		cmocka_unit_test(test_trust_load_now),
 		cmocka_unit_test(test_sign_errors),
 	};
 	return cmocka_run_group_tests(tests, setup_pki, teardown_pki);
