@@ -46,6 +46,22 @@ test_expect_success 'the binary runs from a scratch root' '
 	grep "^slktx [0-9]" out
 '
 
+test_expect_success 'the packaged configuration parses; config check names only the missing files' '
+	test_expect_code 78 root/usr/bin/slktx --config root/etc/slktx/slktx.conf config check >out &&
+	cat out &&
+	! grep -E "unknown|invalid value|syntax|line longer" out &&
+	grep "error: \\[hub\\] key: cannot read the hub.s key ./etc/slktx/pki/hub.key." out
+'
+
+test_expect_success 'config check passes on the packaged configuration once its files are there' '
+	sed -e "s|/etc/slktx|$TRASH/root/etc/slktx|" -e "s|/var/lib/slktx|$TRASH/root/var/lib/slktx|" \
+		root/etc/slktx/slktx.conf >root/etc/slktx/scratch.conf &&
+	make-test-pki root/etc/slktx/pki >/dev/null &&
+	mkdir -p root/var/lib/slktx/exchange &&
+	root/usr/bin/slktx --config root/etc/slktx/scratch.conf config check >out &&
+	grep "configuration good" out
+'
+
 # systemd-analyze verify needs the units the service refers to (sysinit.target,
 # network-online.target...) under --root: the host's are copied next to ours,
 # and MANPATH points its Documentation= check at the package's man page

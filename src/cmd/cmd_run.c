@@ -105,7 +105,7 @@ static int run_stages(const char *stage, int argc, char **argv, const struct cmd
 	struct config cfg;
 	struct err e;
 	char line[1024], archive[4096] = "";
-	int json = 0, status = EX_OK, all = strcmp(stage, "run") == 0;
+	int json = 0, status = EX_OK, errors = 0, all = strcmp(stage, "run") == 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
@@ -124,8 +124,19 @@ static int run_stages(const char *stage, int argc, char **argv, const struct cmd
 	if (o.syslog)
 		openlog("slktx", LOG_PID, LOG_DAEMON);
 	err_clear(&e);
-	if (config_load(&cfg, g->config_path, &e) != 0 ||
-	    exchange_open(&x, &cfg, log_line, &o, &e) != 0) {
+	status = cmd_load_config(g, &cfg, 1);
+	if (status != 0)
+		goto out;
+	/* what config check would refuse stops the run before it touches the server */
+	status = cmd_preflight(&cfg, CMD_PREFLIGHT_RUN, stderr, &errors);
+	if (status == 0 && errors > 0) {
+		fprintf(stderr, "slktx: %s: %d configuration errors: nothing done "
+				"(slktx config check lists them all)\n", stage, errors);
+		status = EX_CONFIG;
+	}
+	if (status != 0)
+		goto out;
+	if (exchange_open(&x, &cfg, log_line, &o, &e) != 0) {
 		status = stage_status(&o, -1, &e);
 		goto out;
 	}
