@@ -1,5 +1,7 @@
-# slktx - plain make with pkg-config.  `make demo` and `make check` install
-# missing Debian packages first (scripts/install-deps).
+# slktx - plain make with pkg-config.  `make` and `make install` never
+# install anything: a missing library stops them with its package's name
+# (scripts/check-deps).  `make demo` and `make check` install the Debian
+# packages they need first (scripts/install-deps --demo / --test).
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -13,7 +15,7 @@ PKGS = libxml-2.0 libxslt libcrypto sqlite3 libssh2 libarchive inih
 STD = -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 B = build
 
-# pkg-config runs after install-deps has had its chance: these are read
+# pkg-config runs after check-deps has said what is missing: these are read
 # from files the deps stamp writes, so the flags exist when recipes expand.
 PKG_CFLAGS = $(shell cat $(B)/pkg.cflags)
 PKG_LIBS = $(shell cat $(B)/pkg.libs)
@@ -28,9 +30,9 @@ EMBEDDED = $(wildcard xsd/*.xsd xsd/*.xsl config/holidays/*.txt)
 
 all: $(B)/slktx $(B)/genbatch
 
-$(B)/deps.stamp: scripts/install-deps
+$(B)/deps.stamp: scripts/check-deps
 	@mkdir -p $(B)
-	@scripts/install-deps
+	@scripts/check-deps $(PKGS)
 	@pkg-config --cflags $(PKGS) > $(B)/pkg.cflags
 	@pkg-config --libs $(PKGS) > $(B)/pkg.libs
 	@touch $@
@@ -65,17 +67,35 @@ $(B)/tools/%: tests/tools/%.c $(B)/libslktx.a
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(B)/libslktx.a $(PKG_LIBS) -lpthread
 
-check: all $(UNIT_BINS) $(TOOL_BINS)
+# check, demo and bench install their packages first, then build in a
+# second make, so that the build's pkg-config sees them
+check:
+	@scripts/install-deps --test
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(TOOL_BINS)
 	@tests/run
 
-demo: all
+demo:
+	@scripts/install-deps --demo
+	@$(MAKE) --no-print-directory all
 	@scripts/demo
 
-bench: all $(TOOL_BINS)
+bench:
+	@scripts/install-deps --test
+	@$(MAKE) --no-print-directory all $(TOOL_BINS)
 	@scripts/bench
+
+# a Debian package in build/, from a hardened build of its own in
+# build-deb/ (Debian's build flags, full RELRO): scripts/make-deb
+DEB_CFLAGS = -g -O2 -fstack-protector-strong -Wformat -Werror=format-security -D_FORTIFY_SOURCE=2
+DEB_LDFLAGS = -Wl,-z,relro -Wl,-z,now
+deb:
+	@$(MAKE) --no-print-directory B=build-deb CFLAGS="$(DEB_CFLAGS)" LDFLAGS="$(DEB_LDFLAGS)" build-deb/slktx
+	@mkdir -p $(B)
+	@scripts/make-deb build-deb $(B)
 
 # a separate tree, so that the sanitized and the plain build never mix
 asan:
+	@scripts/install-deps --test
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check-asan
 
 check-asan: all $(UNIT_BINS) $(TOOL_BINS)
@@ -91,5 +111,5 @@ install: $(B)/slktx
 clean:
 	rm -rf build build-asan
 
-.PHONY: all check check-asan demo bench asan install clean
+.PHONY: all check check-asan demo bench asan deb install clean
 -include $(wildcard $(B)/obj/*/*.d)

@@ -34,6 +34,7 @@
 NS=urn:slktx:exchange:1
 
 setup_hub() {
+	{ test -f config/slktx.conf || write_test_config .; } &&
 	make-test-pki pki >/dev/null &&
 	for p in BANKA ASURB; do
 		slktx pujk add $p --name "PUJK $p" --sector BANK >/dev/null || return 1

@@ -11,6 +11,8 @@
 #   test_cmp EXPECT ACTUAL    files equal (diff shown when not)
 #   test_done                 plan line and exit status
 #
+#   write_test_config [DIR]   DIR/config/slktx.conf on DIR's spool, pki, exchange
+#
 # Variables: SRC (repo root), BUILD (build dir, on PATH with its tools/),
 # SLKTX (the binary), XSD, SAMPLES, TRASH.
 
@@ -32,6 +34,13 @@ rm -rf "$TRASH" && mkdir -p "$TRASH" || exit 1
 export TRASH
 trap '[ -n "$KEEP_TRASH" ] || rm -rf "$TRASH"' EXIT
 cd "$TRASH" || exit 1
+# write_test_config [DIR]: DIR/config/slktx.conf, the embedded defaults as a
+# file with DIR's absolute paths (slktx keeps a ledger only where a
+# configuration says).  Every script starts with one in $TRASH.
+write_test_config() {
+	"$SRC/scripts/local-config" "${1:-.}"
+}
+write_test_config "$TRASH" || exit 1
 
 test_count=0
 test_failed=0

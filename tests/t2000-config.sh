@@ -54,10 +54,39 @@ test_expect_success 'config/slktx.conf is found when nothing is named' '
 	test -f wd/found/ledger.sqlite
 '
 
-test_expect_success 'with no file at all the defaults apply' '
+test_expect_success 'with no file at all a ledger command says so and creates nothing' '
 	mkdir -p empty &&
-	(cd empty && slktx pujk list) &&
-	test -f empty/spool/ledger.sqlite
+	(cd empty && test_expect_code 78 slktx pujk list 2>../err) &&
+	grep "no configuration found" err &&
+	(cd empty && test_expect_code 78 slktx run 2>../err) &&
+	grep "no configuration found" err &&
+	(cd empty && test_expect_code 78 slktx ticket list 2>../err) &&
+	test -z "$(ls -A empty)"
+'
+
+test_expect_success 'verify and verify-archive with no configuration ask for --cafile' '
+	mkdir -p empty2 &&
+	echo x >empty2/RSP_BANKA_20261128_000001.xml &&
+	(cd empty2 && test_expect_code 78 slktx verify RSP_BANKA_20261128_000001.xml 2>../err) &&
+	grep "pass --cafile CA" err &&
+	(cd empty2 && test_expect_code 78 slktx verify-archive x.tar.gz 2>../err) &&
+	grep "pass --cafile CA" err &&
+	test "$(ls -A empty2)" = RSP_BANKA_20261128_000001.xml
+'
+
+test_expect_success 'with a configuration but no ledger, verify creates none' '
+	mkdir -p nol/config && printf "[spool]\ndir = ../sp\n" >nol/config/slktx.conf &&
+	echo x >nol/RSP_BANKA_20261128_000001.xml &&
+	(cd nol && test_expect_code 78 slktx verify RSP_BANKA_20261128_000001.xml 2>../err) &&
+	grep "no ledger" err &&
+	! test -e nol/sp
+'
+
+test_expect_success 'validate needs no configuration' '
+	mkdir -p empty3 &&
+	cp "$SAMPLES/valid/"*.xml empty3/ 2>/dev/null || cp "$SAMPLES"/*.xml empty3/ 2>/dev/null;
+	ls empty3/*.xml >/dev/null &&
+	(cd empty3 && slktx validate $(ls *.xml | head -1))
 '
 
 test_expect_success 'the example configuration loads' '

@@ -132,6 +132,19 @@ for point in mid-fetch:1 after-fetch:1 before-remote-remove:1 mid-apply:1 after-
 	"
 done
 
+test_expect_success 'config check --connect logs in to the server' '
+	slktx config check --connect >out &&
+	grep "configuration good.*the server answers" out
+'
+
+test_expect_success 'config check --connect names an unknown host key' '
+	cp "$S/known_hosts" known_hosts.good &&
+	: >"$S/known_hosts" &&
+	test_expect_code 78 slktx config check --connect >out;
+	cp known_hosts.good "$S/known_hosts" &&
+	grep "error: \\[transport\\] host: cannot connect to .127.0.0.1.: .*SHA256:" out
+'
+
 test_expect_success 'an unknown host key stops the run before authentication' '
 	cp "$S/known_hosts" known_hosts.good &&
 	: >"$S/known_hosts" &&

@@ -47,7 +47,7 @@ test_expect_success 'setup: three processed inputs, two of them on 5 October (WI
 
 test_expect_success 'archive writes reports/YYYY/MM/slktx-report-YYYYMMDD.tar.gz' '
 	slktx archive --date 2026-10-05 >out &&
-	echo "$A" >expect && test_cmp expect out &&
+	echo "$TRASH/$A" >expect && test_cmp expect out &&
 	test -f "$A" &&
 	ls -a spool/reports/2026/10 >actual &&
 	printf ".\n..\nslktx-report-20261005.tar.gz\n" >expect && test_cmp expect actual
@@ -238,9 +238,9 @@ test_expect_success 'a day with no input still gets a signed archive of its repo
 
 test_expect_success 'archive without --date is today in WIB (SLKTX_NOW)' '
 	SLKTX_NOW=2026-10-20T23:30:00+07:00 slktx archive >out &&
-	echo spool/reports/2026/10/slktx-report-20261020.tar.gz >expect && test_cmp expect out &&
+	echo "$TRASH/spool/reports/2026/10/slktx-report-20261020.tar.gz" >expect && test_cmp expect out &&
 	SLKTX_NOW=2026-10-20T17:30:00Z slktx archive >out &&
-	echo spool/reports/2026/10/slktx-report-20261021.tar.gz >expect && test_cmp expect out
+	echo "$TRASH/spool/reports/2026/10/slktx-report-20261021.tar.gz" >expect && test_cmp expect out
 '
 
 test_expect_success 'archive waits for no run: a held lock is EX_TEMPFAIL' '

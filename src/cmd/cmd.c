@@ -97,14 +97,54 @@ int cmd_parse(int argc, char **argv, const struct cmd_opt *opts, const char **po
 	return 0;
 }
 
-int cmd_open_ledger(const struct cmd_globals *g, struct config *cfg, struct ledger **l)
+/* the files looked for after --config and $SLKTX_CONFIG, in order */
+static const char *const config_places[] = { "config/slktx.conf", "/etc/slktx/slktx.conf" };
+
+const char *cmd_config_path(const struct cmd_globals *g)
 {
+	const char *env = getenv("SLKTX_CONFIG");
+	struct stat st;
+
+	if (g->config_path != NULL)
+		return g->config_path;
+	if (env != NULL && env[0] != '\0')
+		return env;
+	/* a file that exists but cannot be read is still the one meant: load it to say why */
+	for (size_t i = 0; i < sizeof(config_places) / sizeof(config_places[0]); i++)
+		if (stat(config_places[i], &st) == 0 || errno != ENOENT)
+			return config_places[i];
+	return NULL;
+}
+
+int cmd_load_config(const struct cmd_globals *g, struct config *cfg, int need_file)
+{
+	const char *path = cmd_config_path(g);
 	struct err e;
 
 	err_clear(&e);
+	if (path == NULL && need_file) {
+		fprintf(stderr, "slktx: no configuration found (--config FILE, $SLKTX_CONFIG, "
+				"config/slktx.conf, /etc/slktx/slktx.conf): copy "
+				"config/slktx.conf.example there\n");
+		return EX_CONFIG;
+	}
+	if (config_load(cfg, path, &e) < 0) {
+		cmd_print_err(&e);
+		return cmd_exit_status(&e);
+	}
+	return 0;
+}
+
+int cmd_open_ledger(const struct cmd_globals *g, struct config *cfg, struct ledger **l)
+{
+	struct err e;
+	int rc;
+
+	err_clear(&e);
 	*l = NULL;
-	if (config_load(cfg, g->config_path, &e) < 0)
-		goto fail;
+	rc = cmd_load_config(g, cfg, 1);
+	if (rc != 0)
+		return rc;
 	if (mkdir(cfg->spool.dir, 0700) == 0) {
 		if (chmod(cfg->spool.dir, 0700) < 0) {
 			err_sys(&e, ERR_IO, "cannot set the mode of '%s'", cfg->spool.dir);

@@ -18,7 +18,7 @@
 #include "ledger/ledger.h"
 
 struct cmd_globals {
-	const char *config_path; /* --config, or NULL: $SLKTX_CONFIG, then config/slktx.conf */
+	const char *config_path; /* --config, or NULL: see cmd_config_path */
 	const char *progname;
 };
 
@@ -42,7 +42,15 @@ struct cmd_opt {
 int cmd_parse(int argc, char **argv, const struct cmd_opt *opts, const char **positional,
 	      int npos, const char *synopsis);
 
-/* Load the configuration and open the ledger (the spool directory created
+/* The configuration file: --config, $SLKTX_CONFIG, ./config/slktx.conf,
+ * /etc/slktx/slktx.conf, the first given or present; NULL when none is. */
+const char *cmd_config_path(const struct cmd_globals *g);
+/* Load it into cfg; with none, the embedded defaults, unless need_file (the
+ * commands that keep a ledger): then say so and return EX_CONFIG.  Prints
+ * the error and returns its exit status, or 0. */
+int cmd_load_config(const struct cmd_globals *g, struct config *cfg, int need_file);
+
+/* Load the configuration (a file is needed) and open the ledger (the spool directory created
  * 0700 when missing).  Prints the error and returns its exit status, or 0. */
 int cmd_open_ledger(const struct cmd_globals *g, struct config *cfg, struct ledger **l);
 
@@ -56,6 +64,17 @@ void cmd_time_wib(int64_t t, char *buf, size_t size);
 /* Print rows (row-major, the first one the header) in aligned columns. */
 void cmd_table(FILE *out, size_t ncols, size_t nrows, const char *const *cells);
 
+/*
+ * The checks of `config check` (preflight.h) on a loaded configuration,
+ * problems printed to out (NULL: not printed).  With CMD_PREFLIGHT_RUN, as
+ * `run` makes them: only errors, and not the transient ones its stages
+ * report themselves.  *errors counts them.  Returns 0, or an exit status
+ * when the checks could not be made.
+ */
+#define CMD_PREFLIGHT_RUN 0x100
+int cmd_preflight(const struct config *cfg, int flags, FILE *out, int *errors);
+
+cmd_fn cmd_config;
 cmd_fn cmd_run;
 cmd_fn cmd_fetch;
 cmd_fn cmd_process;
@@ -71,5 +90,6 @@ cmd_fn cmd_audit;
 cmd_fn cmd_report;
 cmd_fn cmd_archive;
 cmd_fn cmd_verify_archive;
+cmd_fn cmd_backup;
 
 #endif

@@ -173,8 +173,14 @@ int cmd_verify_archive(int argc, char **argv, const struct cmd_globals *g)
 		anchors.n = 1;
 		snprintf(anchors.v[0], sizeof(anchors.v[0]), "%s", cafile);
 	} else {
-		if (config_load(&cfg, g->config_path, &e) < 0)
-			goto fail;
+		if (cmd_config_path(g) == NULL) {
+			fprintf(stderr, "slktx: verify-archive: no configuration found: "
+					"pass --cafile CA\n");
+			return EX_CONFIG;
+		}
+		rc = cmd_load_config(g, &cfg, 1);
+		if (rc != 0)
+			return rc;
 		anchors = cfg.hub.trust_anchors;
 		crls = cfg.hub.crls;
 		if (sig_cert_load(NULL, cfg.hub.cert, now, &hub_der, &hub.len, &hub_info, &e) < 0)

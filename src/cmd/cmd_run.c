@@ -2,7 +2,9 @@
  * cmd_run - `slktx run` and its stages `fetch`, `process`, `dispatch`,
  * `push`: what cron runs every night.  One line per file and a closing
  * summary on stderr (and syslog with --syslog); --json prints the summary
- * as JSON on stdout for monitoring.  Exit 0 done, 75 when work waits for the
+ * as JSON on stdout for monitoring; --quiet prints nothing on stderr but
+ * errors and failed stages, so that cron mails the operator only when
+ * something went wrong (syslog still gets every line).  Exit 0 done, 75 when work waits for the
  * next run, 78 configuration, 70 internal.
  */
 #include <stdio.h>
@@ -17,18 +19,25 @@
 struct run_output {
 	int syslog;
 	int status;     /* the worst exit status of the stages so far */
+	int quiet;
 };
 
-static void log_line(void *ctx, enum exchange_log_level level, const char *line)
+/* failed: the line says a stage failed, shown even under --quiet */
+static void emit(struct run_output *o, enum exchange_log_level level, const char *line,
+		 int failed)
 {
-	struct run_output *o = ctx;
-
-	fprintf(stderr, "slktx: %s\n", line);
+	if (!o->quiet || failed || level == EXCHANGE_ERROR)
+		fprintf(stderr, "slktx: %s\n", line);
 	if (o->syslog)
 		syslog(level == EXCHANGE_ERROR	   ? LOG_ERR
 		       : level == EXCHANGE_WARNING ? LOG_WARNING
 						   : LOG_INFO,
 		       "%s", line);
+}
+
+static void log_line(void *ctx, enum exchange_log_level level, const char *line)
+{
+	emit(ctx, level, line, 0);
 }
 
 static void summary_line(const char *stage, const struct exchange_summary *s, char *buf,
@@ -87,7 +96,7 @@ static int stage_status(struct run_output *o, int rc, const struct err *e)
 	if (rc == 0)
 		return EX_OK;
 	err_format(e, line, sizeof(line));
-	log_line(o, e->code == ERR_TRANSIENT ? EXCHANGE_WARNING : EXCHANGE_ERROR, line);
+	emit(o, e->code == ERR_TRANSIENT ? EXCHANGE_WARNING : EXCHANGE_ERROR, line, 1);
 	return cmd_exit_status(e) == EX_DATAERR ? EX_SOFTWARE : cmd_exit_status(e);
 }
 
@@ -110,23 +119,38 @@ static int run_stages(const char *stage, unsigned stages, int argc, char **argv,
 	struct config cfg;
 	struct err e;
 	char line[1024], archive[4096] = "";
-	int json = 0, status = EX_OK, all = stages == EXCHANGE_ALL;
+	int json = 0, status = EX_OK, errors = 0, all = stages == EXCHANGE_ALL;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			json = 1;
 		} else if (strcmp(argv[i], "--syslog") == 0) {
 			o.syslog = 1;
+		} else if (strcmp(argv[i], "--quiet") == 0) {
+			o.quiet = 1;
 		} else {
-			fprintf(stderr, "usage: slktx %s [--json] [--syslog]\n", stage);
+			fprintf(stderr, "slktx: %s '%s'\nusage: slktx %s [--json] [--syslog] [--quiet]\n",
+				argv[i][0] == '-' ? "unknown option" : "unexpected argument",
+				argv[i], stage);
 			return EX_USAGE;
 		}
 	}
 	if (o.syslog)
 		openlog("slktx", LOG_PID, LOG_DAEMON);
 	err_clear(&e);
-	if (config_load(&cfg, g->config_path, &e) != 0 ||
-	    exchange_open(&x, &cfg, (int64_t)time(NULL), log_line, &o, &e) != 0) {
+	status = cmd_load_config(g, &cfg, 1);
+	if (status != 0)
+		goto out;
+	/* what config check would refuse stops the run before it touches the server */
+	status = cmd_preflight(&cfg, CMD_PREFLIGHT_RUN, stderr, &errors);
+	if (status == 0 && errors > 0) {
+		fprintf(stderr, "slktx: %s: %d configuration errors: nothing done "
+				"(slktx config check lists them all)\n", stage, errors);
+		status = EX_CONFIG;
+	}
+	if (status != 0)
+		goto out;
+	if (exchange_open(&x, &cfg, (int64_t)time(NULL), log_line, &o, &e) != 0) {
 		status = stage_status(&o, -1, &e);
 		goto out;
 	}

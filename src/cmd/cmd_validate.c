@@ -145,10 +145,9 @@ int cmd_validate(int argc, char **argv, const struct cmd_globals *g)
 	int i = 1, invalid = 0, status = EX_OK;
 
 	err_clear(&e);
-	if (config_load(&cfg, g->config_path, &e) != 0) {
-		cmd_print_err(&e);
-		return cmd_exit_status(&e);
-	}
+	status = cmd_load_config(g, &cfg, 0);
+	if (status != 0)
+		return status;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--max-errors") == 0 && i + 1 < argc) {
 			char *end;

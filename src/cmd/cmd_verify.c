@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cmd/cmd.h"
@@ -84,6 +85,7 @@ static int registered_load(const struct config *cfg, const char *sender, struct 
 {
 	struct registry_pujk pujk;
 	struct ledger *l = NULL;
+	struct stat st;
 	int rc = -1;
 
 	if (strcmp(sender, cfg->intake.sender) == 0) {
@@ -101,6 +103,11 @@ static int registered_load(const struct config *cfg, const char *sender, struct 
 			return err_set(e, ERR_CONFIG, "no intake certificate is configured (intake.certs)");
 		return 0;
 	}
+	/* a check reads the registry: it never creates a ledger */
+	if (stat(cfg->ledger.path, &st) < 0)
+		return err_set_at(e, ERR_CONFIG, cfg->ledger.path, 0, 0,
+				  "no ledger, so no registry to check '%s' against: pass --cafile CA",
+				  sender);
 	if (ledger_open(&l, cfg->ledger.path, cfg->ledger.busy_timeout_ms, e) < 0)
 		return -1;
 	if (registry_pujk_get(l, sender, &pujk, e) < 0) {
@@ -179,8 +186,18 @@ int cmd_verify(int argc, char **argv, const struct cmd_globals *g)
 				"give --as SENDER\n", file);
 			goto usage;
 		}
-		if (config_load(&cfg, g->config_path, &e) < 0 ||
-		    registered_load(&cfg, sender, &reg, &e) < 0)
+		if (cmd_config_path(g) == NULL) {
+			fprintf(stderr, "slktx: verify: no configuration found, so no registry: "
+					"pass --cafile CA\n");
+			registered_free(&reg);
+			return EX_CONFIG;
+		}
+		rc = cmd_load_config(g, &cfg, 1);
+		if (rc != 0) {
+			registered_free(&reg);
+			return rc;
+		}
+		if (registered_load(&cfg, sender, &reg, &e) < 0)
 			goto fail;
 		anchors = cfg.hub.trust_anchors;
 		crls = cfg.hub.crls;

@@ -22,26 +22,9 @@
 
 #include <stdint.h>
 
+#include "exchange/summary.h"
 #include "util/config.h"
 #include "util/err.h"
-
-struct exchange_summary {
-	long fetched;           /* pairs taken from the server */
-	long in_transit;        /* data files whose signature has not arrived */
-	long ignored;           /* names that fit no pattern, left alone */
-	long processed;         /* files judged */
-	long files_accepted, files_partial, files_rejected;
-	long records_accepted, records_rejected, records_duplicate;
-	long acks;              /* acknowledgements written */
-	long dispatches, dispatch_items;
-	long pushed;            /* files delivered to the server */
-	long quarantined;
-	long waiting;           /* files left for the next run by a transient failure */
-	long tmp_cleaned;       /* leftovers of a crashed run removed */
-};
-
-enum exchange_log_level { EXCHANGE_INFO, EXCHANGE_WARNING, EXCHANGE_ERROR };
-typedef void exchange_log_fn(void *ctx, enum exchange_log_level level, const char *line);
 
 struct exchange;
 

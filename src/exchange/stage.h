@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "domain/calendar.h"
-#include "exchange/exchange.h"
+#include "exchange/summary.h"
 #include "exchange/journal.h"
 #include "ledger/apply.h"
 #include "ledger/history.h"

@@ -2,6 +2,7 @@
  * stage_archive - the last stage of a run: the signed report archive of
  * the run's WIB day (src/report), its path kept for the summary.
  */
+#include "exchange/exchange.h"
 #include "exchange/stage.h"
 #include "report/report.h"
 

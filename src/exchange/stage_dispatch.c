@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "exchange/exchange.h"
 #include "exchange/stage.h"
 #include "formats/dispatch.h"
 #include "formats/package.h"

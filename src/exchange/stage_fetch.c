@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/names.h"
+#include "exchange/exchange.h"
 #include "exchange/stage.h"
 #include "ledger/registry.h"
 #include "util/fault.h"

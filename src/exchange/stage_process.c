@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "exchange/exchange.h"
 #include "exchange/process.h"
 #include "util/fault.h"
 

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "exchange/exchange.h"
 #include "exchange/stage.h"
 #include "util/fault.h"
 

@@ -378,3 +378,68 @@ void ledger_close(struct ledger *l)
 	sqlite3_close(l->db);
 	free(l);
 }
+
+/* fsync path (a file or a directory), keeping errno for the message */
+static int sync_path(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC), rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int ledger_backup(struct ledger *l, const char *dest, struct err *e)
+{
+	char dir[PATH_MAX], *slash;
+	sqlite3_backup *b = NULL;
+	sqlite3 *to = NULL;
+	int fd, rc = -1, step;
+
+	/* a new file, never one that is there (a former backup, or worse) */
+	fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_sys(e, ERR_IO, "cannot create the backup '%s'", dest);
+	close(fd);
+	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		err_set(e, ERR_IO, "cannot open the backup '%s': %s", dest,
+			to ? sqlite3_errmsg(to) : "out of memory");
+		goto out;
+	}
+	b = sqlite3_backup_init(to, "main", l->db, "main");
+	if (b == NULL) {
+		err_set(e, ERR_IO, "cannot start the backup to '%s': %s", dest, sqlite3_errmsg(to));
+		goto out;
+	}
+	/* all pages in one step: one read transaction, so one consistent snapshot
+	 * (WAL lets it read the last commit while a run holds the write lock) */
+	while ((step = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || step == SQLITE_LOCKED)
+		sqlite3_sleep(100);
+	if (step != SQLITE_DONE) {
+		err_set(e, ERR_IO, "backup to '%s' failed: %s", dest, sqlite3_errstr(step));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (b != NULL && sqlite3_backup_finish(b) != SQLITE_OK && rc == 0)
+		rc = err_set(e, ERR_IO, "backup to '%s' failed: %s", dest, sqlite3_errmsg(to));
+	if (to != NULL && sqlite3_close(to) != SQLITE_OK && rc == 0)
+		rc = err_set(e, ERR_IO, "cannot close the backup '%s'", dest);
+	if (rc == 0 && sync_path(dest, O_RDONLY) < 0)
+		rc = err_sys(e, ERR_IO, "cannot fsync the backup '%s'", dest);
+	snprintf(dir, sizeof(dir), "%s", dest);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (rc == 0 && sync_path(dir, O_RDONLY | O_DIRECTORY) < 0)
+		rc = err_sys(e, ERR_IO, "cannot fsync the directory of the backup '%s'", dest);
+	if (rc < 0)
+		unlink(dest);
+	return rc;
+}

@@ -29,6 +29,15 @@ void ledger_rollback(struct ledger *l);
 /* Bind s (kept by the caller until the step), or NULL when s is NULL. */
 void ledger_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 
+/*
+ * Copy the ledger into dest, a new file (created 0600, never overwritten),
+ * with SQLite's online backup: one consistent snapshot, the last commit,
+ * even while another process holds a write transaction; then fsync dest
+ * and its directory.  On failure dest is removed.  The copy is not checked
+ * here: open it with ledger_open (integrity check) and history_verify.
+ */
+int ledger_backup(struct ledger *l, const char *dest, struct err *e);
+
 /* Fill e from the database's last error; returns -1. */
 int ledger_err(struct ledger *l, struct err *e, const char *what);
 

@@ -1018,3 +1018,83 @@ int sig_sign_mem(const char *cert_path, const char *key_path, const unsigned cha
 	BIO_free(b);
 	return rc;
 }
+
+int sig_pair_check(const char *cert_path, const char *key_path, struct err *e)
+{
+	EVP_PKEY *pkey = NULL;
+	X509 *cert = NULL;
+	char keydesc[96];
+	int rc = -1;
+
+	if (cert_read(cert_path, &cert, e) < 0) {
+		snprintf(e->file, sizeof(e->file), "%s", cert_path);
+		goto out;
+	}
+	if (!(pkey = key_load(key_path, e))) {
+		snprintf(e->file, sizeof(e->file), "%s", key_path);
+		goto out;
+	}
+	if (!key_allowed(cert, keydesc, sizeof(keydesc))) {
+		err_set(e, ERR_CONFIG,
+			"certificate '%s' has %s: RSA of 2048 bits or more or ECDSA P-256 is needed",
+			cert_path, keydesc);
+		goto out;
+	}
+	if (X509_check_private_key(cert, pkey) != 1) {
+		ERR_clear_error();
+		err_set(e, ERR_CONFIG, "key '%s' does not belong to certificate '%s'", key_path,
+			cert_path);
+		goto out;
+	}
+	rc = 0;
+out:
+	EVP_PKEY_free(pkey);
+	X509_free(cert);
+	return rc;
+}
+
+static int asn1_seconds(const ASN1_TIME *t, int64_t *out)
+{
+	struct tm tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return -1;
+	*out = (int64_t)timegm(&tm);
+	return 0;
+}
+
+int sig_cert_not_after(const char *path, int64_t *not_after, struct err *e)
+{
+	X509 *cert = NULL;
+	int rc;
+
+	if (cert_read(path, &cert, e) < 0)
+		return -1;
+	rc = asn1_seconds(X509_get0_notAfter(cert), not_after);
+	X509_free(cert);
+	if (rc < 0)
+		return err_set(e, ERR_CONFIG, "certificate '%s' has an unreadable notAfter", path);
+	return 0;
+}
+
+int sig_crl_next_update(const char *path, int64_t *next, struct err *e)
+{
+	unsigned char *buf = NULL;
+	X509_CRL *crl;
+	size_t len = 0;
+	int rc;
+
+	if (read_small(path, CERT_MAX * 64, "CRL", ERR_CONFIG, &buf, &len, e) < 0) {
+		e->code = ERR_CONFIG;
+		return -1;
+	}
+	crl = crl_parse(buf, len);
+	free(buf);
+	if (!crl)
+		return err_set(e, ERR_CONFIG, "'%s' is not a CRL (PEM or DER)", path);
+	rc = asn1_seconds(X509_CRL_get0_nextUpdate(crl), next);
+	X509_CRL_free(crl);
+	if (rc < 0)
+		return err_set(e, ERR_CONFIG, "CRL '%s' has no nextUpdate", path);
+	return 0;
+}

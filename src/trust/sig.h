@@ -98,4 +98,13 @@ int sig_sign_mem(const char *cert_path, const char *key_path, const unsigned cha
 int sig_cert_load(struct sig_trust *t, const char *path, time_t now, unsigned char **der,
 		  size_t *der_len, struct sig_signer *info, struct err *e);
 
+/* The hub's signing pair as sig_sign_file would use it: the key file is
+ * owner-only, unencrypted, and belongs to the certificate, whose key type is
+ * allowed.  ERR_CONFIG naming the file at fault. */
+int sig_pair_check(const char *cert_path, const char *key_path, struct err *e);
+/* A certificate's notAfter, in seconds since the epoch (ERR_CONFIG if unreadable). */
+int sig_cert_not_after(const char *path, int64_t *not_after, struct err *e);
+/* A CRL's nextUpdate, in seconds since the epoch (ERR_CONFIG if unreadable or none). */
+int sig_crl_next_update(const char *path, int64_t *next, struct err *e);
+
 #endif

@@ -167,6 +167,10 @@ struct parse {
 	int continuation;     /* that line is an indented continuation */
 	int seen[NKEYS];
 	const struct key *prev; /* the key of the previous handler call */
+	const char *section, *name; /* of the line being handled, for problems */
+	config_problem_fn *fn;  /* config_check_file: every problem, not just the first */
+	void *fn_ctx;
+	int problems;
 	struct err *e;
 	int failed;
 };
@@ -179,11 +183,17 @@ static int fail(struct parse *p, long line, const char *fmt, ...)
 	char msg[sizeof(p->e->msg)];
 	va_list ap;
 
-	if (p->failed && p->e->line <= line)
-		return 0;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (p->fn != NULL) {
+		struct config_problem pr = { p->file, line, p->section, p->name, msg };
+
+		p->fn(p->fn_ctx, &pr);
+		p->problems++;
+	}
+	if (p->failed && p->e->line <= line)
+		return 0;
 	err_set_at(p->e, ERR_CONFIG, p->file, line, 0, "%s", msg);
 	p->failed = 1;
 	return 0;
@@ -294,6 +304,18 @@ static int set_list(struct parse *p, const struct key *k, struct config_list *l,
 	return 1;
 }
 
+static int fail_choice(struct parse *p, const struct key *k, const char *v)
+{
+	char list[256] = "";
+	size_t len = 0;
+
+	for (int i = 0; k->choices[i] != NULL && len < sizeof(list); i++)
+		len += snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+				k->choices[i][0] ? k->choices[i] : "(empty)");
+	return fail(p, p->lineno, "invalid value '%s' for '%s' in [%s] (valid: %s)", v, k->name,
+		    k->section, list);
+}
+
 static int set_value(struct parse *p, const struct key *k, const char *v)
 {
 	void *field = (char *)p->c + k->off;
@@ -322,8 +344,7 @@ static int set_value(struct parse *p, const struct key *k, const char *v)
 				return 1;
 			}
 		}
-		return fail(p, p->lineno, "invalid value '%s' for '%s' in [%s]", v, k->name,
-			    k->section);
+		return fail_choice(p, k, v);
 	case KEY_LIST:
 		((struct config_list *)field)->n = 0;
 		return set_list(p, k, field, v);
@@ -363,6 +384,79 @@ static int set_value(struct parse *p, const struct key *k, const char *v)
 	return 1;
 }
 
+/* Edit distance (insertions, deletions, substitutions) of two short names. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64], diag, up;
+
+	if (la >= 64 || lb >= 64)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			up = row[j];
+			row[j] = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < row[j])
+				row[j] = up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* Close enough to be a typo: two edits (a swap of letters is two), or a
+ * third of a long name's letters. */
+static int near(size_t d, const char *name)
+{
+	return d <= 2 || d <= strlen(name) / 3;
+}
+
+/* An unknown section or key, with the nearest known one when it looks like a typo. */
+static int fail_unknown(struct parse *p, const char *section, const char *name)
+{
+	const struct key *best = NULL, *elsewhere = NULL;
+	size_t d, best_d = (size_t)-1;
+	int known_section = 0;
+
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (strcmp(keys[i].section, section) == 0) {
+			known_section = 1;
+			d = distance(name, keys[i].name);
+			if (d < best_d) {
+				best_d = d;
+				best = &keys[i];
+			}
+		} else if (strcmp(keys[i].name, name) == 0 && elsewhere == NULL) {
+			elsewhere = &keys[i];
+		}
+	}
+	if (known_section && best != NULL && near(best_d, name))
+		return fail(p, p->lineno, "unknown key '%s' in [%s]; did you mean '%s'?", name,
+			    section, best->name);
+	if (known_section && elsewhere != NULL)
+		return fail(p, p->lineno, "unknown key '%s' in [%s]; did you mean '%s' in [%s]?",
+			    name, section, name, elsewhere->section);
+	if (known_section)
+		return fail(p, p->lineno, "unknown key '%s' in [%s]", name, section);
+	best_d = (size_t)-1;
+	for (size_t i = 0; i < NKEYS; i++) {
+		d = distance(section, keys[i].section);
+		if (d < best_d) {
+			best_d = d;
+			best = &keys[i];
+		}
+	}
+	if (near(best_d, section))
+		return fail(p, p->lineno, "unknown section [%s] (key '%s'); did you mean [%s]?",
+			    section, name, best->section);
+	return fail(p, p->lineno, "unknown section [%s] (key '%s')", section, name);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
@@ -375,14 +469,10 @@ static int handler(void *user, const char *section, const char *name, const char
 			break;
 		}
 	}
-	if (k == NULL) {
-		for (i = 0; i < NKEYS; i++)
-			if (strcmp(keys[i].section, section) == 0)
-				break;
-		if (i == NKEYS)
-			return fail(p, p->lineno, "unknown section [%s] (key '%s')", section, name);
-		return fail(p, p->lineno, "unknown key '%s' in [%s]", name, section);
-	}
+	p->section = section;
+	p->name = name;
+	if (k == NULL)
+		return fail_unknown(p, section, name);
 	if (p->continuation && k == p->prev) {
 		if (k->kind != KEY_LIST)
 			return fail(p, p->lineno, "continuation line for '%s' in [%s]: only lists may go on",
@@ -393,6 +483,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (p->seen[i])
 		return fail(p, p->lineno, "duplicate key '%s' in [%s]", name, section);
 	p->seen[i] = 1;
+	p->c->key_line[i] = p->lineno;
 	return set_value(p, k, value);
 }
 
@@ -419,9 +510,10 @@ static int derive(struct parse *p, const char *section, const char *name, char *
 	return 0;
 }
 
-static int load_file(struct config *c, const char *path, struct err *e)
+static int load_file(struct config *c, const char *path, config_problem_fn *fn, void *ctx,
+		     struct err *e)
 {
-	struct parse p = { .c = c, .file = path, .e = e };
+	struct parse p = { .c = c, .file = path, .e = e, .fn = fn, .fn_ctx = ctx };
 	char real[PATH_MAX];
 	struct stat st;
 	char *slash;
@@ -445,6 +537,7 @@ static int load_file(struct config *c, const char *path, struct err *e)
 		err_sys(e, ERR_CONFIG, "cannot resolve configuration path");
 		goto out_named;
 	}
+	copy(c->source, sizeof(c->source), path); /* for the problems found further on */
 	slash = strrchr(real, '/');
 	*(slash == real ? slash + 1 : slash) = '\0';
 	copy(p.base, sizeof(p.base), real);
@@ -455,8 +548,8 @@ static int load_file(struct config *c, const char *path, struct err *e)
 		goto out;
 	}
 	if (ret > 0 && (!p.failed || ret < e->line)) {
-		err_set_at(e, ERR_CONFIG, path, ret, 0,
-			   "syntax error: expected '[section]' or 'key = value'");
+		p.section = p.name = NULL;
+		fail(&p, ret, "syntax error: expected '[section]' or 'key = value'");
 		goto out;
 	}
 	if (p.failed || ferror(p.f)) {
@@ -479,19 +572,32 @@ out:
 	return rc;
 }
 
-#define DEFAULT_CONFIG "config/slktx.conf"
+_Static_assert(NKEYS <= CONFIG_KEYS_MAX, "key_line has room for every key");
 
 int config_load(struct config *c, const char *path, struct err *e)
 {
-	const char *env = getenv("SLKTX_CONFIG");
-	struct stat st;
+	if (path == NULL) {
+		config_defaults(c);
+		return 0;
+	}
+	return load_file(c, path, NULL, NULL, e);
+}
 
-	if (path != NULL)
-		return load_file(c, path, e);
-	if (env != NULL && env[0] != '\0')
-		return load_file(c, env, e);
-	if (stat(DEFAULT_CONFIG, &st) == 0 || errno != ENOENT)
-		return load_file(c, DEFAULT_CONFIG, e);
-	config_defaults(c);
+int config_check_file(struct config *c, const char *path, config_problem_fn *fn, void *ctx,
+		      struct err *e)
+{
+	int rc = load_file(c, path, fn, ctx, e);
+
+	if (rc == 0)
+		return 0;
+	/* a file that could not be opened reached no line: the caller reports e */
+	return e->line > 0 ? 1 : -1;
+}
+
+long config_key_line(const struct config *c, const char *section, const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+			return c->key_line[i];
 	return 0;
 }

@@ -1,12 +1,13 @@
 /*
  * config - the INI configuration of SPEC §10, read with libinih.
  *
- * The file is found at --config, $SLKTX_CONFIG, or config/slktx.conf; when
- * none of these is given and config/slktx.conf does not exist, the embedded
- * defaults apply (config_defaults), so that `slktx validate` and the demo
- * need no file.  A file named by --config or $SLKTX_CONFIG that is missing,
- * an unknown section or key, or a bad value is an ERR_CONFIG naming the file,
- * line and key: never a silent default.  Relative paths in a file are taken
+ * The command layer finds the file (--config, $SLKTX_CONFIG,
+ * ./config/slktx.conf, /etc/slktx/slktx.conf) and hands its path here; with
+ * none, the embedded defaults (config_defaults) serve the commands that need
+ * no ledger.  A named file that is missing, an unknown section or key (with
+ * the nearest known one when it looks like a typo), or a bad value (with the
+ * valid ones for a key that takes a choice) is an ERR_CONFIG naming the
+ * file, line and key: never a silent default.  Relative paths in a file are taken
  * relative to that file's directory; the defaults relative to the working
  * directory.  config/slktx.conf.example documents every key.  Each key is
  * named as its field below, in the section of its struct ([limits]
@@ -22,6 +23,7 @@
 #include "util/err.h"
 
 #define CONFIG_LIST_MAX 16
+#define CONFIG_KEYS_MAX 64
 
 struct config_list {
 	int n;
@@ -30,6 +32,7 @@ struct config_list {
 
 struct config {
 	char source[PATH_MAX]; /* the file read, or "" for the embedded defaults */
+	long key_line[CONFIG_KEYS_MAX]; /* where each key was set (config_key_line) */
 
 	struct {
 		char dir[PATH_MAX];          /* spool, default "spool" */
@@ -105,10 +108,30 @@ struct config {
 /* Fill c with the embedded defaults (paths relative to the working directory). */
 void config_defaults(struct config *c);
 
-/*
- * Load the configuration: path (from --config) or NULL to look at
- * $SLKTX_CONFIG, then config/slktx.conf, then the defaults.
- */
+/* Load the file at path, or the embedded defaults when path is NULL. */
 int config_load(struct config *c, const char *path, struct err *e);
+
+/* One problem in a configuration file: section and key are NULL for a line
+ * that is not a key (a syntax error, a line too long). */
+struct config_problem {
+	const char *file;
+	long line;
+	const char *section;
+	const char *key;
+	const char *msg;
+};
+typedef void config_problem_fn(void *ctx, const struct config_problem *p);
+
+/*
+ * Read path as config_load does, but go on after a problem and hand every
+ * one to fn (for `slktx config check`).  Returns 0 when the file is good, 1
+ * when fn was given problems, -1 when the file could not be read (e says why).
+ */
+int config_check_file(struct config *c, const char *path, config_problem_fn *fn, void *ctx,
+		      struct err *e);
+
+/* The line that set [section] name in the file c was loaded from; 0 when the
+ * key kept its default. */
+long config_key_line(const struct config *c, const char *section, const char *name);
 
 #endif

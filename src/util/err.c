@@ -129,7 +129,10 @@ int err_code_level(enum err_code code)
 
 void err_format(const struct err *e, char *buf, size_t size)
 {
-	if (e->file[0] != '\0' && e->line > 0)
+	if (e->file[0] != '\0' && e->line > 0 && e->col == 0) /* a line, no column known */
+		snprintf(buf, size, "%s:%ld: %s: %s", e->file, e->line, err_code_name(e->code),
+			 e->msg);
+	else if (e->file[0] != '\0' && e->line > 0)
 		snprintf(buf, size, "%s:%ld:%ld: %s: %s", e->file, e->line,
 			 e->col, err_code_name(e->code), e->msg);
 	else if (e->file[0] != '\0')

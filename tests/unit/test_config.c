@@ -206,29 +206,65 @@ static void test_relative_paths(void **state)
 	assert_string_equal(c.transport.pujk_root, "/pujk");
 }
 
-static void test_env_and_given_file(void **state)
+static void test_given_file(void **state)
 {
 	struct config c;
 	struct err e;
 
 	(void)state;
 	write_conf("[sla]\nindikasi_days = 7\n");
-	setenv("SLKTX_CONFIG", file, 1);
 	err_clear(&e);
-	assert_int_equal(config_load(&c, NULL, &e), 0);
+	assert_int_equal(config_load(&c, file, &e), 0);
 	assert_int_equal(c.sla.indikasi_days, 7);
 	assert_string_equal(c.source, file);
-	/* --config wins over the environment */
-	setenv("SLKTX_CONFIG", "/nonexistent/slktx.conf", 1);
-	assert_int_equal(config_load(&c, file, &e), 0);
+	assert_int_equal(config_key_line(&c, "sla", "indikasi_days"), 2);
+	assert_int_equal(config_key_line(&c, "sla", "pengaduan_days"), 0);
 	/* a named file that is missing is an error, not the defaults */
-	assert_int_equal(config_load(&c, NULL, &e), -1);
+	assert_int_equal(config_load(&c, "/nonexistent/slktx.conf", &e), -1);
 	assert_int_equal(e.code, ERR_CONFIG);
 	assert_string_equal(e.file, "/nonexistent/slktx.conf");
-	unsetenv("SLKTX_CONFIG");
 	assert_int_equal(config_load(&c, dir, &e), -1); /* a directory */
 	assert_int_equal(e.code, ERR_CONFIG);
 	assert_string_equal(e.file, dir);
+}
+
+static void count_problem(void *ctx, const struct config_problem *p)
+{
+	char (*msgs)[512] = ctx;
+
+	for (int i = 0; i < 8; i++) {
+		if (msgs[i][0] == '\0') {
+			snprintf(msgs[i], sizeof(msgs[i]), "%ld %s %s", p->line,
+				 p->key ? p->key : "-", p->msg);
+			return;
+		}
+	}
+}
+
+static void test_check_file_reports_every_problem(void **state)
+{
+	char msgs[8][512];
+	struct config c;
+	struct err e;
+
+	(void)state;
+	memset(msgs, 0, sizeof(msgs));
+	write_conf("[spool]\ndri = x\n[transport]\ntype = ftp\n[hub]\ncert = a\n"
+		   "[limits]\nmax_depth = 0\n[sla]\nconnections = 2\n[lmits]\nmax_depth = 1\n");
+	err_clear(&e);
+	assert_int_equal(config_check_file(&c, file, count_problem, msgs, &e), 1);
+	assert_string_equal(msgs[0], "2 dri unknown key 'dri' in [spool]; did you mean 'dir'?");
+	assert_string_equal(msgs[1], "4 type invalid value 'ftp' for 'type' in [transport] "
+				     "(valid: local, sftp)");
+	assert_string_equal(msgs[2], "8 max_depth value 0 for 'max_depth' in [limits] out of "
+				     "range (1 to 256)");
+	assert_string_equal(msgs[3], "10 connections unknown key 'connections' in [sla]; "
+				     "did you mean 'connections' in [transport]?");
+	assert_string_equal(msgs[4], "12 max_depth unknown section [lmits] (key 'max_depth'); "
+				     "did you mean [limits]?");
+	assert_string_equal(msgs[5], "");
+	/* the first problem is the error config_load reports */
+	assert_int_equal(e.line, 2);
 }
 
 static void test_errors_name_file_line_key(void **state)
@@ -289,7 +325,8 @@ int main(void)
 		cmocka_unit_test(test_example_loads),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_relative_paths),
-		cmocka_unit_test(test_env_and_given_file),
+		cmocka_unit_test(test_given_file),
+		cmocka_unit_test(test_check_file_reports_every_problem),
 		cmocka_unit_test(test_errors_name_file_line_key),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

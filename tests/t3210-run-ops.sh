@@ -1,0 +1,89 @@
+#!/bin/sh
+test_description='run for an operator: --quiet for cron, the lock holder named, a backup during a run'
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/exchange-lib.sh"
+
+CB=CB_OJK_20261127
+
+# wait (boundedly) until process $1 is stopped (state T in /proc/PID/stat)
+wait_stopped() {
+	i=0
+	until [ "$(sed "s/.*) //" /proc/$1/stat 2>/dev/null | cut -c1)" = T ]; do
+		i=$((i + 1))
+		[ $i -lt 600 ] || return 1
+		sleep 0.1
+	done
+}
+
+# let a paused process ($1, which stops at every arrival at its pause point) run to its end
+run_to_end() {
+	i=0
+	while st=$(sed "s/.*) //" /proc/$1/stat 2>/dev/null | cut -c1) && [ -n "$st" ] && [ "$st" != Z ]; do
+		kill -CONT $1 2>/dev/null
+		i=$((i + 1))
+		[ $i -lt 600 ] || return 1
+		sleep 0.1
+	done
+	wait $1
+}
+
+test_expect_success 'set up the hub' 'setup_hub'
+
+test_expect_success 'run --quiet prints nothing when all is well' '
+	new_ticket r1 PGD-2026-000001 BANKA | cb ${CB}_000001 &&
+	drop_cb ${CB}_000001.xml &&
+	slktx run --quiet >out 2>err &&
+	test ! -s err && test ! -s out &&
+	test "$(file_status ${CB}_000001)" = ACCEPTED
+'
+
+test_expect_success 'run --quiet still says why a run failed' '
+	mv pki/hub.key hub.key.away &&
+	test_expect_code 78 slktx run --quiet 2>err &&
+	grep "hub.s key" err &&
+	mv hub.key.away pki/hub.key
+'
+
+test_expect_success 'a backup taken while a run holds the lock mid-apply has every committed event' '
+	slktx backup before.sqlite >out &&
+	n0=$(sqlite3 spool/ledger.sqlite "SELECT count(*) FROM event") &&
+	test "$n0" -gt 0 &&
+	{ new_ticket r1 PGD-2026-000002 BANKA; new_ticket r2 PGD-2026-000003 ASURB; } |
+		cb ${CB}_000002 &&
+	drop_cb ${CB}_000002.xml &&
+	{ SLKTX_FAULT=mid-apply:pause slktx run 2>run.err & } &&
+	pid=$! &&
+	wait_stopped $pid &&
+	slktx backup during.sqlite >out 2>err;
+	status=$?;
+	slktx run 2>lock.err;
+	lock_status=$?;
+	run_to_end $pid &&
+	test $status = 0 &&
+	test $lock_status = 75 &&
+	grep "another slktx run holds the lock on .*lock. (pid $pid)" lock.err &&
+	grep "during.sqlite: ledger copied and checked: integrity ok, chain intact, $n0 event" out &&
+	test "$(sqlite3 during.sqlite "SELECT count(*) FROM event")" = "$n0" &&
+	test "$(stat -c %a during.sqlite)" = 600 &&
+	n1=$(sqlite3 spool/ledger.sqlite "SELECT count(*) FROM event") &&
+	test "$n1" -gt "$n0"
+'
+
+test_expect_success 'restore: the backup in place of the ledger, every event found' '
+	slktx backup after.sqlite >out &&
+	sqlite3 spool/ledger.sqlite "SELECT seq, hash FROM event ORDER BY seq" >events.live &&
+	mv spool/ledger.sqlite ledger.bad && rm -f spool/ledger.sqlite-wal spool/ledger.sqlite-shm &&
+	cp after.sqlite spool/ledger.sqlite && chmod 600 spool/ledger.sqlite &&
+	slktx audit verify >out &&
+	grep "chain intact" out &&
+	sqlite3 spool/ledger.sqlite "SELECT seq, hash FROM event ORDER BY seq" >events.restored &&
+	test_cmp events.live events.restored &&
+	slktx run 2>err
+'
+
+test_expect_success 'backup never overwrites a file' '
+	test_expect_code 70 slktx backup after.sqlite 2>err &&
+	grep "cannot create the backup .after.sqlite.: File exists" err
+'
+
+test_done
