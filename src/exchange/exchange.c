@@ -196,6 +196,11 @@ void exchange_close(struct exchange *x)
 	free(x);
 }
 
+void exchange_on_progress(struct exchange *x, exchange_progress_fn *fn)
+{
+	x->progress = fn;
+}
+
 int exchange_run(struct exchange *x, unsigned stages, exchange_stage_fn *done, void *ctx)
 {
 	static const struct {

@@ -36,6 +36,8 @@ struct exchange;
 int exchange_open(struct exchange **out, const struct config *cfg, int64_t now,
 		  exchange_log_fn *log, void *log_ctx, struct err *e);
 void exchange_close(struct exchange *x);
+/* Be told of a long file's progress (see exchange_progress_fn). */
+void exchange_on_progress(struct exchange *x, exchange_progress_fn *fn);
 
 int exchange_fetch(struct exchange *x, struct err *e);
 int exchange_process(struct exchange *x, struct err *e);

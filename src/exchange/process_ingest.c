@@ -53,6 +53,8 @@ static int on_record(void *ctx, const struct record *r, long index, enum err_cod
 	struct process_job *j = ctx;
 	const enum err_code *att = NULL;
 
+	if (j->x->progress && index > 0 && index % EXCHANGE_PROGRESS_EVERY == 0)
+		j->x->progress(j->x->log_ctx, j->f.name, index);
 	if (j->is_package && r->n_att > 0) {
 		if (j->att_cursor + (size_t)r->n_att > j->n_att)
 			return err_set(e, ERR_INTERNAL, "the payload changed between its two readings");

@@ -23,6 +23,7 @@
 struct exchange {
 	const struct config *cfg;
 	exchange_log_fn *log;
+	exchange_progress_fn *progress;    /* may be NULL */
 	void *log_ctx;
 	struct spool *spool;
 	struct ledger *ledger;

@@ -23,5 +23,12 @@ struct exchange_summary {
 
 enum exchange_log_level { EXCHANGE_INFO, EXCHANGE_WARNING, EXCHANGE_ERROR };
 typedef void exchange_log_fn(void *ctx, enum exchange_log_level level, const char *line);
+/*
+ * Told every EXCHANGE_PROGRESS_EVERY records of a file being processed, with
+ * the log's ctx, on the thread that validates (not the caller's): the caller
+ * decides from its clock whether to show a line.
+ */
+typedef void exchange_progress_fn(void *ctx, const char *file, long records);
+#define EXCHANGE_PROGRESS_EVERY 4096
 
 #endif
