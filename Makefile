@@ -7,6 +7,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/slktx
 MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/slktx
 DESTDIR ?=
 
 CC ?= cc
@@ -107,6 +108,9 @@ install: $(B)/slktx
 	install -m 0644 $(filter xsd/%,$(EMBEDDED)) $(DESTDIR)$(DATADIR)/xsd/
 	cp -R config/. $(DESTDIR)$(DATADIR)/config/
 	install -m 0644 docs/slktx.1 $(DESTDIR)$(MANDIR)/man1/slktx.1
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 README.md docs/exchange.md docs/schemas.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 docs/examples/*.xml dist/cron/slktx $(DESTDIR)$(DOCDIR)/examples/
 
 clean:
 	rm -rf build build-asan

@@ -4,8 +4,11 @@ test_description='slktx validate: verdicts, places and exit codes'
 
 test_expect_success 'every valid sample is valid, exit 0, one verdict line each' '
 	slktx validate "$SAMPLES"/valid/*.xml >out &&
-	test $(grep -c ": valid " out) = $(ls "$SAMPLES"/valid/*.xml | wc -l) &&
-	! grep -v ": valid " out
+	n=$(ls "$SAMPLES"/valid/*.xml | wc -l) &&
+	test $(grep -c ": valid " out) = $n &&
+	grep -v ": valid " out >rest &&
+	echo "$n files: $n valid, 0 invalid" >expect &&
+	test_cmp expect rest
 '
 
 test_expect_success 'the verdict names the root and the record count' '
@@ -28,7 +31,28 @@ test_expect_success 'a mix of valid and invalid files exits 65 and judges each' 
 	test_expect_code 65 slktx validate "$SAMPLES"/valid/RSP_BANKA_20261127_000001.xml \
 		"$SAMPLES"/invalid/rsp-unknown-action.xml >out &&
 	grep "RSP_BANKA_20261127_000001.xml: valid ResponseFile" out &&
-	grep "rsp-unknown-action.xml: invalid (SCHEMA_INVALID" out
+	grep "rsp-unknown-action.xml: invalid (SCHEMA_INVALID" out &&
+	grep "^2 files: 1 valid, 1 invalid$" out
+'
+
+test_expect_success 'a name the hub would leave unread is invalid, whatever the content' '
+	cp "$SAMPLES"/valid/RSP_BANKA_20261127_000001.xml rsp_banka_wrongname.xml &&
+	cp "$SAMPLES"/valid/RSP_BANKA_20261127_000001.xml RSP_BANKA_20261127_000022.txt &&
+	cp "$SAMPLES"/valid/RSP_BANKA_20261127_000001.xml RSP_BANKA_20261127_000001.xml.p7s &&
+	for f in rsp_banka_wrongname.xml RSP_BANKA_20261127_000022.txt RSP_BANKA_20261127_000001.xml.p7s; do
+		test_expect_code 65 slktx validate $f >out &&
+		grep "^$f: NAME_INVALID: not an exchange name" out &&
+		grep "^$f: invalid (NAME_INVALID, 1 problem)$" out || return 1
+	done
+'
+
+test_expect_success 'the verdict lists every code found, schema messages name elements bare' '
+	sed -e "s|<Action>CONTACTED_CONSUMER</Action>|<Action>PHONED</Action>|" \
+		"$SAMPLES"/valid/RSP_BANKA_20261127_000001.xml >rsp_bad.xml &&
+	test_expect_code 65 slktx validate rsp_bad.xml >out &&
+	grep "^rsp_bad.xml: invalid (SCHEMA_INVALID, NAME_INVALID, 2 problems)$" out &&
+	grep "Element .Action." out &&
+	! grep "{urn:" out
 '
 
 test_expect_success 'a missing file is reported and exits 65' '

@@ -18,9 +18,9 @@ test_expect_success 'three mistakes: each named with file, line and key, exit 78
 	chmod 0640 pki/hub.key &&
 	test_expect_code 78 slktx config check >out &&
 	cat out &&
-	grep "^config/slktx.conf:6: error: \\[hub\\] trust_anchor: unknown key .trust_anchor. in \\[hub\\]; did you mean .trust_anchors.?" out &&
-	grep "^config/slktx.conf:8: error: \\[transport\\] type: invalid value .ftp. for .type. in \\[transport\\] (valid: local, sftp)" out &&
-	grep "^config/slktx.conf:5: error: \\[hub\\] key: the hub.s key .*hub.key. is open to group or others (mode 0640): chmod 600 it" out &&
+	grep "^config/slktx.conf:7: error: \\[hub\\] trust_anchor: unknown key .trust_anchor. in \\[hub\\]; did you mean .trust_anchors.?" out &&
+	grep "^config/slktx.conf:9: error: \\[transport\\] type: invalid value .ftp. for .type. in \\[transport\\] (valid: local, sftp)" out &&
+	grep "^config/slktx.conf:6: error: \\[hub\\] key: the hub.s key .*hub.key. is open to group or others (mode 0640): chmod 600 it" out &&
 	grep "^config/slktx.conf: 3 errors" out &&
 	! grep ":0:" out
 '
@@ -61,7 +61,7 @@ test_expect_success 'a key of another certificate is refused' '
 test_expect_success 'a stale CRL is an error naming it; a fresh one passes' '
 	sed "s|^trust_anchors = .*|&\\ncrls = $TRASH/pki/stale-crl.pem|" good.conf >config/slktx.conf &&
 	test_expect_code 78 slktx config check >out &&
-	grep ":7: error: \\[hub\\] crls: CRL .*stale-crl.pem. is stale: its next update was due" out &&
+	grep ":8: error: \\[hub\\] crls: CRL .*stale-crl.pem. is stale: its next update was due" out &&
 	sed "s|^trust_anchors = .*|&\\ncrls = $TRASH/pki/crl.pem|" good.conf >config/slktx.conf &&
 	slktx config check >out &&
 	cp good.conf config/slktx.conf
@@ -86,7 +86,7 @@ test_expect_success 'a spool that cannot be made is named' '
 	: >afile &&
 	sed "s|^dir = .*/spool$|dir = $TRASH/afile/spool|" good.conf >config/slktx.conf &&
 	test_expect_code 78 slktx config check >out &&
-	grep "^config/slktx.conf:2: error: \\[spool\\] dir: cannot reach .*afile/spool.: Not a directory" out &&
+	grep "^config/slktx.conf:3: error: \\[spool\\] dir: cannot reach .*afile/spool.: Not a directory" out &&
 	grep "^config/slktx.conf: 1 error" out &&
 	cp good.conf config/slktx.conf
 '

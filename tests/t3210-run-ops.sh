@@ -44,6 +44,39 @@ test_expect_success 'run --quiet still says why a run failed' '
 	mv hub.key.away pki/hub.key
 '
 
+json_get() {
+	python3 -c 'import json,sys; v=json.load(sys.stdin)[sys.argv[1]]; print(json.dumps(v) if isinstance(v, (dict, type(None))) else v)' "$1" <json
+}
+
+test_expect_success 'run --json says version, start, end, duration, exit and error' '
+	slktx run --json >json 2>err &&
+	test "$(json_get version)" = "$(slktx --version | cut -d" " -f2)" &&
+	json_get started_at | grep -E "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$" &&
+	json_get finished_at | grep -E "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$" &&
+	json_get duration_s | grep -E "^[0-9]+(\.[0-9]+)?$" &&
+	test "$(json_get exit)" = 0 &&
+	test "$(json_get error)" = null &&
+	grep "^slktx: run: .*left for the next run; [0-9]*\.[0-9] s$" err
+'
+
+test_expect_success 'run --json names the first error' '
+	mv pki/hub.key hub.key.away &&
+	test_expect_code 78 slktx run --json >json 2>err;
+	mv hub.key.away pki/hub.key &&
+	test "$(json_get exit)" = 78 &&
+	json_get error | grep "\"code\": \"CONFIG\"" &&
+	json_get error | grep "configuration errors: nothing done"
+'
+
+if test -S /dev/log; then
+	test_skip 'run --syslog warns once when syslog is unreachable' 'a syslog daemon listens on /dev/log here'
+else
+	test_expect_success 'run --syslog warns once when syslog is unreachable' '
+		slktx run --syslog 2>err &&
+		test "$(grep -c "syslog is unreachable at ./dev/log." err)" = 1
+	'
+fi
+
 test_expect_success 'a backup taken while a run holds the lock mid-apply has every committed event' '
 	slktx backup before.sqlite >out &&
 	n0=$(sqlite3 spool/ledger.sqlite "SELECT count(*) FROM event") &&
@@ -84,6 +117,19 @@ test_expect_success 'restore: the backup in place of the ledger, every event fou
 test_expect_success 'backup never overwrites a file' '
 	test_expect_code 70 slktx backup after.sqlite 2>err &&
 	grep "cannot create the backup .after.sqlite.: File exists" err
+'
+
+test_expect_success 'a long file tells its progress: records done and the rate' '
+	genbatch -n 10000 -p BANKA,ASURB -q 90 -o CB_OJK_20261127_000090.xml &&
+	drop_cb CB_OJK_20261127_000090.xml &&
+	SLKTX_PROGRESS_S=0 slktx run 2>err &&
+	grep "^slktx: CB_OJK_20261127_000090.xml: 8192 records so far, [0-9]* a second$" err &&
+	test "$(grep -c "records so far" err)" = 1 &&
+	genbatch -n 10000 -d 20251127 -p BANKA,ASURB -q 91 -o CB_OJK_20251127_000091.xml &&
+	drop_cb CB_OJK_20251127_000091.xml &&
+	SLKTX_PROGRESS_S=0 slktx run --quiet 2>err &&
+	! grep "records so far" err &&
+	test "$(file_status CB_OJK_20251127_000091)" = ACCEPTED
 '
 
 test_done

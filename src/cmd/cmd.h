@@ -17,6 +17,8 @@
 #include "util/err.h"
 #include "ledger/ledger.h"
 
+#define SLKTX_VERSION "0.1.0"
+
 struct cmd_globals {
 	const char *config_path; /* --config, or NULL: see cmd_config_path */
 	const char *progname;

@@ -1,7 +1,10 @@
 /*
  * cmd_validate - `slktx validate [--max-errors N] FILE...`: the schema and
  * the rules that need no ledger, for back offices checking a file before
- * they drop it.  Exit 0 when every file is valid, 65 otherwise.
+ * they drop it: every problem with its place, a name the hub would leave
+ * unread on the server, a verdict per file listing every code found, and a
+ * total when there are several files.  Exit 0 when every file is valid, 65
+ * otherwise.
  */
 #include <dirent.h>
 #include <limits.h>
@@ -13,6 +16,7 @@
 
 #include "cmd/cmd.h"
 #include "util/config.h"
+#include "domain/names.h"
 #include "formats/filecheck.h"
 #include "xml/schema.h"
 #include "xml/xmlstream.h"
@@ -94,13 +98,34 @@ static int check_package(struct schema_set *schemas, const struct config *cfg, c
 	return rc;
 }
 
+/* Add code to the verdict's list of codes, once. */
+static void code_add(enum err_code *codes, size_t *n, size_t max, enum err_code code)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (codes[i] == code)
+			return;
+	if (*n < max)
+		codes[(*n)++] = code;
+}
+
+/* The hub fetches only exchange names (names.h): anything else stays on the
+ * server unread and unanswered, however valid its content. */
+static int name_fetched(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	struct exchange_name name;
+
+	return names_parse(base ? base + 1 : path, &name) == 0 && !name.signature;
+}
+
 static int validate_one(struct schema_set *schemas, const struct config *cfg, const char *path,
 			struct err *e)
 {
 	struct xmlstream_result res;
 	struct filecheck fc;
-	size_t n = strlen(path);
-	int rc;
+	enum err_code codes[ERR_CODE_COUNT];
+	size_t n = strlen(path), ncodes = 0, problems;
+	int rc, name_ok = name_fetched(path);
 
 	memset(&fc, 0, sizeof(fc));
 	if (n > 4 && strcmp(path + n - 4, ".zip") == 0)
@@ -114,22 +139,34 @@ static int validate_one(struct schema_set *schemas, const struct config *cfg, co
 		printf("%s: ... and %zu more problems not listed\n", path, res.n_unlisted);
 	if (res.n_errors == 0)
 		print_errs(fc.record_problems, fc.n_record_problems);
-	if (res.n_errors == 0 && fc.n_record_problems == 0) {
+	if (!name_ok)
+		printf("%s: %s: not an exchange name (CB_, RSP_ or DSP_<CODE>_<YYYYMMDD>_<SEQ6>.xml "
+		       "or .zip, ACK_<name>.xml): the hub would leave it on the server unread\n",
+		       path, err_code_name(ERR_NAME_INVALID));
+	for (size_t i = 0; i < res.n_errors; i++)
+		code_add(codes, &ncodes, ERR_CODE_COUNT, res.errors[i].code);
+	for (size_t i = 0; res.n_errors == 0 && i < fc.n_record_problems; i++)
+		code_add(codes, &ncodes, ERR_CODE_COUNT, fc.record_problems[i].code);
+	if (!name_ok)
+		code_add(codes, &ncodes, ERR_CODE_COUNT, ERR_NAME_INVALID);
+	if (ncodes == 0) {
 		printf("%s: valid %s, %ld %s\n", path, res.root_name, res.records,
 		       res.root == ROOT_ACKNOWLEDGEMENT ? "results"
 		       : res.root == ROOT_DISPATCH	? "items"
 							: "records");
 		rc = 0;
-	} else if (res.n_errors == 0) {
-		printf("%s: invalid (%s, %zu %s rejected)\n", path,
-		       err_code_name(fc.record_problems[0].code), fc.n_record_problems,
-		       fc.n_record_problems == 1 ? "record would be" : "records would be");
-		rc = 1;
 	} else {
-		size_t total = res.n_errors + res.n_unlisted;
-
-		printf("%s: invalid (%s, %zu %s)\n", path, err_code_name(xmlstream_verdict(&res)),
-		       total, total == 1 ? "problem" : "problems");
+		printf("%s: invalid (", path);
+		for (size_t i = 0; i < ncodes; i++)
+			printf("%s, ", err_code_name(codes[i]));
+		if (res.n_errors == 0 && fc.n_record_problems > 0) {
+			printf("%zu %s)\n", fc.n_record_problems,
+			       fc.n_record_problems == 1 ? "record would be rejected"
+							 : "records would be rejected");
+		} else {
+			problems = res.n_errors + res.n_unlisted + !name_ok;
+			printf("%zu %s)\n", problems, problems == 1 ? "problem" : "problems");
+		}
 		rc = 1;
 	}
 	filecheck_free(&fc);
@@ -142,7 +179,7 @@ int cmd_validate(int argc, char **argv, const struct cmd_globals *g)
 	struct schema_set *schemas = NULL;
 	struct config cfg;
 	struct err e;
-	int i = 1, invalid = 0, status = EX_OK;
+	int i = 1, first, invalid = 0, status = EX_OK;
 
 	err_clear(&e);
 	status = cmd_load_config(g, &cfg, 0);
@@ -177,6 +214,7 @@ int cmd_validate(int argc, char **argv, const struct cmd_globals *g)
 		cmd_print_err(&e);
 		return cmd_exit_status(&e);
 	}
+	first = i;
 	for (; i < argc; i++) {
 		int rc = validate_one(schemas, &cfg, argv[i], &e);
 
@@ -187,11 +225,14 @@ int cmd_validate(int argc, char **argv, const struct cmd_globals *g)
 				break;
 			}
 			printf("%s: invalid (%s)\n", argv[i], err_code_name(e.code));
-			invalid = 1;
+			invalid++;
 		} else if (rc > 0) {
-			invalid = 1;
+			invalid++;
 		}
 	}
+	if (argc - first > 1 && status == EX_OK)
+		printf("%d files: %d valid, %d invalid\n", argc - first, argc - first - invalid,
+		       invalid);
 	schema_set_free(schemas);
 	if (status == EX_OK && invalid)
 		status = EX_DATAERR;

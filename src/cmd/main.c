@@ -9,8 +9,6 @@
 #include "cmd/cmd.h"
 #include "util/fault.h"
 
-#define SLKTX_VERSION "0.1.0"
-
 /* Each command's synopsis, one line per form: `slktx --help`, `slktx help
  * COMMAND` and `slktx COMMAND --help` print them, and the man page's
  * SYNOPSIS and the README's list the same commands (t0004 compares them). */

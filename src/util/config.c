@@ -550,11 +550,19 @@ static int load_file(struct config *c, const char *path, config_problem_fn *fn, 
 	if (ret > 0 && (!p.failed || ret < e->line)) {
 		p.section = p.name = NULL;
 		fail(&p, ret, "syntax error: expected '[section]' or 'key = value'");
-		goto out;
 	}
 	if (p.failed || ferror(p.f)) {
 		if (!p.failed)
 			err_sys(e, ERR_CONFIG, "cannot read configuration '%s'", path);
+		/* config_check_file goes on with what was read: the derived paths too */
+		if (fn != NULL) {
+			struct err ignored;
+
+			p.e = &ignored;
+			derive(&p, "ledger", "path", c->ledger.path, sizeof(c->ledger.path),
+			       "ledger.sqlite");
+			derive(&p, "report", "dir", c->report.dir, sizeof(c->report.dir), "reports");
+		}
 		goto out;
 	}
 	if (derive(&p, "ledger", "path", c->ledger.path, sizeof(c->ledger.path),

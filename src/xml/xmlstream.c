@@ -192,12 +192,20 @@ static void fail_with(struct parser *p)
 	__atomic_store_n(&p->halt, 1, __ATOMIC_RELEASE);
 }
 
-/* libxml2's message on one line, without its trailing newline. */
+/* The exchange's own namespace, which libxml2 writes before every element
+ * name ("{urn:slktx:exchange:1}At"): the reader knows it, it hides the name. */
+#define OWN_NS "{" SCHEMA_NS "}"
+
+/* libxml2's message on one line, without its trailing newline, and without
+ * the exchange's namespace before element names. */
 static void error_text(xmlErrorPtr error, char *msg, size_t size)
 {
+	char *ns;
 	size_t n;
 
 	snprintf(msg, size, "%s", error->message ? error->message : "error");
+	while ((ns = strstr(msg, OWN_NS)) != NULL)
+		memmove(ns, ns + strlen(OWN_NS), strlen(ns + strlen(OWN_NS)) + 1);
 	for (char *c = msg; *c; c++)
 		if (*c == '\n' && c[1] != '\0')
 			*c = ' ';
