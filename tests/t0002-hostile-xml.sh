@@ -50,6 +50,11 @@ test_expect_success 'XXE by file://: XML_FORBIDDEN, nothing of the file shown' '
 test_expect_success 'parameter-entity XXE: XML_FORBIDDEN' 'expect xxe-parameter.xml XML_FORBIDDEN 2'
 test_expect_success 'external DTD on 127.0.0.1: XML_FORBIDDEN' 'expect external-dtd.xml XML_FORBIDDEN 2'
 test_expect_success 'nesting depth 300: LIMIT_EXCEEDED' 'expect depth-300.xml LIMIT_EXCEEDED 13'
+test_expect_success 'nesting 100 deep where max_depth allows 256: SCHEMA_INVALID' '
+	printf "[limits]\nmax_depth = 256\n" >deep.conf &&
+	test_expect_code 65 slktx --config deep.conf validate corpus/depth-100.xml >out 2>&1 &&
+	grep "^corpus/depth-100.xml: invalid (SCHEMA_INVALID" out
+'
 test_expect_success '11 MB text node: LIMIT_EXCEEDED at its element' 'expect text-11mb.xml LIMIT_EXCEEDED 13'
 test_expect_success '60 KB element name: LIMIT_EXCEEDED' 'expect name-60kb.xml LIMIT_EXCEEDED 15'
 test_expect_success 'truncated file: XML_MALFORMED at its end' 'expect truncated.xml XML_MALFORMED 23'

@@ -29,14 +29,14 @@
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 
-#include "util/arena.h"
 #include "xml/idset.h"
 #include "xml/prolog.h"
 #include "xml/tagscan.h"
 #include "xml/xmlevents.h"
+#include "xml/xmltree.h"
 
 #define READ_CHUNK (64 * 1024)
-#define MAX_TREE_DEPTH 64
+#define MAX_TREE_DEPTH 64 /* elements whose start tags are remembered */
 
 struct parser {
 	struct schema_set *schemas;
@@ -89,13 +89,8 @@ struct parser {
 	int check_ids;
 	int in_records;
 
-	struct arena arena;
-	struct xml_node *stack[MAX_TREE_DEPTH];
-	struct xml_node *last_child[MAX_TREE_DEPTH];
-	int tree_depth;        /* 0: not building a tree */
+	struct xmltree tree;   /* the Header's, or a record's */
 	int tree_is_header;
-	char *text;
-	size_t text_len, text_cap;
 
 	struct xml_node *pending;
 	int pending_is_header;
@@ -291,7 +286,7 @@ static void flush_pending(struct parser *p)
 		else if (!p->pending_is_header && p->cb->record)
 			rc = p->cb->record(p->ctx, n, p->pending_index, e);
 	}
-	arena_reset(&p->arena);
+	xmltree_reset(&p->tree);
 	if (rc != 0)
 		fail_with(p);
 }
@@ -315,62 +310,10 @@ static long tag_start_col(struct parser *p)
 	return in->col - (long)back;
 }
 
-static int text_append(struct parser *p, const char *s, size_t n)
-{
-	if (p->text_len + n + 1 > p->text_cap) {
-		size_t cap = p->text_cap ? p->text_cap : 256;
-		char *t;
-
-		while (cap < p->text_len + n + 1)
-			cap *= 2;
-		t = realloc(p->text, cap);
-		if (t == NULL)
-			return -1;
-		p->text = t;
-		p->text_cap = cap;
-	}
-	memcpy(p->text + p->text_len, s, n);
-	p->text_len += n;
-	return 0;
-}
-
 static int is_xinclude(const xmlChar *uri)
 {
 	return uri && uri[0] == 'h' && (xmlStrEqual(uri, BAD_CAST "http://www.w3.org/2001/XInclude") ||
 		       xmlStrEqual(uri, BAD_CAST "http://www.w3.org/2003/XInclude"));
-}
-
-static struct xml_node *new_node(struct parser *p, const xmlChar *localname, int nb_attributes,
-				 const xmlChar **attributes, long line, long col)
-{
-	struct xml_node *n = arena_alloc(&p->arena, sizeof(*n));
-	struct xml_attr *attrs = NULL;
-
-	if (n == NULL)
-		return NULL;
-	memset(n, 0, sizeof(*n));
-	/* names come from the parser's dictionary, which lives as long as the parse */
-	n->name = (const char *)localname;
-	n->text = "";
-	if (nb_attributes > 0) {
-		attrs = arena_alloc(&p->arena, (size_t)nb_attributes * sizeof(*attrs));
-		if (attrs == NULL)
-			return NULL;
-		for (int i = 0; i < nb_attributes; i++) {
-			const xmlChar **a = attributes + 5 * i;
-
-			attrs[i].name = (const char *)a[0];
-			attrs[i].value = arena_strndup(&p->arena, (const char *)a[3],
-						       (size_t)(a[4] - a[3]));
-			if (attrs[i].value == NULL)
-				return NULL;
-		}
-	}
-	n->attrs = attrs;
-	n->n_attrs = nb_attributes;
-	n->line = line;
-	n->col = col;
-	return n;
 }
 
 static const xmlChar *attribute_value(int nb_attributes, const xmlChar **attributes,
@@ -428,7 +371,6 @@ static void start_element(void *ctx, const xmlChar *localname, const xmlChar *pr
 			  int nb_attributes, int nb_defaulted, const xmlChar **attributes)
 {
 	struct parser *p = ctx;
-	struct xml_node *n;
 
 	(void)prefix;
 	(void)nb_namespaces;
@@ -462,7 +404,7 @@ static void start_element(void *ctx, const xmlChar *localname, const xmlChar *pr
 		p->in_records = 1;
 		return;
 	}
-	if (p->tree_depth == 0) {
+	if (p->tree.depth == 0) {
 		if (p->depth == 2 && xmlStrEqual(localname, BAD_CAST "Header"))
 			p->tree_is_header = 1;
 		else if (p->depth == 3 && p->in_records)
@@ -475,26 +417,11 @@ static void start_element(void *ctx, const xmlChar *localname, const xmlChar *pr
 				return;
 		}
 	}
-	if (p->tree_depth >= MAX_TREE_DEPTH)
-		return;
-	n = new_node(p, localname, nb_attributes, attributes, p->elem_line, p->elem_col);
-	if (n == NULL) {
+	if (xmltree_open(&p->tree, localname, nb_attributes, attributes, p->elem_line,
+			 p->elem_col) != 0) {
 		err_set(p->fail, ERR_INTERNAL, "out of memory");
 		fail_with(p);
-		return;
 	}
-	if (p->tree_depth > 0) {
-		struct xml_node **last = &p->last_child[p->tree_depth - 1];
-
-		if (*last)
-			(*last)->next = n;
-		else
-			p->stack[p->tree_depth - 1]->first_child = n;
-		*last = n;
-	}
-	p->last_child[p->tree_depth] = NULL;
-	p->stack[p->tree_depth++] = n;
-	p->text_len = 0;
 }
 
 static void end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -514,27 +441,21 @@ static void end_element(void *ctx, const xmlChar *localname, const xmlChar *pref
 		p->judged_line = p->open_line[p->depth];
 		p->judged_col = p->open_col[p->depth];
 	}
-	if (p->depth == 2 && p->in_records && p->tree_depth == 0)
+	if (p->depth == 2 && p->in_records && p->tree.depth == 0)
 		p->in_records = 0;
 	if (p->depth == 1)
 		p->root_closed = 1;
 	p->depth--;
-	if (p->tree_depth == 0)
+	if (p->tree.depth == 0)
 		return;
-	n = p->stack[--p->tree_depth];
-	if (n->first_child == NULL) {
-		char *t = arena_strndup(&p->arena, p->text ? p->text : "", p->text_len);
-
-		if (t == NULL) {
-			err_set(p->fail, ERR_INTERNAL, "out of memory");
-			fail_with(p);
-			return;
-		}
-		n->text = t;
-		n->text_len = p->text_len;
+	if (xmltree_close(&p->tree, &n) != 0) {
+		err_set(p->fail, ERR_INTERNAL, "out of memory");
+		fail_with(p);
+		return;
 	}
-	p->text_len = 0;
-	if (p->tree_is_header && p->tree_depth == 1 && p->count_name &&
+	if (n == NULL)
+		return;
+	if (p->tree_is_header && p->tree.depth == 1 && p->count_name &&
 	    strcmp(n->name, p->count_name) == 0) {
 		char *end;
 
@@ -546,7 +467,7 @@ static void end_element(void *ctx, const xmlChar *localname, const xmlChar *pref
 		p->count_line = n->line;
 		p->count_col = n->col;
 	}
-	if (p->tree_depth == 0) {
+	if (p->tree.depth == 0) {
 		p->pending = n;
 		p->pending_is_header = p->tree_is_header;
 		p->pending_index = p->res->records - 1;
@@ -569,7 +490,7 @@ static void characters(void *ctx, const xmlChar *ch, int len)
 		p->stopped = p->res->stopped = ERR_LIMIT_EXCEEDED;
 		return;
 	}
-	if (p->tree_depth > 0 && text_append(p, (const char *)ch, (size_t)len) != 0) {
+	if (p->tree.depth > 0 && xmltree_text(&p->tree, (const char *)ch, (size_t)len) != 0) {
 		err_set(p->fail, ERR_INTERNAL, "out of memory");
 		fail_with(p);
 	}
@@ -1021,8 +942,7 @@ out:
 	if (p.vctxt)
 		xmlSchemaFreeValidCtxt(p.vctxt);
 	idset_free(&p.ids);
-	free(p.text);
-	arena_free(&p.arena);
+	xmltree_free(&p.tree);
 	free(buf);
 	return rc;
 }

@@ -31,6 +31,7 @@
 
 #include "util/err.h"
 #include "xml/schema.h"
+#include "xml/xmltree.h"
 
 struct xmlstream_limits {
 	int64_t max_file_size;
@@ -43,22 +44,7 @@ struct xmlstream_limits {
 /* Defaults of config.h's [limits], for callers without a configuration. */
 void xmlstream_default_limits(struct xmlstream_limits *l);
 
-struct xml_attr {
-	const char *name;  /* local name */
-	const char *value;
-};
-
-struct xml_node {
-	const char *name;  /* local name */
-	const char *text;  /* the element's own text, "" when none */
-	size_t text_len;
-	const struct xml_attr *attrs;
-	int n_attrs;
-	struct xml_node *first_child;
-	struct xml_node *next;
-	long line, col;    /* of the start tag */
-};
-
+/* struct xml_node, struct xml_attr: xmltree.h */
 const struct xml_node *xmlstream_child(const struct xml_node *n, const char *name);
 /* The child's text, or NULL when there is no such child. */
 const char *xmlstream_child_text(const struct xml_node *n, const char *name);
