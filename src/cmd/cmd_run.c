@@ -13,6 +13,7 @@
 #include "cmd/cmd.h"
 #include "util/config.h"
 #include "exchange/exchange.h"
+#include "util/textesc.h"
 
 struct run_output {
 	int syslog;
@@ -22,13 +23,15 @@ struct run_output {
 static void log_line(void *ctx, enum exchange_log_level level, const char *line)
 {
 	struct run_output *o = ctx;
+	char esc[16384]; /* a line holds at most a few messages of 1024 bytes */
 
-	fprintf(stderr, "slktx: %s\n", line);
+	text_escape(esc, sizeof(esc), line, 0);
+	fprintf(stderr, "slktx: %s\n", esc);
 	if (o->syslog)
 		syslog(level == EXCHANGE_ERROR	   ? LOG_ERR
 		       : level == EXCHANGE_WARNING ? LOG_WARNING
 						   : LOG_INFO,
-		       "%s", line);
+		       "%s", esc);
 }
 
 static void summary_line(const char *stage, const struct exchange_summary *s, char *buf,
