@@ -28,6 +28,14 @@ UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 # helper programs the end-to-end scripts drive (not tests by themselves)
 TOOL_BINS = $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 EMBEDDED = $(wildcard xsd/*.xsd xsd/*.xsl config/holidays/*.txt)
+# the fuzz harnesses (tests/fuzz/fuzz_NAME.c): with the plain replay driver
+# here, linked to libFuzzer by `make fuzz`
+FUZZ_NAMES = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS = $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_NAMES))
+FUZZ_DRIVER = tests/fuzz/replay.c
+FUZZ_LDFLAGS =
+FUZZ_SECONDS ?= 60
+FUZZ ?= $(FUZZ_NAMES)
 
 all: $(B)/slktx $(B)/genbatch
 
@@ -68,12 +76,28 @@ $(B)/tools/%: tests/tools/%.c $(B)/libslktx.a
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(B)/libslktx.a $(PKG_LIBS) -lpthread
 
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/common.c $(FUZZ_DRIVER) tests/fuzz/fuzz.h $(B)/libslktx.a
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CFLAGS) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -Isrc -Itests/fuzz -o $@ $< tests/fuzz/common.c $(FUZZ_DRIVER) $(FUZZ_LDFLAGS) $(B)/libslktx.a $(PKG_LIBS) -lpthread
+
 # check, demo and bench install their packages first, then build in a
 # second make, so that the build's pkg-config sees them
 check:
 	@scripts/install-deps --test
-	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(TOOL_BINS)
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
 	@tests/run
+
+# libFuzzer with ASan and UBSan in a tree of its own; each harness in FUZZ
+# runs FUZZ_SECONDS from its committed corpus (new inputs go to
+# build-fuzz/corpus, crashes to build-fuzz/crashes), one after another
+fuzz:
+	@scripts/install-deps --test
+	$(MAKE) B=build-fuzz CC=clang FUZZ_DRIVER= FUZZ_LDFLAGS=-fsanitize=fuzzer \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		fuzz-run
+
+fuzz-run: $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ))
+	@scripts/run-fuzz $(B) $(FUZZ_SECONDS) $(FUZZ)
 
 demo:
 	@scripts/install-deps --demo
@@ -99,7 +123,7 @@ asan:
 	@scripts/install-deps --test
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check-asan
 
-check-asan: all $(UNIT_BINS) $(TOOL_BINS)
+check-asan: all $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
 	@ASAN_OPTIONS=detect_leaks=1 SLKTX_BUILD=$(B) tests/run
 
 install: $(B)/slktx
@@ -113,7 +137,7 @@ install: $(B)/slktx
 	install -m 0644 docs/examples/*.xml dist/cron/slktx $(DESTDIR)$(DOCDIR)/examples/
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all check check-asan demo bench asan deb install clean
+.PHONY: all check check-asan demo bench asan deb fuzz fuzz-run install clean
 -include $(wildcard $(B)/obj/*/*.d)

@@ -17,6 +17,7 @@ mkdir spool && {
 	cat <<-\EOF
 	event 2026-03-16T14:00:00+07:00 - 7 f3 PGD-2026-000002 FollowUp DECISION DITINDAKLANJUTI {"at":"2026-03-16T14:00:00+07:00","action":"EXTENSION","note":"Perlu waktu\ntambahan, \"verifikasi\"."}
 	new 2026-03-16T08:00:00+07:00 - 8 n8 IND-2026-000009 BANKA {"pujkCode":"BANKA","receivedAt":"2026-03-16T08:00:00+07:00","channel":"WEB","product":"Tabungan","consumer":{"name":"Eve\u001b[2J"},"subject":"Hai\u001b]0;pwned\u0007","description":"a\rb\u001b[31mc"}
+	new 2026-03-16T09:00:00+07:00 - 8 n9 IND-2026-000010 BANKA {"pujkCode":"BANKA","receivedAt":"2026-03-16T09:00:00+07:00","channel":"WEB","product":"Tabungan","consumer":{"name":"Mallory\u2067x\u2069"},"subject":"Refund \u202efdp.exe\u0085next\rline","description":"one\r\ntwo\u200f"}
 	EOF
 } | ledger-fixture spool/ledger.sqlite || exit 1
 
@@ -211,15 +212,38 @@ test_expect_success 'show needs exactly one ticket' '
 	test_expect_code 64 slktx ticket show PGD-2026-000002 --riwayat
 '
 
-test_expect_success 'text from outside cannot drive the terminal' '
+test_expect_success 'text from outside cannot drive the terminal: controls are escaped' '
 	slktx ticket show IND-2026-000009 --history >out &&
 	! grep "$ESC" out &&
-	grep "^subject:        Hai ]0;pwned $" out &&
-	grep "^consumer:       Eve \[2J$" out &&
+	grep "^subject:        Hai\\\\u001b]0;pwned\\\\u0007$" out &&
+	grep "^consumer:       Eve\\\\u001b\[2J$" out &&
+	grep "^description:    a\\\\rb\\\\u001b\[31mc$" out &&
 	slktx ticket list --date 2026-03-16 >out &&
 	! grep "$ESC" out &&
 	slktx ticket list --date 2026-03-16 --csv >out &&
 	grep "$ESC" out
+'
+
+# U+202E, U+0085 (NEL, a C1 control), CR: escaped in list and show, as in
+# logs; the CSV export keeps the text as it is
+test_expect_success 'bidi overrides, C1 controls and CR are escaped in ticket list and show' '
+	printf "%s\n" "subject:        Refund \\u202efdp.exe\\u0085next\\rline" \
+		"description:    one" "                two\\u200f" >expect &&
+	slktx ticket show IND-2026-000010 >out &&
+	grep -A1 -e "^subject:" -e "^description:" out >actual &&
+	test_cmp expect actual &&
+	grep "^consumer:       Mallory\\\\u2067x\\\\u2069$" out &&
+	slktx ticket list --date 2026-03-16 >out &&
+	grep "^IND-2026-000010 .* Refund \\\\u202efdp.exe\\\\u0085next\\\\rline$" out &&
+	for bad in "\342\200\256" "\302\205" "\342\201\247" "\342\200\217" "\r"; do
+		! grep "$(printf "$bad")" out || exit 1
+	done &&
+	slktx ticket show IND-2026-000010 >out &&
+	for bad in "\342\200\256" "\302\205" "\342\201\247" "\342\200\217" "\r"; do
+		! grep "$(printf "$bad")" out || exit 1
+	done &&
+	slktx ticket list --date 2026-03-16 --csv >out &&
+	grep "$(printf "\342\200\256fdp.exe\302\205next\r")" out
 '
 
 # the attachment store: <spool>/attachments/<aa>/<sha256>

@@ -58,6 +58,21 @@ test_expect_success 'a value outside the schema is SCHEMA_INVALID at its line' '
 	test "$2" = "$(line_of copy.xml FAX)" && test "$3" -gt 0
 '
 
+# libxml2 quotes the value, CR and all: stderr, syslog and validate escape it
+test_expect_success 'a schema error quoting a CR shows it escaped on stderr and in validate' '
+	two_tickets ${CB}_000012 12 &&
+	sed -i "0,/<Channel>WEB/s//<Channel>WEB\&#13;\&#x202E;X/" ${CB}_000012.xml &&
+	test_expect_code 65 slktx validate ${CB}_000012.xml >out &&
+	grep "SCHEMA_INVALID: .*The value .WEB\\\\r\\\\u202eX. is not" out &&
+	! grep "$(printf "\r")" out &&
+	drop_cb ${CB}_000012.xml &&
+	slktx run 2>err &&
+	rejected_whole ${CB}_000012 SCHEMA_INVALID &&
+	grep "The value .WEB\\\\r\\\\u202eX. is not" err &&
+	! grep "$(printf "\r")" err &&
+	! grep "$(printf "\342\200\256")" err
+'
+
 test_expect_success 'a RecordCount that is not the records is COUNT_MISMATCH' '
 	ledger_counts >ledger.before &&
 	two_tickets ${CB}_000005 05 &&

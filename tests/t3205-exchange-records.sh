@@ -257,6 +257,44 @@ test_expect_success 'an indication: FollowUp answers it, Decision is NOT_APPLICA
 	test "$(status_of IND-2026-000107)" = DIKEMBALIKAN
 '
 
+test_expect_success 'a ReceivedAt or an At before 2000-01-01 is TIME_INVALID; 2000-01-01 is not' '
+	{ new_ticket r1 PGD-2026-000109 BANKA 0001-01-01T00:00:00+07:00
+	  new_ticket r2 PGD-2026-000110 BANKA 1900-01-01T00:00:00+07:00
+	  new_ticket r3 PGD-2026-000111 BANKA 1999-12-31T23:59:59Z
+	  ojk_note n1 PGD-2026-000105 1999-12-31T23:59:59Z; } | cb ${CB}_000009 &&
+	test_expect_code 65 slktx validate ${CB}_000009.xml >out &&
+	grep "TIME_INVALID: record .r2.: 1900-01-01T00:00:00+07:00 lies before 2000-01-01" out &&
+	drop_cb ${CB}_000009.xml &&
+	run_ok ${CB}_000009 &&
+	for r in r1 r2 r3 n1; do
+		test "$(result ${CB}_000009 $r)" = "REJECTED TIME_INVALID" || exit 1
+	done &&
+	test -z "$(status_of PGD-2026-000109)" && test -z "$(status_of PGD-2026-000110)" &&
+	slktx ticket list >out &&
+	! grep -e PGD-2026-000109 -e PGD-2026-000110 -e PGD-2026-000111 out &&
+	new_ticket r1 PGD-2026-000112 BANKA 2000-01-01T00:00:00Z | cb ${CB}_000099 &&
+	slktx validate ${CB}_000099.xml
+'
+
+test_expect_success 'a header CreatedAt before 2000 or more than a day ahead rejects the file' '
+	ledger_counts >ledger.before &&
+	new_ticket r1 PGD-2026-000113 BANKA | cb ${CB}_000010 &&
+	sed -i "s|<CreatedAt>[^<]*<|<CreatedAt>9999-12-31T23:59:59+07:00<|" ${CB}_000010.xml &&
+	test_expect_code 65 slktx validate ${CB}_000010.xml >out &&
+	grep "SCHEMA_INVALID: CreatedAt .9999-12-31T23:59:59+07:00. lies more than a day in the future" out &&
+	drop_cb ${CB}_000010.xml &&
+	run_ok ${CB}_000010 &&
+	rejected_whole ${CB}_000010 SCHEMA_INVALID &&
+	new_ticket r1 PGD-2026-000113 BANKA | cb ${CB}_000011 &&
+	sed -i "s|<CreatedAt>[^<]*<|<CreatedAt>1900-01-01T00:00:00+07:00<|" ${CB}_000011.xml &&
+	test_expect_code 65 slktx validate ${CB}_000011.xml >out &&
+	grep "SCHEMA_INVALID: CreatedAt .1900-01-01T00:00:00+07:00. lies before 2000-01-01" out &&
+	new_ticket r1 PGD-2026-000113 BANKA | cb ${CB}_000012 &&
+	sed -i "s|<CreatedAt>[^<]*<|<CreatedAt>$(date -u -d "+23 hours" +%Y-%m-%dT%H:%M:%SZ)<|" \
+		${CB}_000012.xml &&
+	slktx validate ${CB}_000012.xml
+'
+
 test_expect_success 'every accepted record is one event in the history, nothing else is' '
 	test "$(ledger "SELECT count(*) FROM event")" = \
 		"$(ledger "SELECT sum(accepted) FROM file WHERE state = '"'"'PROCESSED'"'"'")"

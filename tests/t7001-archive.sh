@@ -189,6 +189,28 @@ test_expect_success 'an archive checked against another CA: CERT_UNTRUSTED' '
 	grep "CERT_UNTRUSTED" err
 '
 
+# resign_head DIR TEXT: CHAIN_HEAD replaced, the manifest hashed and signed again by the hub
+resign_head() {
+	printf "$2" >"$1/$TOP/CHAIN_HEAD" &&
+	sum=$(sha256sum "$1/$TOP/CHAIN_HEAD" | cut -d" " -f1) &&
+	sed -i "s/^[0-9a-f]*  CHAIN_HEAD\$/$sum  CHAIN_HEAD/" "$1/$TOP/MANIFEST.sha256" &&
+	ossl_sign hub "$1/$TOP/MANIFEST.sha256"
+}
+
+test_expect_success 'a signed CHAIN_HEAD that overflows or has garbage after its hash is refused' '
+	h=$(cut -d" " -f2 "u/$TOP/CHAIN_HEAD") &&
+	cp -R u u10 && resign_head u10 "99999999999999999999999 $h" &&
+	repack u10 overflow.tar.gz &&
+	test_expect_code 65 slktx verify-archive overflow.tar.gz 2>err &&
+	grep "overflow.tar.gz: PACKAGE_INVALID: CHAIN_HEAD has a sequence number too large" err &&
+	cp -R u u11 && resign_head u11 "26 ${h}XYZ\\n" &&
+	repack u11 garbage.tar.gz &&
+	test_expect_code 65 slktx verify-archive garbage.tar.gz 2>err &&
+	grep "garbage.tar.gz: PACKAGE_INVALID: CHAIN_HEAD is not .SEQ HASH. and a newline" err &&
+	test_expect_code 65 slktx verify-archive garbage.tar.gz --cafile pki/ca.crt 2>err &&
+	grep "CHAIN_HEAD is not" err
+'
+
 test_expect_success 'a ledger whose history differs at the chain head: INVALID_STATE' '
 	sed "s/Dicabut\./Ditarik./" "$SAMPLES/report/october.fixture" >other.fixture &&
 	mkdir other && ledger-fixture other/ledger.sqlite <other.fixture &&

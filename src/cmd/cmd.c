@@ -3,6 +3,7 @@
  */
 #include "cmd/cmd.h"
 #include "ledger/tickets.h"
+#include "util/textesc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -32,10 +33,21 @@ int cmd_exit_status(const struct err *e)
 
 void cmd_print_err(const struct err *e)
 {
-	char buf[3072];
+	char buf[3072], esc[6 * 3072]; /* an escape is at most 6 bytes a byte */
 
 	err_format(e, buf, sizeof(buf));
-	fprintf(stderr, "slktx: %s\n", buf);
+	text_escape(esc, sizeof(esc), buf, 0);
+	fprintf(stderr, "slktx: %s\n", esc);
+}
+
+const char *cmd_shown(const char *s)
+{
+	static char buf[4][3072];
+	static unsigned next;
+	char *b = buf[next++ % 4];
+
+	text_escape(b, sizeof(buf[0]), s, 0);
+	return b;
 }
 
 int cmd_parse(int argc, char **argv, const struct cmd_opt *opts, const char **positional,

@@ -28,8 +28,14 @@ typedef int cmd_fn(int argc, char **argv, const struct cmd_globals *g);
 
 /* The exit status for an error: 64 usage, 78 config, 75 transient, 65 data, 70 else. */
 int cmd_exit_status(const struct err *e);
-/* Print an error as "slktx: FILE:LINE:COL: CODE: message" on stderr. */
+/* Print an error as "slktx: FILE:LINE:COL: CODE: message" on stderr, escaped (textesc.h). */
 void cmd_print_err(const struct err *e);
+/*
+ * Text from outside (a file, a certificate, the ledger) as it may be shown on
+ * a terminal: escaped by text_escape into one of four static buffers (so up
+ * to four in one printf), cut at 3072 bytes of escaped text.
+ */
+const char *cmd_shown(const char *s);
 
 /*
  * Options of a command: "--name VALUE" or "--name=VALUE" fill *value; the

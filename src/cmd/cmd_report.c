@@ -198,7 +198,7 @@ int cmd_verify_archive(int argc, char **argv, const struct cmd_globals *g)
 		rc = cmd_exit_status(&e) == EX_SOFTWARE ? EX_SOFTWARE : EX_DATAERR;
 		goto out;
 	}
-	printf("%s: OK\nsigner: %s\n", file, signer.subject);
+	printf("%s: OK\nsigner: %s\n", file, cmd_shown(signer.subject));
 	if (l == NULL)
 		printf("chain head: not checked (no ledger)\n");
 	else

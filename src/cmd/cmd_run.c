@@ -22,6 +22,7 @@
 #include "cmd/cmd.h"
 #include "util/config.h"
 #include "exchange/exchange.h"
+#include "util/textesc.h"
 
 struct run_output {
 	int syslog;
@@ -39,13 +40,16 @@ struct run_output {
 static void emit(struct run_output *o, enum exchange_log_level level, const char *line,
 		 int failed)
 {
+	char esc[16384]; /* a line holds at most a few messages of 1024 bytes */
+
+	text_escape(esc, sizeof(esc), line, 0);
 	if (!o->quiet || failed || level == EXCHANGE_ERROR)
-		fprintf(stderr, "slktx: %s\n", line);
+		fprintf(stderr, "slktx: %s\n", esc);
 	if (o->syslog)
 		syslog(level == EXCHANGE_ERROR	   ? LOG_ERR
 		       : level == EXCHANGE_WARNING ? LOG_WARNING
 						   : LOG_INFO,
-		       "%s", line);
+		       "%s", esc);
 }
 
 static void log_line(void *ctx, enum exchange_log_level level, const char *line)

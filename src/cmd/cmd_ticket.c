@@ -27,6 +27,7 @@
 #include "util/safefile.h"
 #include "spool/spool.h"
 #include "ledger/tickets.h"
+#include "util/textesc.h"
 
 #define LIST_SYNOPSIS                                                                  \
 	"ticket list [--date YYYY-MM-DD | --month YYYY-MM | --year YYYY | --from D --to D]" \
@@ -62,36 +63,30 @@ static int take_flag(int *argc, char **argv, const char *flag)
 	return found;
 }
 
-/* A copy of s on one line: control characters (newlines too) become blanks. */
+/* A copy of s on one line: controls and bidi (newlines too) escaped (textesc.h). */
 static char *one_line(const char *s)
 {
-	char *d = strdup(s);
-
-	for (char *p = d; p != NULL && *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	return d;
+	return text_escape_dup(s, 0);
 }
 
-/* "label:" padded, then s; its lines indented under the first, other controls blanked. */
+/* "label:" padded, then s; its lines indented under the first, controls and bidi escaped. */
 static void print_field(const char *label, const char *s)
 {
 	int col = printf("%s:", label);
+	char *esc;
 
 	printf("%*s", col < LABEL_WIDTH ? LABEL_WIDTH - col : 1, "");
 	if (s == NULL || *s == '\0')
 		s = "-";
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '\r' && s[1] == '\n')
-			continue;
-		if (c == '\n')
+	esc = text_escape_dup(s, TEXT_ESCAPE_KEEP_NEWLINES);
+	for (s = esc ? esc : "(out of memory)"; *s != '\0'; s++) {
+		if (*s == '\n')
 			printf("\n%*s", LABEL_WIDTH, "");
 		else
-			putchar(c < 0x20 || c == 0x7f ? ' ' : c);
+			putchar(*s);
 	}
 	putchar('\n');
+	free(esc);
 }
 
 /* The calendar, and today's WIB day (SLKTX_NOW in the tests). */

@@ -20,6 +20,7 @@
 #include "formats/filecheck.h"
 #include "xml/schema.h"
 #include "xml/xmlstream.h"
+#include "util/textesc.h"
 
 /* The scratch store: <dir>/<aa>/<sha256> files and .tmp leftovers. */
 static void remove_tree(const char *dir)
@@ -48,11 +49,12 @@ static const char validate_usage[] = "usage: slktx validate [--max-errors N] FIL
 
 static void print_errs(const struct err *v, size_t n)
 {
-	char line[3072];
+	char line[3072], esc[6 * 3072]; /* an escape is at most 6 bytes a byte */
 
 	for (size_t i = 0; i < n; i++) {
 		err_format(&v[i], line, sizeof(line));
-		printf("%s\n", line);
+		text_escape(esc, sizeof(esc), line, 0);
+		printf("%s\n", esc);
 	}
 }
 

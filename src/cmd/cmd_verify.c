@@ -26,9 +26,9 @@ static const char synopsis[] = "usage: slktx verify FILE [--as SENDER] [--cafile
 static void print_signer(const char *file, const struct sig_signer *s, const char *officer)
 {
 	printf("%s: OK\n", file);
-	printf("subject: %s\n", s->subject);
+	printf("subject: %s\n", cmd_shown(s->subject));
 	printf("serial: %s\n", s->serial);
-	printf("issuer: %s\n", s->issuer);
+	printf("issuer: %s\n", cmd_shown(s->issuer));
 	printf("certificate sha256: %s\n", s->cert_sha256_hex);
 	if (officer)
 		printf("registered as: %s\n", officer);

@@ -438,7 +438,9 @@ int calendar_load(struct calendar **out, const char *dir, struct err *e)
 		calendar_free(c);
 		return -1;
 	}
-	qsort(c->holidays, c->nholidays, sizeof(*c->holidays), cmp_day);
+	/* a calendar of years without holidays has no array: qsort(NULL, 0) is undefined */
+	if (c->nholidays > 1)
+		qsort(c->holidays, c->nholidays, sizeof(*c->holidays), cmp_day);
 	*out = c;
 	return 0;
 }

@@ -213,10 +213,38 @@ void records_copy_to(struct record *dst, void *tail, const struct record *r)
 enum err_code records_check(const struct record *r, const char *file, int64_t now, long skew,
 			    struct err *e)
 {
+	if (r->at < RECORDS_EARLIEST) {
+		err_set_at(e, ERR_TIME_INVALID, file, r->line, r->col,
+			   "record '%s': %s lies before 2000-01-01", r->id, r->at_text);
+		return ERR_TIME_INVALID;
+	}
 	if (r->at > now + skew) {
 		err_set_at(e, ERR_TIME_INVALID, file, r->line, r->col,
 			   "record '%s': %s lies in the future", r->id, r->at_text);
 		return ERR_TIME_INVALID;
+	}
+	return ERR_NONE;
+}
+
+enum err_code records_check_created(const char *text, const char *file, long line, long col,
+				    int64_t now, long skew, struct err *e)
+{
+	int64_t at;
+
+	if (text == NULL || records_parse_time(text, &at) != 0) {
+		err_set_at(e, ERR_SCHEMA_INVALID, file, line, col,
+			   "'CreatedAt' is not a timestamp with an offset");
+		return ERR_SCHEMA_INVALID;
+	}
+	if (at < RECORDS_EARLIEST) {
+		err_set_at(e, ERR_SCHEMA_INVALID, file, line, col,
+			   "CreatedAt '%s' lies before 2000-01-01", text);
+		return ERR_SCHEMA_INVALID;
+	}
+	if (at > now + RECORDS_CREATED_AHEAD + skew) {
+		err_set_at(e, ERR_SCHEMA_INVALID, file, line, col,
+			   "CreatedAt '%s' lies more than a day in the future", text);
+		return ERR_SCHEMA_INVALID;
 	}
 	return ERR_NONE;
 }

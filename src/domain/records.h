@@ -87,13 +87,27 @@ int records_type_of(const char *element, enum record_type *type);
  */
 int records_settle(struct record *r, const char *file, struct err *e);
 
+/* No exchange time lies before 2000-01-01T00:00:00Z: an earlier one is a mistake. */
+#define RECORDS_EARLIEST ((int64_t)946684800)
+/* A header's CreatedAt may run ahead of the hub's clock by this, beside the skew. */
+#define RECORDS_CREATED_AHEAD ((int64_t)86400)
+
 /*
- * The record-level rules that need no ledger: an At in the future (beyond
- * skew seconds past now) is ERR_TIME_INVALID.  Returns ERR_NONE or the code,
- * with e describing it.
+ * The record-level rules that need no ledger: an At (ReceivedAt) before
+ * RECORDS_EARLIEST or in the future (beyond skew seconds past now) is
+ * ERR_TIME_INVALID.  Returns ERR_NONE or the code, with e describing it.
  */
 enum err_code records_check(const struct record *r, const char *file, int64_t now,
 			    long skew, struct err *e);
+
+/*
+ * A header's CreatedAt (text, at line:col of file): before RECORDS_EARLIEST,
+ * or later than now + RECORDS_CREATED_AHEAD + skew, is a file-level
+ * ERR_SCHEMA_INVALID (a rule the XSD cannot say: TIME_INVALID is a record's
+ * code).  Returns ERR_NONE or the code, with e describing it.
+ */
+enum err_code records_check_created(const char *text, const char *file, long line, long col,
+				    int64_t now, long skew, struct err *e);
 
 /* xs:dateTime with an explicit offset to UTC seconds; -1 when malformed. */
 int records_parse_time(const char *s, int64_t *out);

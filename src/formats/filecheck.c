@@ -62,6 +62,7 @@ static int on_header(void *ctx, const struct xml_node *h, struct err *e)
 	struct filecheck *fc = r->fc;
 	const struct xml_node *id = xmlstream_child(h, "BatchId");
 	const struct xml_node *sender = xmlstream_child(h, "Sender");
+	const struct xml_node *created = xmlstream_child(h, "CreatedAt");
 	struct err f;
 
 	if (id == NULL)
@@ -73,6 +74,10 @@ static int on_header(void *ctx, const struct xml_node *h, struct err *e)
 	copy_text(fc->batch_id, sizeof(fc->batch_id), id ? id->text : NULL);
 	copy_text(fc->sender, sizeof(fc->sender), sender ? sender->text : NULL);
 	copy_text(fc->created_at, sizeof(fc->created_at), xmlstream_child_text(h, "CreatedAt"));
+	if (created && records_check_created(created->text, r->display, created->line,
+					      created->col, r->now, r->cfg->limits.clock_skew_s,
+					      &f) != ERR_NONE)
+		file_finding(r, &f);
 	if (fc->has_name) {
 		if (fc->name.kind != kind_of_root(r->res->root)) {
 			err_set_at(&f, ERR_NAME_INVALID, r->display, h->line, h->col,

@@ -242,7 +242,9 @@ static int create_file(const char *path, struct err *e)
 			close(fd);
 		return -1;
 	}
-	return close(fd);
+	if (close(fd) < 0)
+		return err_sys(e, ERR_IO, "cannot sync the directory of '%s'", path);
+	return 0;
 }
 
 static int check_integrity(struct ledger *l, struct err *e)

@@ -108,6 +108,13 @@ struct report_buf {
 	int failed; /* out of memory once: everything after is dropped */
 };
 void report_buf_add(struct report_buf *b, const char *s, size_t n);
+/*
+ * Parse a CHAIN_HEAD member: "0 -\n", or "SEQ HASH\n" with SEQ in 1 ..
+ * INT64_MAX and HASH 64 lower-case hex digits, nothing more.  0 with *seq (0
+ * for "0 -") and hash filled; -1 with *why saying what is wrong.
+ */
+int report_parse_chain_head(const unsigned char *text, size_t len, int64_t *seq,
+			    char hash[65], const char **why);
 /* Append one CSV field (RFC 4180: quoted when it holds , " CR or LF, " doubled). */
 void report_csv_field(struct report_buf *b, const char *field);
 

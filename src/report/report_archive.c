@@ -637,10 +637,55 @@ static void check_manifest(struct checker *c)
 				c->m[i].rel);
 }
 
+/*
+ * The archive is untrusted until its chain head is compared: exactly what
+ * chain_head() writes, a decimal without sign or leading zero that fits an
+ * int64, one space, 64 lower-case hex digits, one newline; nothing else.
+ */
+int report_parse_chain_head(const unsigned char *text, size_t len, int64_t *seq,
+			    char hash[65], const char **why)
+{
+	size_t i = 0;
+	int64_t v = 0;
+
+	*seq = 0;
+	hash[0] = '\0';
+	if (len == 4 && memcmp(text, "0 -\n", 4) == 0)
+		return 0;
+	if (len == 0 || text[0] < '1' || text[0] > '9') {
+		*why = "does not start with a sequence number from 1";
+		return -1;
+	}
+	for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+		if (v > (INT64_MAX - (text[i] - '0')) / 10) {
+			*why = "has a sequence number too large";
+			return -1;
+		}
+		v = v * 10 + (text[i] - '0');
+	}
+	if (len - i != 1 + 64 + 1 || text[i] != ' ' || text[len - 1] != '\n') {
+		*why = "is not 'SEQ HASH' and a newline";
+		return -1;
+	}
+	for (size_t j = 0; j < 64; j++) {
+		unsigned char ch = text[i + 1 + j];
+
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) {
+			*why = "has a hash that is not 64 lower-case hex digits";
+			return -1;
+		}
+		hash[j] = (char)ch;
+	}
+	hash[64] = '\0';
+	*seq = v;
+	return 0;
+}
+
 static void check_chain(struct checker *c, struct ledger *l)
 {
-	char text[160], hash[65];
-	long long seq;
+	char hash[65];
+	const char *why = NULL;
+	int64_t seq;
 	sqlite3_stmt *st = NULL;
 	int step;
 
@@ -648,13 +693,8 @@ static void check_chain(struct checker *c, struct ledger *l)
 		problem(c, ERR_PACKAGE_INVALID, "the archive has no CHAIN_HEAD");
 		return;
 	}
-	snprintf(text, sizeof(text), "%.*s", (int)(c->head_len < 159 ? c->head_len : 159),
-		 (const char *)c->head);
-	if (strcmp(text, "0 -\n") == 0) {
-		seq = 0;
-	} else if (sscanf(text, "%lld %64[0-9a-f]", &seq, hash) != 2 || seq <= 0 ||
-		   strlen(hash) != 64) {
-		problem(c, ERR_PACKAGE_INVALID, "CHAIN_HEAD is not 'SEQ HASH'");
+	if (report_parse_chain_head(c->head, c->head_len, &seq, hash, &why) != 0) {
+		problem(c, ERR_PACKAGE_INVALID, "CHAIN_HEAD %s", why);
 		return;
 	}
 	if (l == NULL || seq == 0)
@@ -662,19 +702,20 @@ static void check_chain(struct checker *c, struct ledger *l)
 	if (sqlite3_prepare_v2(ledger_db(l), "SELECT hash FROM event WHERE seq = ?1", -1, &st,
 			       NULL) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 1, seq) != SQLITE_OK) {
-		problem(c, ERR_IO, "cannot read the ledger's event %lld: %s", seq,
+		problem(c, ERR_IO, "cannot read the ledger's event %lld: %s", (long long)seq,
 			sqlite3_errmsg(ledger_db(l)));
 		goto out;
 	}
 	step = sqlite3_step(st);
 	if (step == SQLITE_DONE)
-		problem(c, ERR_INVALID_STATE, "the ledger has no event %lld (CHAIN_HEAD)", seq);
+		problem(c, ERR_INVALID_STATE, "the ledger has no event %lld (CHAIN_HEAD)",
+			(long long)seq);
 	else if (step != SQLITE_ROW)
-		problem(c, ERR_IO, "cannot read the ledger's event %lld: %s", seq,
+		problem(c, ERR_IO, "cannot read the ledger's event %lld: %s", (long long)seq,
 			sqlite3_errmsg(ledger_db(l)));
 	else if (strcmp((const char *)sqlite3_column_text(st, 0), hash) != 0)
 		problem(c, ERR_INVALID_STATE,
-			"the ledger's event %lld has hash %s, CHAIN_HEAD says %s", seq,
+			"the ledger's event %lld has hash %s, CHAIN_HEAD says %s", (long long)seq,
 			(const char *)sqlite3_column_text(st, 0), hash);
 out:
 	sqlite3_finalize(st);

@@ -275,6 +275,22 @@ static void test_directory_file(void **state)
 	calendar_free(c);
 }
 
+/* a year with no holiday at all (comments only): no array to sort (qsort(NULL, 0) is UB) */
+static void test_year_without_holidays(void **state)
+{
+	struct calendar *c;
+	struct err e;
+
+	(void)state;
+	write_file("2030.txt", "# no holiday decreed\n");
+	assert_int_equal(calendar_load(&c, scratch, &e), 0);
+	assert_int_equal(calendar_year_status(c, 2030), CALENDAR_YEAR_KNOWN);
+	assert_true(calendar_is_working_day(c, D("2030-01-01")));
+	assert_false(calendar_is_working_day(c, D("2030-01-05"))); /* a Saturday */
+	assert_int_equal(calendar_missing_year(c), 0);
+	calendar_free(c);
+}
+
 static void test_provisional_file(void **state)
 {
 	struct calendar *c;
@@ -364,6 +380,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_year, make_scratch, remove_scratch),
 		cmocka_unit_test(test_between_matches_walk),
 		cmocka_unit_test_setup_teardown(test_directory_file, make_scratch, remove_scratch),
+		cmocka_unit_test_setup_teardown(test_year_without_holidays, make_scratch, remove_scratch),
 		cmocka_unit_test_setup_teardown(test_provisional_file, make_scratch, remove_scratch),
 		cmocka_unit_test_setup_teardown(test_bad_lines, make_scratch, remove_scratch),
 		cmocka_unit_test_setup_teardown(test_bad_directories, make_scratch, remove_scratch),

@@ -60,6 +60,62 @@ static char *csv(const char *field)
 	return b.data ? (char *)b.data : calloc(1, 1);
 }
 
+/* CHAIN_HEAD of an untrusted archive: exactly "SEQ HASH\n" or "0 -\n" */
+static void test_chain_head(void **state)
+{
+	static const char h[] = "5e95d9f604e4d8595a12f49c1da8d81a6f64cc4039012e676ffa9ce9808f6ced";
+	static const struct {
+		const char *text;
+		int rc;
+		int64_t seq;
+	} cases[] = {
+		{ "0 -\n", 0, 0 },
+		{ "26 %s\n", 0, 26 },
+		{ "9223372036854775807 %s\n", 0, INT64_MAX },
+		{ "9223372036854775808 %s\n", -1, 0 },    /* one past INT64_MAX */
+		{ "99999999999999999999999 %s\n", -1, 0 }, /* sscanf would clamp it */
+		{ "26 %sXYZ\n", -1, 0 },                   /* garbage after the hash */
+		{ "26 %s\ntrailing", -1, 0 },
+		{ "26 %s", -1, 0 },                         /* no newline */
+		{ "-5 %s\n", -1, 0 },
+		{ "+5 %s\n", -1, 0 },
+		{ "05 %s\n", -1, 0 },
+		{ "0 %s\n", -1, 0 },
+		{ " 26 %s\n", -1, 0 },
+		{ "26  %s\n", -1, 0 },
+		{ "26\t%s\n", -1, 0 },
+		{ "0 -", -1, 0 },
+		{ "", -1, 0 },
+	};
+	char text[256], hash[65];
+	const char *why;
+	int64_t seq;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), cases[i].text, h);
+		why = NULL;
+		assert_int_equal(report_parse_chain_head((const unsigned char *)text, strlen(text),
+							 &seq, hash, &why),
+				 cases[i].rc);
+		if (cases[i].rc == 0) {
+			assert_true(seq == cases[i].seq);
+			assert_string_equal(hash, seq ? h : "");
+		} else {
+			assert_non_null(why);
+		}
+	}
+	/* a hash in upper case, or one digit short */
+	snprintf(text, sizeof(text), "26 %.63sA\n", h);
+	assert_int_equal(report_parse_chain_head((const unsigned char *)text, strlen(text), &seq,
+						 hash, &why),
+			 -1);
+	snprintf(text, sizeof(text), "26 %.63s\n", h);
+	assert_int_equal(report_parse_chain_head((const unsigned char *)text, strlen(text), &seq,
+						 hash, &why),
+			 -1);
+}
+
 static void test_csv_quoting(void **state)
 {
 	static const struct {
@@ -141,6 +197,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mask_nik),
 		cmocka_unit_test(test_median),
+		cmocka_unit_test(test_chain_head),
 		cmocka_unit_test(test_csv_quoting),
 		cmocka_unit_test(test_buf_grows),
 		cmocka_unit_test(test_make_inside_a_transaction),
