@@ -84,11 +84,32 @@ static int precheck_sender(struct process_job *j, struct err *e)
 	return 0;
 }
 
+/* The fetch refused a pair over a size limit: only its heads were taken. */
+static void refused_at_fetch(struct process_job *j)
+{
+	struct exchange *x = j->x;
+	char sig[SPOOL_NAME_MAX + 8];
+
+	stage_fmt(sig, sizeof(sig), "%s.p7s", j->f.name);
+	if (j->f.size > stage_fetch_limit(x, j->f.name))
+		process_file_error(j, ERR_LIMIT_EXCEEDED, 0, 0, "'%s' has %lld bytes, over the limit "
+				   "of %lld: refused before it was received whole", j->f.name,
+				   (long long)j->f.size, (long long)stage_fetch_limit(x, j->f.name));
+	else
+		process_file_error(j, ERR_LIMIT_EXCEEDED, 0, 0, "its signature '%s' is over the limit "
+				   "of %lld bytes: refused before it was received whole", sig,
+				   (long long)stage_fetch_limit(x, sig));
+}
+
 int process_precheck(struct process_job *j, struct err *e)
 {
 	struct exchange *x = j->x;
 	char sig_rel[SPOOL_PATH_MAX];
 
+	if (strcmp(j->f.error_code, "LIMIT_EXCEEDED") == 0) {
+		refused_at_fetch(j);
+		return 0;
+	}
 	stage_folder_code(x->cfg, j->f.remote_dir, j->folder_code);
 	if (names_parse(j->f.name, &j->en) != 0 ||
 	    (j->en.kind == NAME_CB) != (j->folder_code[0] == '\0')) {
