@@ -107,6 +107,24 @@ test_expect_success 'a remote file the hub cannot remove is that file s problem:
 	test $(ledger "SELECT count(*) FROM file WHERE name = '"'"'RSP_BANKA_20261128_000003.xml'"'"'") = 1
 '
 
+test_expect_success 'a file left on the server and replaced by the sender with other bytes of the same size is fetched, not removed unseen' '
+	take_over t1 PGD-2026-000001 | rsp RSP_BANKA_20261128_000006 &&
+	drop_rsp RSP_BANKA_20261128_000006.xml PRODUCT &&
+	chmod a-w $UP &&
+	test_expect_code 75 no_dac slktx run 2>err; status=$?
+	chmod u+w $UP &&
+	test $status = 0 &&
+	size=$(stat -c %s $UP/RSP_BANKA_20261128_000006.xml) &&
+	take_over t9 PGD-2026-000001 | rsp RSP_BANKA_20261128_000006 &&
+	test "$(stat -c %s RSP_BANKA_20261128_000006.xml)" = $size &&
+	drop_rsp RSP_BANKA_20261128_000006.xml PRODUCT &&
+	slktx run 2>err &&
+	grep "RSP_BANKA_20261128_000006.xml: replaced by the sender since it was fetched" err &&
+	test -z "$(ls $UP)" &&
+	test $(ledger "SELECT count(*) FROM file WHERE name = '"'"'RSP_BANKA_20261128_000006.xml'"'"' AND state = '"'"'PROCESSED'"'"'") = 2 &&
+	test "$(file_error RSP_BANKA_20261128_000006)" = DUPLICATE_BATCH_ID
+'
+
 test_expect_success 'a spool the hub may not write: exit 78 naming it, nothing fetched' '
 	new_ticket r1 PGD-2026-000005 BANKA | cb ${CB}_000005 &&
 	drop_cb ${CB}_000005.xml &&

@@ -141,6 +141,19 @@ int journal_file_removed(struct ledger *l, int64_t id, int64_t now, struct err *
 	return step_done(l, st, e);
 }
 
+int journal_file_sha(struct ledger *l, int64_t id, char sha[65], struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int found;
+
+	if (prepare(l, &st, "SELECT sha256 FROM file WHERE id = ?", e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (step_one(l, st, sha, 65, &found, e) != 0)
+		return -1;
+	return found ? 0 : err_set(e, ERR_INTERNAL, "no file row %lld", (long long)id);
+}
+
 int journal_file_waiting(struct ledger *l, const char *name, int64_t *id, struct err *e)
 {
 	sqlite3_stmt *st = NULL;

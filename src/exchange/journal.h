@@ -63,6 +63,8 @@ int journal_file_fetched(struct ledger *l, const char *name, const char *kind, c
 int journal_file_unremoved(struct ledger *l, const char *remote_dir, const char *name,
 			   int64_t size, int64_t *id, struct err *e);
 int journal_file_removed(struct ledger *l, int64_t id, int64_t now, struct err *e);
+/* The SHA-256 (hex) the row id recorded of its file. */
+int journal_file_sha(struct ledger *l, int64_t id, char sha[65], struct err *e);
 /* A file of that name fetched and not processed yet: *id is its row, or 0. */
 int journal_file_waiting(struct ledger *l, const char *name, int64_t *id, struct err *e);
 /* Every file waiting to be processed, by name then arrival; free *out. */

@@ -234,6 +234,36 @@ static int take_signature(struct exchange *x, const char *dir, const struct remo
 	return 0;
 }
 
+/*
+ * A file fetched and recorded but not removed yet (a crash, or a server
+ * that refused) is only removed again, unless the sender has put other
+ * bytes under its name since: its digest tells.  Then the recorded file is
+ * gone from the server (*id = 0) and the new one is fetched as any other.
+ */
+static int still_there(struct exchange *x, const char *dir, const struct remote_entry *ent,
+		       int64_t *id, int *remote, struct err *e)
+{
+	struct fetched now;
+	char recorded[65];
+	int64_t max = ent->size > stage_fetch_limit(x, ent->name) ? 0
+		      : stage_fetch_limit(x, ent->name);
+	int rc;
+
+	if (journal_file_sha(x->ledger, *id, recorded, e) != 0)
+		return -1;
+	rc = fetch_to_tmp(x, dir, ent->name, max, &now, remote, e);
+	spool_tmp_abandon(x->spool, -1, now.tmp);
+	if (rc != 0)
+		return -1;
+	if (strcmp(now.sha, recorded) == 0)
+		return 0;
+	stage_say(x, EXCHANGE_WARNING, "%s/%s: replaced by the sender since it was fetched: the "
+		  "new file is fetched", dir, ent->name);
+	rc = journal_file_removed(x->ledger, *id, x->now, e);
+	*id = 0;
+	return rc;
+}
+
 /* A data file in the listing: fetch it with its signature, unless it must wait. */
 static int take_data(struct exchange *x, const char *dir, const struct remote_list *l,
 		     const struct remote_entry *ent, struct err *e)
@@ -245,8 +275,9 @@ static int take_data(struct exchange *x, const char *dir, const struct remote_li
 
 	stage_fmt(sig_name, sizeof(sig_name), "%s.p7s", ent->name);
 	sig = remote_list_find(l, sig_name);
-	if (journal_file_unremoved(x->ledger, dir, ent->name, ent->size, &id, e) != 0)
-		return -1;
+	if (journal_file_unremoved(x->ledger, dir, ent->name, ent->size, &id, e) != 0 ||
+	    (id && still_there(x, dir, ent, &id, &remote, e) != 0))
+		return file_failed(x, remote, e);
 	if (id) {
 		if (remove_remote(x, dir, ent->name, id, sig != NULL, &remote, e) != 0)
 			return file_failed(x, remote, e);
