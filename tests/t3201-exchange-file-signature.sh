@@ -64,6 +64,20 @@ test_expect_success 'a .p7s of garbage is SIGNATURE_INVALID' '
 	rejected_whole ${CB}_000012 SIGNATURE_INVALID
 '
 
+test_expect_success 'a garbage .p7s on malformed XML: the signature is the only finding, the content is never parsed' '
+	ledger_counts >ledger.before &&
+	new_ticket r1 PGD-2026-000013 BANKA | cb ${CB}_000013 &&
+	sed -i "s|</Records>|</Recs>|" ${CB}_000013.xml &&
+	test_must_fail slktx validate ${CB}_000013.xml >verr 2>&1 && grep XML_MALFORMED verr &&
+	head -c 700 /dev/urandom >${CB}_000013.xml.p7s &&
+	mv ${CB}_000013.xml ${CB}_000013.xml.p7s exchange/slkt/outbound/ &&
+	slktx run 2>err &&
+	rejected_whole ${CB}_000013 SIGNATURE_INVALID &&
+	xpath $(ack_for ${CB}_000013) "//*[local-name()=\"FileError\"]/@code" >codes &&
+	echo " code=\"SIGNATURE_INVALID\"" >expect && test_cmp expect codes &&
+	! grep XML_MALFORMED err
+'
+
 test_expect_success 'a self-signed look-alike of an officer is CERT_UNTRUSTED' '
 	ledger_counts >ledger.before &&
 	take_over_file ${RSP}_000001 &&

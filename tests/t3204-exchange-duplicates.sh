@@ -161,7 +161,7 @@ test_expect_success 'a forged file takes no batch id: the real one that follows 
 	test "$(status_of PGD-2026-000030)" = BARU
 '
 
-test_expect_success 'an unsigned file with a bad schema too: its verdict is the signature' '
+test_expect_success 'an unsigned file with a bad schema too: only the signature is judged, never the content' '
 	new_ticket r1 PGD-2026-000031 BANKA | cb ${CB}_000031 &&
 	cp ${CB}_000031.xml real.xml &&
 	sed -i "s|<Channel>WEB|<Channel>FAX|" ${CB}_000031.xml &&
@@ -169,7 +169,8 @@ test_expect_success 'an unsigned file with a bad schema too: its verdict is the 
 	slktx run 2>err &&
 	test "$(file_error ${CB}_000031)" = SIGNER_NOT_REGISTERED &&
 	xpath $(ack_for ${CB}_000031) "//*[local-name()=\"FileError\"]/@code" >codes &&
-	grep SCHEMA_INVALID codes &&
+	echo " code=\"SIGNER_NOT_REGISTERED\"" >expect && test_cmp expect codes &&
+	test -z "$(xpath $(ack_for ${CB}_000031) "string(//*[local-name()=\"OriginalBatchId\"])")" &&
 	rm $INBOUND/ACK_${CB}_000031.xml* &&
 	mv real.xml ${CB}_000031.xml &&
 	drop_cb ${CB}_000031.xml &&

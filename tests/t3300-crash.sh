@@ -68,4 +68,41 @@ test_expect_success 'two faults in a row, then a clean run' '
 	slktx run 2>err && state actual && test_cmp ../expect actual
 '
 
+# killed between the fetch's commit into inbox/ and its journal row, then
+# the sender replaces the server's file: what inbox/ holds is an orphan
+test_expect_success 'killed at after-fetch, the server file then replaced: the new one processed once, the orphan quarantined' '
+	mkdir orphan && cd orphan && setup_hub &&
+	new_ticket r1 PGD-2026-000001 BANKA | cb CB_OJK_20261127_000001 &&
+	cp CB_OJK_20261127_000001.xml first.xml &&
+	drop_cb CB_OJK_20261127_000001.xml &&
+	test_expect_code 137 env SLKTX_FAULT=after-fetch:1 slktx run 2>err &&
+	test -f spool/inbox/CB_OJK_20261127_000001.xml &&
+	test "$(ledger "SELECT count(*) FROM file")" = 0 &&
+	new_ticket r1 PGD-2026-000002 BANKA | cb CB_OJK_20261127_000001 &&
+	drop_cb CB_OJK_20261127_000001.xml &&
+	slktx run 2>err && slktx run 2>err2 &&
+	test "$(file_status CB_OJK_20261127_000001)" = ACCEPTED &&
+	test "$(status_of PGD-2026-000002)" = BARU && test -z "$(status_of PGD-2026-000001)" &&
+	test "$(ledger "SELECT count(*) FROM file")" = 1 &&
+	test "$(ledger "SELECT count(*) FROM event")" = 1 &&
+	cmp first.xml spool/quarantine/CB_OJK_20261127_000001.xml &&
+	grep "interrupted before it was recorded" spool/quarantine/CB_OJK_20261127_000001.xml.reason &&
+	test -f spool/quarantine/CB_OJK_20261127_000001.xml.p7s &&
+	test -z "$(find spool/inbox spool/tmp -type f)" && test -z "$(ls exchange/slkt/outbound)"
+'
+
+test_expect_success 'a name processed before, sent again and killed at after-fetch: the rerun takes it, exit 0' '
+	mkdir again && cd again && setup_hub &&
+	new_ticket r1 PGD-2026-000001 BANKA | cb CB_OJK_20261127_000001 &&
+	drop_cb CB_OJK_20261127_000001.xml &&
+	slktx run 2>err &&
+	new_ticket r1 PGD-2026-000002 BANKA | cb CB_OJK_20261127_000001 &&
+	drop_cb CB_OJK_20261127_000001.xml &&
+	test_expect_code 137 env SLKTX_FAULT=after-fetch:1 slktx run 2>err &&
+	slktx run 2>err && slktx run 2>err2 &&
+	test "$(ledger "SELECT count(*) FROM file WHERE state = '"'"'PROCESSED'"'"'")" = 2 &&
+	test "$(file_error CB_OJK_20261127_000001)" = DUPLICATE_BATCH_ID &&
+	test -z "$(find spool/inbox spool/tmp -type f)" && test -z "$(ls exchange/slkt/outbound)"
+'
+
 test_done

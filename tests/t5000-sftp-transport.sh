@@ -47,7 +47,7 @@ test_expect_success 'list shows plain files with size, not folders, dot files or
 	printf "A_1.xml 5\nB_2.xml.p7s 6\n" >expect &&
 	test_cmp expect actual &&
 	grep ^ignored list >actual &&
-	printf "ignored .hidden regular=1\nignored folder.xml regular=0\nignored link.xml regular=0\n" >expect &&
+	printf "ignored .hidden (a regular file)\nignored folder.xml (a directory)\nignored link.xml (a symbolic link)\n" >expect &&
 	test_cmp expect actual
 '
 
@@ -133,11 +133,25 @@ test_expect_success 'after_fetch = move renames into move_to' '
 	cli --after-fetch move --move-to "$R/processed" remove "$OUT" M_1.xml
 '
 
-test_expect_success 'move onto a name already in move_to is refused' '
+test_expect_success 'a name already in move_to: kept beside it as NAME.1, NAME.2, never replaced' '
 	echo m2 >"$OUT/M_1.xml" &&
-	test_expect_code 70 cli --after-fetch move --move-to "$R/processed" remove "$OUT" M_1.xml 2>err &&
-	grep "cannot move" err &&
-	test -e "$OUT/M_1.xml" && rm "$OUT/M_1.xml"
+	cli --after-fetch move --move-to "$R/processed" remove "$OUT" M_1.xml &&
+	echo m3 >"$OUT/M_1.xml" &&
+	cli --after-fetch move --move-to "$R/processed" remove "$OUT" M_1.xml &&
+	! test -e "$OUT/M_1.xml" &&
+	echo m >expect && test_cmp expect "$R/processed/M_1.xml" &&
+	echo m2 >expect && test_cmp expect "$R/processed/M_1.xml.1" &&
+	echo m3 >expect && test_cmp expect "$R/processed/M_1.xml.2" &&
+	cli --after-fetch move --move-to "$R/processed" remove "$OUT" M_1.xml
+'
+
+test_expect_success 'a fetch over its max reads only the head: LIMIT_EXCEEDED, the size said' '
+	head -c 1 /dev/zero >"$OUT/H_1.xml" && truncate -s 3G "$OUT/H_1.xml" &&
+	test_expect_code 65 cli --max 1000000 fetch "$OUT" H_1.xml got-head >out 2>err &&
+	grep "LIMIT_EXCEEDED: .*H_1.xml.* has 3221225472 bytes, over the limit of 1000000" err &&
+	echo "over 3221225472" >expect && test_cmp expect out &&
+	test "$(stat -c %s got-head)" = 65536 &&
+	rm "$OUT/H_1.xml"
 '
 
 test_expect_success 'an unknown host key is refused before authentication, with its fingerprint' '
@@ -226,11 +240,11 @@ test_expect_success 'names with shell or path characters are never listed nor to
 	grep -v ^ignored out | cut -d" " -f1 >actual && echo ok.xml >expect && test_cmp expect actual &&
 	grep ^ignored out >actual &&
 	cat >expect <<-\EOF &&
-	ignored $(id) regular=1
-	ignored a;rm -rf x regular=1
-	ignored back\134\134slash regular=1
-	ignored new\012line.xml regular=1
-	ignored with space.xml regular=1
+	ignored $(id) (a regular file)
+	ignored a;rm -rf x (a regular file)
+	ignored back\134\134slash (a regular file)
+	ignored new\012line.xml (a regular file)
+	ignored with space.xml (a regular file)
 	EOF
 	test_cmp expect actual &&
 	test_expect_code 65 cli fetch "$R/odd" "a;rm -rf x" got-odd 2>err &&
@@ -271,8 +285,8 @@ test_expect_success 'a file that changes while it is fetched is fetched again, t
 	wait_stopped $fetch &&
 	echo more >>"$OUT/G_1.xml" &&
 	kill -CONT $fetch &&
-	test_expect_code 75 wait $fetch &&
-	grep "TRANSIENT: .*G_1.xml.* changed while fetched (1000005 bytes, then 1000010" err &&
+	test_expect_code 70 wait $fetch &&
+	grep "IO: .*G_1.xml.* changed while fetched (1000005 bytes, then 1000010" err &&
 	! test -e got-grow &&
 	cli fetch "$OUT" G_1.xml got-grow >out &&
 	cmp "$OUT/G_1.xml" got-grow

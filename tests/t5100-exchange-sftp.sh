@@ -145,6 +145,23 @@ test_expect_success 'config check --connect names an unknown host key' '
 	grep "error: \\[transport\\] host: cannot connect to .127.0.0.1.: .*SHA256:" out
 '
 
+test_expect_success 'after_fetch = move over SFTP, one name sent three times: three runs exit 0, each fetched' '
+	mkdir -p "$S/root/processed" &&
+	{ cat slktx.conf; printf "after_fetch = move\nmove_to = $R/processed\n"; } >move.conf &&
+	B=CB_OJK_20261127_000077 &&
+	for i in 1 2 3; do
+		new_ticket r1 PGD-2026-00077$i BANKA | cb $B &&
+		drop_cb $B.xml &&
+		SLKTX_CONFIG=$TRASH/move.conf slktx run 2>err || { cat err; return 1; }
+	done &&
+	test -z "$(find exchange/slkt/outbound -type f)" &&
+	test -f exchange/processed/$B.xml && test -f exchange/processed/$B.xml.1 &&
+	test -f exchange/processed/$B.xml.2 && test -f exchange/processed/$B.xml.p7s.2 &&
+	test $(sqlite3 spool/ledger.sqlite "SELECT count(*) FROM file WHERE name = '"'"'$B.xml'"'"' AND state = '"'"'PROCESSED'"'"' AND remote_removed_at IS NOT NULL") = 3 &&
+	test "$(status_of PGD-2026-000771)" = BARU &&
+	test "$(file_error $B)" = DUPLICATE_BATCH_ID
+'
+
 test_expect_success 'an unknown host key stops the run before authentication' '
 	cp "$S/known_hosts" known_hosts.good &&
 	: >"$S/known_hosts" &&

@@ -91,14 +91,16 @@ static void read_file(sqlite3_stmt *st, struct journal_file *f)
 
 int journal_file_fetched(struct ledger *l, const char *name, const char *kind, const char *sender,
 			 const char *remote_dir, const char *sha256, int64_t size,
-			 const char *sig_sha256, int64_t now, int64_t *id, struct err *e)
+			 const char *sig_sha256, const char *refused, int64_t now, int64_t *id,
+			 struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 
 	if (prepare(l, &st, "INSERT INTO file(name, kind, sender, remote_dir, sha256, size,"
-			    " sig_sha256, fetched_at, state) VALUES (?,?,?,?,?,?,?,?,'FETCHED')",
-		    e) != 0)
+			    " sig_sha256, fetched_at, error_code, state)"
+			    " VALUES (?,?,?,?,?,?,?,?,?,'FETCHED')", e) != 0)
 		return -1;
+	ledger_bind_text_or_null(st, 9, refused);
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, sender, -1, SQLITE_STATIC);
@@ -138,6 +140,19 @@ int journal_file_removed(struct ledger *l, int64_t id, int64_t now, struct err *
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, id);
 	return step_done(l, st, e);
+}
+
+int journal_file_sha(struct ledger *l, int64_t id, char sha[65], struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int found;
+
+	if (prepare(l, &st, "SELECT sha256 FROM file WHERE id = ?", e) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (step_one(l, st, sha, 65, &found, e) != 0)
+		return -1;
+	return found ? 0 : err_set(e, ERR_INTERNAL, "no file row %lld", (long long)id);
 }
 
 int journal_file_waiting(struct ledger *l, const char *name, int64_t *id, struct err *e)
@@ -220,10 +235,12 @@ int journal_file_processed(struct ledger *l, const char *name, struct journal_fi
  * a forged or incomplete file cannot keep the real one out.
  */
 #define RECEIVED_BEFORE \
-	" AND state = 'PROCESSED' AND (error_code IS NULL OR error_code NOT IN (" \
+	" AND state = 'PROCESSED' AND (error_code IS NULL OR (error_code NOT IN (" \
 	"'SIGNATURE_MISSING', 'SIGNATURE_INVALID', 'CERT_UNTRUSTED', 'CERT_EXPIRED'," \
 	" 'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'SIGNER_NOT_REGISTERED', 'SENDER_NOT_ACTIVE'," \
-	" 'SENDER_MISMATCH', 'NAME_INVALID', 'DUPLICATE_FILE', 'DUPLICATE_BATCH_ID'))"
+	" 'SENDER_MISMATCH', 'NAME_INVALID', 'DUPLICATE_FILE', 'DUPLICATE_BATCH_ID')" \
+	/* over a size limit at the fetch: never received whole, its signer unknown */ \
+	" AND NOT (error_code = 'LIMIT_EXCEEDED' AND signer_subject IS NULL)))"
 
 int journal_received_bytes(struct ledger *l, const char *sha256, int64_t id, char *ack_name,
 			   size_t size, int *found, struct err *e)

@@ -52,15 +52,20 @@ struct journal_outfile {
 	char destination[SPOOL_NAME_MAX];
 };
 
-/* A fetched file enters the table in state FETCHED; *id is its row. */
+/* A fetched file enters the table in state FETCHED; *id is its row.
+ * refused (NULL: none) is a verdict the fetch reached already
+ * (LIMIT_EXCEEDED), for the process stage to acknowledge. */
 int journal_file_fetched(struct ledger *l, const char *name, const char *kind, const char *sender,
 			 const char *remote_dir, const char *sha256, int64_t size,
-			 const char *sig_sha256, int64_t now, int64_t *id, struct err *e);
+			 const char *sig_sha256, const char *refused, int64_t now, int64_t *id,
+			 struct err *e);
 /* The newest row of remote_dir/name (of that size; -1: any) whose removal from
  * the server is not recorded, or *id = 0. */
 int journal_file_unremoved(struct ledger *l, const char *remote_dir, const char *name,
 			   int64_t size, int64_t *id, struct err *e);
 int journal_file_removed(struct ledger *l, int64_t id, int64_t now, struct err *e);
+/* The SHA-256 (hex) the row id recorded of its file. */
+int journal_file_sha(struct ledger *l, int64_t id, char sha[65], struct err *e);
 /* A file of that name fetched and not processed yet: *id is its row, or 0. */
 int journal_file_waiting(struct ledger *l, const char *name, int64_t *id, struct err *e);
 /* Every file waiting to be processed, by name then arrival; free *out. */

@@ -19,18 +19,9 @@
 
 #define PROCESS_MAX_ERRORS 100
 
-/* The signature check, on a thread of its own beside the parse. */
+/* The signature check and who it found. */
 struct process_verify {
-	pthread_t thread;
-	int started;
-	struct sig_trust *trust;
-	char data[PATH_MAX], sig[PATH_MAX];
-	const struct sig_cert *certs;
-	size_t n_certs;
-	int64_t now;
 	struct sig_signer signer;
-	struct err err;
-	int rc;
 };
 
 struct process_job {
@@ -72,10 +63,9 @@ void process_verdict_first(struct process_job *j, size_t i);
 
 /* process_gate.c: the checks that need neither the signature nor the content */
 int process_precheck(struct process_job *j, struct err *e);
-/* Start checking the signature beside the parse: both read the whole file. */
-int process_verify_start(struct process_job *j, struct err *e);
-/* Wait for the signature check; its refusal becomes the file's verdict. */
-int process_verify_finish(struct process_job *j, struct err *e);
+/* Check the signature before anything reads the content: its refusal is
+ * the file's verdict, and a file refused so is never parsed. */
+int process_verify(struct process_job *j, struct err *e);
 
 /* process_ingest.c: parse, validate and apply the records (a package's
  * attachments first); findings become file errors. */

@@ -1,8 +1,8 @@
 /*
  * process_gate - what is decided of an input before its records: whether
  * its name belongs in its folder, its sender may send, its bytes or batch
- * came before, and who signed it.  The signature check runs on a thread
- * beside the parse; its refusal is the file's verdict.
+ * came before, and who signed it.  The signature is checked before the
+ * content is read: a file it refuses is never parsed.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -84,11 +84,32 @@ static int precheck_sender(struct process_job *j, struct err *e)
 	return 0;
 }
 
+/* The fetch refused a pair over a size limit: only its heads were taken. */
+static void refused_at_fetch(struct process_job *j)
+{
+	struct exchange *x = j->x;
+	char sig[SPOOL_NAME_MAX + 8];
+
+	stage_fmt(sig, sizeof(sig), "%s.p7s", j->f.name);
+	if (j->f.size > stage_fetch_limit(x, j->f.name))
+		process_file_error(j, ERR_LIMIT_EXCEEDED, 0, 0, "'%s' has %lld bytes, over the limit "
+				   "of %lld: refused before it was received whole", j->f.name,
+				   (long long)j->f.size, (long long)stage_fetch_limit(x, j->f.name));
+	else
+		process_file_error(j, ERR_LIMIT_EXCEEDED, 0, 0, "its signature '%s' is over the limit "
+				   "of %lld bytes: refused before it was received whole", sig,
+				   (long long)stage_fetch_limit(x, sig));
+}
+
 int process_precheck(struct process_job *j, struct err *e)
 {
 	struct exchange *x = j->x;
 	char sig_rel[SPOOL_PATH_MAX];
 
+	if (strcmp(j->f.error_code, "LIMIT_EXCEEDED") == 0) {
+		refused_at_fetch(j);
+		return 0;
+	}
 	stage_folder_code(x->cfg, j->f.remote_dir, j->folder_code);
 	if (names_parse(j->f.name, &j->en) != 0 ||
 	    (j->en.kind == NAME_CB) != (j->folder_code[0] == '\0')) {
@@ -114,44 +135,27 @@ int process_precheck(struct process_job *j, struct err *e)
 	return 0;
 }
 
-static void *verify_thread(void *arg)
-{
-	struct process_verify *v = arg;
-
-	v->rc = sig_verify_file(v->trust, v->data, v->sig, v->certs, v->n_certs, (time_t)v->now,
-				&v->signer, &v->err);
-	return NULL;
-}
-
-int process_verify_start(struct process_job *j, struct err *e)
+/* The certificates a file of this kind must be signed with. */
+static int signer_certs(struct process_job *j, const struct sig_cert **certs, size_t *n,
+			struct err *e)
 {
 	struct exchange *x = j->x;
-	struct process_verify *v = &j->verify;
 
-	if (j->en.kind == NAME_RSP) {
-		/* in office, then former ones: registry_signer_find decides (SPEC §5) */
-		if (registry_signer_candidates(x->ledger, j->en.code, &j->officers, e) != 0)
-			return -1;
-		for (size_t i = 0; i < j->officers.n && i < 8; i++) {
-			j->certs[i].der = j->officers.v[i].cert_der;
-			j->certs[i].len = j->officers.v[i].cert_len;
-			j->n_certs++;
-		}
-		v->certs = j->certs;
-		v->n_certs = j->n_certs;
-	} else {
-		v->certs = x->intake_certs;
-		v->n_certs = x->n_intake;
+	if (j->en.kind != NAME_RSP) {
+		*certs = x->intake_certs;
+		*n = x->n_intake;
+		return 0;
 	}
-	v->trust = x->trust;
-	v->now = x->now;
-	if (spool_path(x->spool, SPOOL_INBOX, v->data, sizeof(v->data), e) != 0)
+	/* in office, then former ones: registry_signer_find decides (SPEC §5) */
+	if (registry_signer_candidates(x->ledger, j->en.code, &j->officers, e) != 0)
 		return -1;
-	stage_fmt(v->sig, sizeof(v->sig), "%s/%s.p7s", v->data, j->f.name);
-	stage_fmt(v->data + strlen(v->data), sizeof(v->data) - strlen(v->data), "/%s", j->f.name);
-	if (pthread_create(&v->thread, NULL, verify_thread, v) != 0)
-		return err_sys(e, ERR_INTERNAL, "cannot start the signature check");
-	v->started = 1;
+	for (size_t i = 0; i < j->officers.n && i < 8; i++) {
+		j->certs[i].der = j->officers.v[i].cert_der;
+		j->certs[i].len = j->officers.v[i].cert_len;
+		j->n_certs++;
+	}
+	*certs = j->certs;
+	*n = j->n_certs;
 	return 0;
 }
 
@@ -182,53 +186,55 @@ static int registered_elsewhere(struct process_job *j, int *elsewhere, struct er
 /*
  * The registered officer who signed a response: the records act in their
  * role.  A former certificate signs only what it signed in office, fetched
- * within the grace (SPEC §5); else its refusal goes to the verify result.
+ * within the grace (SPEC §5); else why is SIGNER_NOT_REGISTERED.
  */
-static void take_officer(struct process_job *j)
+static int take_officer(struct process_job *j, struct err *why)
 {
-	struct process_verify *v = &j->verify;
 	struct registry_officer officer;
 
 	if (j->en.kind != NAME_RSP)
-		return;
-	v->rc = registry_signer_find(j->x->ledger, j->en.code, &v->signer, j->f.fetched_at,
-				     j->x->cfg->registry.grace_hours * 3600, &officer, &v->err);
-	if (v->rc != 0)
-		return;
+		return 0;
+	if (registry_signer_find(j->x->ledger, j->en.code, &j->verify.signer, j->f.fetched_at,
+				 j->x->cfg->registry.grace_hours * 3600, &officer, why) != 0)
+		return -1;
 	j->actor.officer_id = officer.id;
 	stage_fmt(j->officer_role, sizeof(j->officer_role), "%s", officer.role);
 	stage_fmt(j->officer_name, sizeof(j->officer_name), "%s", officer.name);
+	return 0;
 }
 
-int process_verify_finish(struct process_job *j, struct err *e)
+int process_verify(struct process_job *j, struct err *e)
 {
-	struct process_verify *v = &j->verify;
+	struct exchange *x = j->x;
+	const struct sig_cert *certs;
+	char data[PATH_MAX], sig[PATH_MAX];
+	struct err why;
+	size_t n_certs;
 	int elsewhere = 0;
 
-	if (!v->started)
+	if (signer_certs(j, &certs, &n_certs, e) != 0 ||
+	    spool_path(x->spool, SPOOL_INBOX, data, sizeof(data), e) != 0)
+		return -1;
+	stage_fmt(sig, sizeof(sig), "%s/%s.p7s", data, j->f.name);
+	stage_fmt(data + strlen(data), sizeof(data) - strlen(data), "/%s", j->f.name);
+	err_clear(&why);
+	if (sig_verify_file(x->trust, data, sig, certs, n_certs, (time_t)x->now, &j->verify.signer,
+			    &why) == 0 && take_officer(j, &why) == 0)
 		return 0;
-	pthread_join(v->thread, NULL);
-	v->started = 0;
-	if (v->rc == 0)
-		take_officer(j);
-	if (v->rc == 0)
-		return 0;
-	if (v->err.code == ERR_TRANSIENT || v->err.code == ERR_CONFIG || v->err.code == ERR_IO ||
-	    v->err.code == ERR_INTERNAL) {
-		*e = v->err;
+	if (why.code == ERR_TRANSIENT || why.code == ERR_CONFIG || why.code == ERR_IO ||
+	    why.code == ERR_INTERNAL) {
+		*e = why;
 		return -1;
 	}
-	if (v->err.code == ERR_SIGNER_NOT_REGISTERED && registered_elsewhere(j, &elsewhere, e) != 0)
+	if (why.code == ERR_SIGNER_NOT_REGISTERED && registered_elsewhere(j, &elsewhere, e) != 0)
 		return -1;
 	/* why the file is not trusted is its verdict (and what keeps its name
-	 * from counting as received): it comes before what the parse found */
-	if (j->n_errors == PROCESS_MAX_ERRORS)
-		j->n_errors--;
-	if (v->err.code == ERR_SIGNER_NOT_REGISTERED && elsewhere)
+	 * from counting as received); its content is never read */
+	if (why.code == ERR_SIGNER_NOT_REGISTERED && elsewhere)
 		process_file_error(j, ERR_SENDER_MISMATCH, 0, 0, "signed by '%s', who is registered "
-				   "for another sender", v->signer.subject);
+				   "for another sender", j->verify.signer.subject);
 	else
-		process_file_error(j, v->err.code, 0, 0, "%s", v->err.msg);
+		process_file_error(j, why.code, 0, 0, "%s", why.msg);
 	process_verdict_first(j, j->n_errors - 1);
 	return 0;
 }

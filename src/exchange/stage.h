@@ -37,6 +37,7 @@ struct exchange {
 	struct sig_cert intake_certs[CONFIG_LIST_MAX];
 	size_t n_intake;
 	struct exchange_summary sum;
+	long remote_failures;              /* fetch: remote files and folders that failed */
 	int64_t now;                       /* the run's one instant (UTC seconds) */
 	char archive_path[PATH_MAX];       /* the day's report archive, once made */
 };
@@ -79,6 +80,10 @@ int stage_keep_input(struct exchange *x, const struct journal_file *f, struct er
 int stage_keep_sent(struct exchange *x, const char *dest, const char *name, struct err *e);
 int stage_free_slot(struct exchange *x, const char *top, const char *const *names, size_t n,
 		    char dir[SPOOL_PATH_MAX], struct err *e);
+
+/* stage_fetch.c: the most a remote file may weigh, by its name: a .p7s 1 MiB,
+ * a .zip limits.max_package_size, anything else limits.max_file_size */
+int64_t stage_fetch_limit(const struct exchange *x, const char *name);
 
 /* stage_recover.c: on open, after the spool is locked and the ledger open */
 int stage_recover(struct exchange *x, struct err *e);

@@ -15,8 +15,6 @@
 static void job_free(struct process_job *j)
 {
 	process_writer_stop(j, 0, NULL);
-	if (j->verify.started)
-		pthread_join(j->verify.thread, NULL);
 	if (j->results)
 		fclose(j->results);
 	if (j->results_tmp[0])
@@ -79,23 +77,16 @@ static int job_start(struct process_job *j, const char *ack_name, struct err *e)
 }
 
 /*
- * Inside the transaction: the signature and the records.  A file-level
- * error rejects the whole file: its records are rolled back and the
- * transaction begun again for the answer alone.
+ * Inside the transaction: the records of a file that passed the gate and
+ * its signature.  A file-level error rejects the whole file: its records
+ * are rolled back and the transaction begun again for the answer alone.
  */
 static int judge(struct process_job *j, int *in_tx, struct err *e)
 {
 	struct exchange *x = j->x;
 
-	if (j->n_errors == 0) {
-		/* the signer's role decides what the records may do: know it first */
-		if (j->en.kind == NAME_RSP && process_verify_finish(j, e) != 0)
-			return -1;
-		if (j->n_errors == 0 && process_ingest(j, e) != 0)
-			return -1;
-		if (process_verify_finish(j, e) != 0)
-			return -1;
-	}
+	if (j->n_errors == 0 && process_ingest(j, e) != 0)
+		return -1;
 	if (j->n_errors == 0)
 		return 0;
 	ledger_rollback(x->ledger);
@@ -145,8 +136,10 @@ static int process_one(struct exchange *x, const struct journal_file *row, struc
 	if (stage_ack_destination(x, &j->f, dest, e) != 0 ||
 	    ack_name_of(x, dest, j->f.name, ack_name, e) != 0)
 		goto out;
+	/* the signature is checked outside the transaction: hashing a big
+	 * file must not hold the ledger's write lock */
 	if (job_start(j, ack_name, e) != 0 || process_precheck(j, e) != 0 ||
-	    (j->n_errors == 0 && process_verify_start(j, e) != 0) ||
+	    (j->n_errors == 0 && process_verify(j, e) != 0) ||
 	    ledger_begin(x->ledger, e) != 0)
 		goto out;
 	in_tx = 1;

@@ -4,7 +4,9 @@
  * - outbox files that no committed outfile row speaks for belong to an
  *   attempt that rolled back, and go; delivered ones whose move to sent/
  *   was cut short are moved;
- * - processed inputs still in inbox/ are archived.
+ * - processed inputs still in inbox/ are archived; a file there that no
+ *   row speaks for (a fetch cut short between its commit and its row) is
+ *   left for the fetch, which adopts it or quarantines it.
  */
 #include <string.h>
 #include <unistd.h>
@@ -105,6 +107,38 @@ out:
 	return rc;
 }
 
+/*
+ * Is inbox/name the input of the processed row f, still to be archived?
+ * Not when it holds other bytes, nor when f's archive slot has that name
+ * as another file: then it is an orphan of a later fetch cut short before
+ * its row, which the fetch adopts or quarantines (stage_fetch.c).
+ */
+static int input_of(struct exchange *x, const struct journal_file *f, int *yes, struct err *e)
+{
+	char rel[SPOOL_PATH_MAX], kept[SPOOL_PATH_MAX];
+	struct stat in, there;
+	int fd;
+
+	*yes = 0;
+	stage_fmt(rel, sizeof(rel), "%s/%s", SPOOL_INBOX, f->name);
+	if (holds_recorded_bytes(x, rel, f->sha256, yes, e) != 0)
+		return -1;
+	stage_fmt(kept, sizeof(kept), "%s/%s", f->archive_dir, f->name);
+	if (!*yes || !spool_exists(x->spool, kept))
+		return 0;
+	/* both there: the same file only when a move stopped half-way */
+	fd = spool_open_read(x->spool, rel, &in, e);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	fd = spool_open_read(x->spool, kept, &there, e);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	*yes = in.st_dev == there.st_dev && in.st_ino == there.st_ino;
+	return 0;
+}
+
 static int recover_inbox(struct exchange *x, struct err *e)
 {
 	struct spool_list files = { 0 };
@@ -114,11 +148,12 @@ static int recover_inbox(struct exchange *x, struct err *e)
 		return -1;
 	for (size_t i = 0; i < files.n; i++) {
 		struct journal_file f;
-		int found;
+		int found, mine = 0;
 
-		if (journal_file_processed(x->ledger, files.names[i], &f, &found, e) != 0)
+		if (journal_file_processed(x->ledger, files.names[i], &f, &found, e) != 0 ||
+		    (found && input_of(x, &f, &mine, e) != 0))
 			goto out;
-		if (found && stage_keep_input(x, &f, e) != 0)
+		if (mine && stage_keep_input(x, &f, e) != 0)
 			goto out;
 	}
 	rc = 0;

@@ -173,7 +173,8 @@ out:
 /*
  * Every input processed on day, with its signature and acknowledgement; a
  * name the ledger lists twice in one archive directory is one file there.
- * An input that never got its signature went to quarantine/, not to the
+ * An input that never got its signature, or that the fetch refused for its
+ * size (LIMIT_EXCEEDED with no signer), went to quarantine/, not to the
  * archive: its acknowledgement is the ledger's record of it.
  */
 static int add_inputs(struct writer *w, struct ledger *l, const struct config *cfg,
@@ -182,7 +183,8 @@ static int add_inputs(struct writer *w, struct ledger *l, const struct config *c
 	static const char sql[] =
 		"SELECT name, MIN(ack_name), archive_dir FROM file WHERE state = 'PROCESSED'"
 		" AND archive_dir IS NOT NULL AND processed_at >= ?1 AND processed_at < ?2"
-		" AND (error_code IS NULL OR error_code <> 'SIGNATURE_MISSING')"
+		" AND (error_code IS NULL OR (error_code <> 'SIGNATURE_MISSING'"
+		" AND NOT (error_code = 'LIMIT_EXCEEDED' AND signer_subject IS NULL)))"
 		" GROUP BY archive_dir, name ORDER BY MIN(id)";
 	int64_t from = calendar_day_start(day), to = calendar_day_start(day + 1);
 	struct spool *s = NULL;

@@ -178,6 +178,23 @@ out:
 	return rc;
 }
 
+/*
+ * The disk refused to create a file in the spool: a spool the hub may not
+ * write (modes, a read-only mount) is ERR_CONFIG, for an operator to put
+ * right; a full one ERR_TRANSIENT, worth a retry; anything else ERR_IO.
+ */
+static int refused(struct err *e, const char *what, const char *dir, const char *name)
+{
+	enum err_code code = ERR_IO;
+
+	if (errno == EACCES || errno == EPERM || errno == EROFS)
+		code = ERR_CONFIG;
+	else if (errno == ENOSPC || errno == EDQUOT)
+		code = ERR_TRANSIENT;
+	return err_sys(e, code, "cannot %s '%s/%s' (the spool must be writable by the hub)", what,
+		       dir, name);
+}
+
 int spool_lock(struct spool *s, struct err *e)
 {
 	char pid[32];
@@ -187,7 +204,7 @@ int spool_lock(struct spool *s, struct err *e)
 		return 0;
 	fd = openat(s->root, SPOOL_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return err_sys(e, ERR_IO, "cannot open the lock '%s/%s'", s->dir, SPOOL_LOCK);
+		return refused(e, "open the lock", s->dir, SPOOL_LOCK);
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EWOULDBLOCK) {
 			/* the holder wrote its pid: name it, it helps whoever reads the log */
@@ -279,8 +296,12 @@ int spool_tmp_create(struct spool *s, char name[SPOOL_NAME_MAX], struct err *e)
 			    0600);
 		if (fd < 0 && errno == EEXIST)
 			continue;
-		if (fd < 0)
-			return err_sys(e, ERR_IO, "cannot create '%s/%s/%s'", s->dir, SPOOL_TMP, name);
+		if (fd < 0) {
+			char rel[SPOOL_NAME_MAX + 8];
+
+			snprintf(rel, sizeof(rel), "%s/%s", SPOOL_TMP, name);
+			return refused(e, "create", s->dir, rel);
+		}
 		if (fchmod(fd, 0600) < 0) {
 			err_sys(e, ERR_IO, "cannot chmod '%s/%s/%s'", s->dir, SPOOL_TMP, name);
 			close_keep_errno(fd);

@@ -27,6 +27,9 @@
  * process holds the lock, ERR_NAME_INVALID for an unsafe name, ERR_NOT_FOUND
  * for a missing file, ERR_IO for everything the disk refused (the message
  * names the step and the file; errno is kept), ERR_INTERNAL for misuse.
+ * Where a run first writes (the lock, a new file in tmp/), a spool the hub
+ * may not write (EACCES, EPERM, EROFS) is ERR_CONFIG and a full one
+ * (ENOSPC, EDQUOT) ERR_TRANSIENT.
  */
 #ifndef SLKTX_SPOOL_H
 #define SLKTX_SPOOL_H

@@ -57,6 +57,34 @@ const struct remote_entry *remote_list_find(const struct remote_list *l,
 	return bsearch(&key, l->v, l->n, sizeof(*l->v), entry_cmp);
 }
 
+const char *remote_type_name(enum remote_type type)
+{
+	switch (type) {
+	case REMOTE_FILE: return "a regular file";
+	case REMOTE_DIR: return "a directory";
+	case REMOTE_LINK: return "a symbolic link";
+	case REMOTE_FIFO: return "a FIFO";
+	case REMOTE_SOCKET: return "a socket";
+	case REMOTE_DEVICE: return "a device";
+	default: return "an entry of unknown type";
+	}
+}
+
+void remote_name_shown(const char *name, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p && n + 5 < size; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '.' || *p == '_' || *p == '-')
+			buf[n++] = (char)*p;
+		else
+			n += (size_t)snprintf(buf + n, size - n, "\\%03o", *p);
+	}
+	if (size > 0)
+		buf[n < size ? n : size - 1] = '\0';
+}
+
 int remote_name_ok(const char *name)
 {
 	return safefile_name_ok(name);

@@ -9,17 +9,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What an entry of a remote folder is; only REMOTE_FILE is ever fetched. */
+enum remote_type {
+	REMOTE_FILE,
+	REMOTE_DIR,
+	REMOTE_LINK,
+	REMOTE_FIFO,
+	REMOTE_SOCKET,
+	REMOTE_DEVICE,
+	REMOTE_UNKNOWN, /* the server did not say */
+};
+
 struct remote_entry {
 	char name[256];
 	int64_t size;
 	int64_t mtime;  /* seconds since the epoch */
-	int regular;    /* 1 for a regular file; anything else is never fetched */
+	enum remote_type type;
 };
 
 struct remote_list {
 	struct remote_entry *v;       /* regular files with safe names, sorted by name */
 	size_t n;
-	/* everything else in the folder, sorted: not regular (regular = 0), or
+	/* everything else in the folder, sorted: not a regular file, or
 	 * a name that fails remote_name_ok (its bytes as the server gave
 	 * them, truncated to 255: escape before printing) */
 	struct remote_entry *ignored;
@@ -34,6 +45,11 @@ int remote_list_add(struct remote_list *l, int ignored, const struct remote_entr
 void remote_list_sort(struct remote_list *l);
 /* The file of that name in a list from list(), or NULL. */
 const struct remote_entry *remote_list_find(const struct remote_list *l, const char *name);
+
+/* "a directory", "a symbolic link"...: for the run's report. */
+const char *remote_type_name(enum remote_type type);
+/* name as it may be printed: bytes other than [A-Za-z0-9._-] as \ooo. */
+void remote_name_shown(const char *name, char *buf, size_t size);
 
 /* 1 when name is 1..255 of [A-Za-z0-9._-] and does not start with '.'. */
 int remote_name_ok(const char *name);

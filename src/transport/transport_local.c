@@ -9,9 +9,9 @@
  * layout: transport.intake_outbound, transport.intake_inbound,
  * <pujk_root>/<CODE>/upload and <pujk_root>/<CODE>/download, and move_to
  * with after_fetch = move.  Any other missing folder is ERR_NOT_FOUND.
- * Files it delivers are 0640.  Errors follow transport.h; the disk's
- * failures are ERR_IO, a file that changes while it is fetched is
- * ERR_TRANSIENT.
+ * Files it delivers are 0640.  Errors follow transport.h: with no
+ * connection to lose it is never ERR_TRANSIENT; the disk's failures, on
+ * either side, are ERR_IO.
  */
 #include "transport/transport.h"
 
@@ -32,7 +32,6 @@
 
 #define LAYOUT_DIR_MODE 0750
 #define DELIVERED_MODE 0640
-#define MOVE_SUFFIX_MAX 1000
 
 struct local {
 	int root;
@@ -115,8 +114,10 @@ static int local_list(struct transport *t, const char *dir, struct remote_list *
 		}
 		ent.size = st.st_size;
 		ent.mtime = st.st_mtime;
-		ent.regular = S_ISREG(st.st_mode);
-		ok = ent.regular && remote_name_ok(de->d_name);
+		ent.type = S_ISREG(st.st_mode) ? REMOTE_FILE : S_ISDIR(st.st_mode) ? REMOTE_DIR
+			   : S_ISLNK(st.st_mode) ? REMOTE_LINK : S_ISFIFO(st.st_mode) ? REMOTE_FIFO
+			   : S_ISSOCK(st.st_mode) ? REMOTE_SOCKET : REMOTE_DEVICE;
+		ok = ent.type == REMOTE_FILE && remote_name_ok(de->d_name);
 		if (remote_list_add(out, !ok, &ent) < 0) {
 			err_sys(e, ERR_INTERNAL, "cannot allocate a listing");
 			goto out;
@@ -133,14 +134,64 @@ out:
 	return rc;
 }
 
-static int local_fetch(struct transport *t, const char *dir, const char *name,
-		       const char *local_path, unsigned char sha256[32], int64_t *size,
-		       struct err *e)
+/* Keep the first TRANSPORT_HEAD bytes of a file over the limit in out. */
+static int copy_head(int in, int out, const char *shown, const char *local_path,
+		     const struct stat *st, int64_t max, int64_t *size, struct err *e)
+{
+	int64_t got = 0;
+
+	if (digest_copy_fd(in, out, shown, TRANSPORT_HEAD, NULL, &got, e) < 0)
+		return -1;
+	if (got > TRANSPORT_HEAD && ftruncate(out, TRANSPORT_HEAD) < 0)
+		return err_sys(e, ERR_IO, "cannot truncate '%s'", local_path);
+	*size = st->st_size;
+	return err_set(e, ERR_LIMIT_EXCEEDED, "'%s' has %lld bytes, over the limit of %lld",
+		       shown, (long long)st->st_size, (long long)max);
+}
+
+/* One pass: 1 when the file stayed put while copied, 0 when it moved. */
+static int copy_once(int dfd, const char *dir, const char *name, const char *shown, int out,
+		     const char *local_path, int64_t max, unsigned char sha256[32], int64_t *size,
+		     int *over, struct err *e)
 {
 	struct stat before, after;
-	char shown[PATH_MAX];
-	int dfd = -1, in = -1, out = -1, rc = -1, created = 0;
+	int in, rc = -1;
 	int64_t total = 0;
+
+	in = safefile_open_read(dfd, dir, name, &before, e);
+	if (in < 0)
+		return -1;
+	fault_point("fetch-started");
+	if (before.st_size > max) {
+		*over = 1;
+		copy_head(in, out, shown, local_path, &before, max, size, e);
+		goto out;
+	}
+	/* a file growing past its listed size: no use reading on */
+	if (digest_copy_fd(in, out, shown, before.st_size, sha256, &total, e) < 0)
+		goto out;
+	if (fstat(in, &after) < 0) {
+		err_sys(e, ERR_IO, "cannot stat '%s'", shown);
+		goto out;
+	}
+	*size = total;
+	rc = total == before.st_size && after.st_size == before.st_size &&
+	     after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+	     after.st_mtim.tv_nsec == before.st_mtim.tv_nsec;
+	if (!rc)
+		err_set(e, ERR_IO, "'%s' changed while fetched (%lld bytes, then %lld): still being "
+			"written?", shown, (long long)before.st_size, (long long)after.st_size);
+out:
+	close_keep_errno(in);
+	return rc;
+}
+
+static int local_fetch(struct transport *t, const char *dir, const char *name,
+		       const char *local_path, int64_t max, unsigned char sha256[32],
+		       int64_t *size, struct err *e)
+{
+	char shown[PATH_MAX];
+	int dfd = -1, out = -1, rc = -1, created = 0, over = 0, same = 0;
 
 	if (!remote_name_ok(name)) {
 		err_set(e, ERR_NAME_INVALID, "unsafe remote name '%s'", name);
@@ -149,33 +200,27 @@ static int local_fetch(struct transport *t, const char *dir, const char *name,
 	dfd = open_remote_dir(t, dir, e);
 	if (dfd < 0)
 		goto out;
-	in = safefile_open_read(dfd, dir, name, &before, e);
-	if (in < 0)
-		goto out;
-	fault_point("fetch-started");
 	out = open(local_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0) {
 		err_sys(e, ERR_IO, "cannot create '%s'", local_path);
 		goto out;
 	}
 	created = 1;
-	/* a file growing past its listed size: no use reading on */
 	snprintf(shown, sizeof(shown), "%s/%s", dir, name);
-	if (digest_copy_fd(in, out, shown, before.st_size, sha256, &total, e) < 0)
+	/* a file that moves is fetched once more, as over sftp */
+	for (int attempt = 0; attempt < 2 && !same; attempt++) {
+		if (attempt > 0 && (ftruncate(out, 0) < 0 || lseek(out, 0, SEEK_SET) < 0)) {
+			err_sys(e, ERR_IO, "cannot truncate '%s'", local_path);
+			goto out;
+		}
+		same = copy_once(dfd, dir, name, shown, out, local_path, max, sha256, size, &over, e);
+		if (same < 0)
+			goto out;
+	}
+	if (!same)
 		goto out;
-	/* once per fetch: the bytes are copied, not yet checked nor synced */
+	/* once per fetch: the bytes are copied and checked, not yet synced */
 	fault_point("mid-fetch");
-	if (fstat(in, &after) < 0) {
-		err_sys(e, ERR_IO, "cannot stat '%s/%s'", dir, name);
-		goto out;
-	}
-	if (total != before.st_size || after.st_size != before.st_size ||
-	    after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
-	    after.st_mtim.tv_nsec != before.st_mtim.tv_nsec) {
-		err_set(e, ERR_TRANSIENT, "'%s/%s' changed while fetched (%lld bytes, then %lld)", dir,
-			name, (long long)before.st_size, (long long)after.st_size);
-		goto out;
-	}
 	if (fsync(out) < 0) {
 		err_sys(e, ERR_IO, "cannot fsync '%s'", local_path);
 		goto out;
@@ -186,20 +231,17 @@ static int local_fetch(struct transport *t, const char *dir, const char *name,
 		goto out;
 	}
 	out = -1;
-	*size = total;
 	rc = 0;
 out:
 	if (out >= 0)
 		close_keep_errno(out);
-	if (rc < 0 && created) {
+	if (rc < 0 && created && !over) {
 		/* ours (created exclusively above): a partial copy must not stay */
 		int saved = errno;
 
 		unlink(local_path);
 		errno = saved;
 	}
-	if (in >= 0)
-		close_keep_errno(in);
 	if (dfd >= 0)
 		close_keep_errno(dfd);
 	return rc;
@@ -332,7 +374,7 @@ static int move_away(struct transport *t, int dfd, const char *dir, const char *
 	mfd = open_remote_dir(t, move_to, e);
 	if (mfd < 0)
 		return -1;
-	for (int i = 0; i < MOVE_SUFFIX_MAX; i++) {
+	for (int i = 0; i < TRANSPORT_MOVE_SUFFIX_MAX; i++) {
 		if (i == 0)
 			snprintf(target, sizeof(target), "%s", name);
 		else
@@ -347,7 +389,7 @@ static int move_away(struct transport *t, int dfd, const char *dir, const char *
 			err_sys(e, ERR_IO, "cannot move '%s/%s' to '%s/%s'", dir, name, move_to, target);
 			goto out;
 		}
-		if (i == MOVE_SUFFIX_MAX - 1) {
+		if (i == TRANSPORT_MOVE_SUFFIX_MAX - 1) {
 			err_sys(e, ERR_IO, "cannot move '%s/%s' to '%s'", dir, name, move_to);
 			goto out;
 		}

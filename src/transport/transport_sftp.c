@@ -592,8 +592,30 @@ static int write_all(int fd, const char *buf, size_t len, int64_t off)
 	return 0;
 }
 
+/* What the server says an entry is (lstat: a link is a link). */
+static enum remote_type entry_type(const LIBSSH2_SFTP_ATTRIBUTES *a)
+{
+	unsigned long m = a->permissions;
+
+	if (!(a->flags & LIBSSH2_SFTP_ATTR_PERMISSIONS))
+		return REMOTE_UNKNOWN;
+	if (LIBSSH2_SFTP_S_ISREG(m))
+		return REMOTE_FILE;
+	if (LIBSSH2_SFTP_S_ISDIR(m))
+		return REMOTE_DIR;
+	if (LIBSSH2_SFTP_S_ISLNK(m))
+		return REMOTE_LINK;
+	if (LIBSSH2_SFTP_S_ISFIFO(m))
+		return REMOTE_FIFO;
+	if (LIBSSH2_SFTP_S_ISSOCK(m))
+		return REMOTE_SOCKET;
+	if (LIBSSH2_SFTP_S_ISCHR(m) || LIBSSH2_SFTP_S_ISBLK(m))
+		return REMOTE_DEVICE;
+	return REMOTE_UNKNOWN;
+}
+
 static int list_add(struct remote_list *l, int ignored, const char *name,
-		    const LIBSSH2_SFTP_ATTRIBUTES *a, int regular)
+		    const LIBSSH2_SFTP_ATTRIBUTES *a, enum remote_type type)
 {
 	struct remote_entry x;
 
@@ -602,7 +624,7 @@ static int list_add(struct remote_list *l, int ignored, const char *name,
 	snprintf(x.name, sizeof(x.name), "%.*s", (int)sizeof(x.name) - 1, name);
 	x.size = (a->flags & LIBSSH2_SFTP_ATTR_SIZE) ? (int64_t)a->filesize : -1;
 	x.mtime = (a->flags & LIBSSH2_SFTP_ATTR_ACMODTIME) ? (int64_t)a->mtime : 0;
-	x.regular = regular;
+	x.type = type;
 	return remote_list_add(l, ignored, &x);
 }
 
@@ -614,7 +636,8 @@ static int sftp_list(struct transport *t, const char *dir, struct remote_list *o
 	LIBSSH2_SFTP_ATTRIBUTES a;
 	struct conn *c = NULL;
 	char name[1024];
-	int rc = -1, n, regular;
+	enum remote_type type;
+	int rc = -1, n;
 
 	memset(out, 0, sizeof(*out));
 	if (!remote_dir_ok(dir))
@@ -639,11 +662,10 @@ static int sftp_list(struct transport *t, const char *dir, struct remote_list *o
 		}
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			continue;
-		regular = (a.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) &&
-			  LIBSSH2_SFTP_S_ISREG(a.permissions);
+		type = entry_type(&a);
 		/* names with shell or path characters, dot files and anything
 		 * not a plain file are only reported, never touched */
-		if (list_add(out, !(regular && remote_name_ok(name)), name, &a, regular) < 0) {
+		if (list_add(out, !(type == REMOTE_FILE && remote_name_ok(name)), name, &a, type) < 0) {
 			err_set(e, ERR_INTERNAL, "out of memory listing '%s'", dir);
 			goto out;
 		}
@@ -894,10 +916,11 @@ out:
 	return rc;
 }
 
-/* One pass: open, size, read, size again.  The caller compares the sizes. */
-static int fetch_once(struct sftp *s, const char *path, int fd, const char *local,
+/* One pass: open, size, read, size again.  The caller compares the sizes.
+ * A file over max has only its head read: ERR_LIMIT_EXCEEDED, *over set. */
+static int fetch_once(struct sftp *s, const char *path, int fd, const char *local, int64_t max,
 		      unsigned char sha256[32], int64_t *got, struct remote_state *before,
-		      struct remote_state *after, struct err *e)
+		      struct remote_state *after, int *over, struct err *e)
 {
 	struct conn *c;
 	LIBSSH2_SFTP_HANDLE *h = NULL;
@@ -916,6 +939,14 @@ static int fetch_once(struct sftp *s, const char *path, int fd, const char *loca
 	if (remote_stat(s, c, h, path, before, e) < 0)
 		goto out;
 	fault_point("fetch-started");
+	if (before->size > max) {
+		*over = 1;
+		if (read_range(s, c, h, path, 0, before->size < TRANSPORT_HEAD ? before->size
+					: TRANSPORT_HEAD, fd, local, NULL, got, e) == 0)
+			err_set(e, ERR_LIMIT_EXCEEDED, "'%s' on %s has %lld bytes, over the limit of "
+				"%lld", path, s->where, (long long)before->size, (long long)max);
+		goto out;
+	}
 	if (before->size >= PARALLEL_MIN && s->nconns > 1) {
 		if (fetch_ranges(s, h, path, before->size, fd, local, hash, got, e) < 0)
 			goto out;
@@ -937,14 +968,14 @@ out:
 }
 
 static int sftp_fetch(struct transport *t, const char *dir, const char *name,
-		      const char *local_path, unsigned char sha256[32], int64_t *size,
-		      struct err *e)
+		      const char *local_path, int64_t max, unsigned char sha256[32],
+		      int64_t *size, struct err *e)
 {
 	struct sftp *s = t->impl;
 	char path[PATH_MAX];
 	struct remote_state before, after;
 	int64_t got = 0;
-	int fd = -1, attempt;
+	int fd = -1, attempt, over = 0;
 
 	if (remote_path(path, sizeof(path), dir, "", name, "", e) < 0)
 		return -1;
@@ -952,12 +983,13 @@ static int sftp_fetch(struct transport *t, const char *dir, const char *name,
 	if (fd < 0)
 		return err_sys(e, ERR_IO, "cannot create '%s'", local_path);
 	for (attempt = 0;; attempt++) {
-		if (fetch_once(s, path, fd, local_path, sha256, &got, &before, &after, e) < 0)
+		if (fetch_once(s, path, fd, local_path, max, sha256, &got, &before, &after, &over,
+			       e) < 0)
 			goto fail;
 		if (got == before.size && before.size == after.size && before.mtime == after.mtime)
 			break;
 		if (attempt == 1) {
-			err_set(e, ERR_TRANSIENT, "'%s' on %s changed while fetched (%lld bytes, then "
+			err_set(e, ERR_IO, "'%s' on %s changed while fetched (%lld bytes, then "
 				"%lld, %lld received; mtime %lld, then %lld): still being written?",
 				path, s->where, (long long)before.size, (long long)after.size,
 				(long long)got, (long long)before.mtime, (long long)after.mtime);
@@ -983,7 +1015,10 @@ static int sftp_fetch(struct transport *t, const char *dir, const char *name,
 fail:
 	if (fd >= 0)
 		close(fd);
-	unlink(local_path);
+	if (over)
+		*size = before.size; /* the head stays for the caller */
+	else
+		unlink(local_path);
 	return -1;
 }
 
@@ -1218,39 +1253,76 @@ out:
 	return rc;
 }
 
+/* 1 when path exists on the server, 0 when not, -1 on failure. */
+static int remote_exists(struct sftp *s, struct conn *c, const char *path, struct err *e)
+{
+	LIBSSH2_SFTP_ATTRIBUTES a;
+	long status;
+
+	if (arm(s, c, s->cfg->transport.op_timeout_s, e) < 0)
+		return -1;
+	if (libssh2_sftp_lstat(c->sftp, path, &a) == 0)
+		return 1;
+	status = sftp_status(c);
+	if (status == (long)LIBSSH2_FX_NO_SUCH_FILE || status == (long)LIBSSH2_FX_NO_SUCH_PATH)
+		return 0;
+	return conn_fail(s, c, e, "stat", path);
+}
+
+/*
+ * Rename path into move_to as name, or name.1, name.2 ... when taken.  The
+ * server's rename (SSH_FXP_RENAME of protocol 3, link + unlink in OpenSSH)
+ * never replaces, and answers a missing source and a taken target alike:
+ * each refusal is looked into, the source first.
+ */
+static int move_away(struct sftp *s, struct conn *c, const char *path, const char *name,
+		     struct err *e)
+{
+	const char *move_to = s->cfg->transport.move_to;
+	char dest[PATH_MAX], suffix[16] = "";
+	int there;
+
+	for (int i = 0; i < TRANSPORT_MOVE_SUFFIX_MAX; i++) {
+		if (i > 0)
+			snprintf(suffix, sizeof(suffix), ".%d", i);
+		if (remote_path(dest, sizeof(dest), move_to, "", name, suffix, e) < 0)
+			return -1;
+		if (arm(s, c, s->cfg->transport.op_timeout_s, e) < 0)
+			return -1;
+		if (libssh2_sftp_rename_ex(c->sftp, path, (unsigned)strlen(path), dest,
+					   (unsigned)strlen(dest), LIBSSH2_SFTP_RENAME_ATOMIC) == 0)
+			return 0;
+		if (sftp_status(c) < 0)
+			return conn_fail(s, c, e, "move", path);
+		there = remote_exists(s, c, path, e);
+		if (there <= 0)
+			return there; /* gone already, or the connection failed */
+		there = remote_exists(s, c, dest, e);
+		if (there < 0)
+			return -1;
+		if (there == 0)
+			return err_set(e, ERR_IO, "cannot move '%s' to '%s' on %s: refused", path, dest,
+				       s->where);
+	}
+	return err_set(e, ERR_IO, "cannot move '%s' to '%s' on %s: %d files of that name are there",
+		       path, move_to, s->where, TRANSPORT_MOVE_SUFFIX_MAX);
+}
+
 static int sftp_remove(struct transport *t, const char *dir, const char *name, struct err *e)
 {
 	struct sftp *s = t->impl;
 	const struct config *cfg = s->cfg;
 	struct conn *c;
-	char path[PATH_MAX], dest[PATH_MAX];
-	LIBSSH2_SFTP_ATTRIBUTES a;
+	char path[PATH_MAX];
 	long status;
-	int move = strcmp(cfg->transport.after_fetch, "move") == 0;
 
-	if (remote_path(path, sizeof(path), dir, "", name, "", e) < 0 ||
-	    (move && remote_path(dest, sizeof(dest), cfg->transport.move_to, "", name, "", e) < 0))
+	if (remote_path(path, sizeof(path), dir, "", name, "", e) < 0)
 		return -1;
 	c = ready(s, e);
 	if (c == NULL)
 		return -1;
-	if (move) {
-		if (libssh2_sftp_rename_ex(c->sftp, path, (unsigned)strlen(path), dest,
-					   (unsigned)strlen(dest), LIBSSH2_SFTP_RENAME_ATOMIC) == 0)
-			return 0;
-		status = sftp_status(c);
-		/* OpenSSH answers a missing source and an existing target alike */
-		if (status >= 0 && libssh2_sftp_lstat(c->sftp, path, &a) != 0) {
-			status = sftp_status(c);
-			if (status == (long)LIBSSH2_FX_NO_SUCH_FILE)
-				return 0;
-			return conn_fail(s, c, e, "stat", path);
-		}
-		if (status >= 0)
-			return err_set(e, ERR_IO, "cannot move '%s' to '%s' on %s: %s (already there?)",
-				       path, dest, s->where, sftp_status_text((unsigned long)status));
-		return conn_fail(s, c, e, "move", path);
-	}
+	if (strcmp(cfg->transport.after_fetch, "move") == 0)
+		return move_away(s, c, path, name, e);
 	if (libssh2_sftp_unlink(c->sftp, path) == 0)
 		return 0;
 	status = sftp_status(c);

@@ -8,6 +8,7 @@
  *                 [--passphrase-file F] [--host-key-type T] [--connect-timeout S]
  *                 [--op-timeout S] [--run-timeout S] [--connections N]
  *                 [--after-fetch delete|move] [--move-to DIR] [--ciphers L] [--macs L]
+ *                 [--max BYTES]
  *                 list DIR | fetch DIR NAME LOCAL | push LOCAL DIR NAME |
  *                 remove DIR NAME | fetch-all DIR LOCALDIR | idle-list DIR WAITFILE
  */
@@ -76,7 +77,7 @@ static int fetch_all(struct transport *t, const char *dir, const char *localdir,
 		return -1;
 	for (size_t i = 0; i < l.n; i++) {
 		snprintf(local, sizeof(local), "%s/%s", localdir, l.v[i].name);
-		if (t->ops->fetch(t, dir, l.v[i].name, local, sha, &size, e) < 0)
+		if (t->ops->fetch(t, dir, l.v[i].name, local, INT64_MAX, sha, &size, e) < 0)
 			goto out;
 		total += size;
 	}
@@ -94,6 +95,7 @@ int main(int argc, char **argv)
 	static struct config cfg;
 	struct transport *t = NULL;
 	struct err e;
+	int64_t max = INT64_MAX;
 	int i, rc = -1;
 
 	err_clear(&e);
@@ -125,6 +127,7 @@ int main(int argc, char **argv)
 		else if (strcmp(k, "move-to") == 0) SET(cfg.transport.move_to, v);
 		else if (strcmp(k, "ciphers") == 0) SET(cfg.transport.ciphers, v);
 		else if (strcmp(k, "macs") == 0) SET(cfg.transport.macs, v);
+		else if (strcmp(k, "max") == 0) max = atoll(v);
 		else usage();
 	}
 	argc -= i;
@@ -143,7 +146,7 @@ int main(int argc, char **argv)
 		for (size_t k = 0; rc == 0 && k < l.n_ignored; k++) {
 			fputs("ignored ", stdout);
 			print_escaped(l.ignored[k].name);
-			printf(" regular=%d\n", l.ignored[k].regular);
+			printf(" (%s)\n", remote_type_name(l.ignored[k].type));
 		}
 		free(l.v);
 		free(l.ignored);
@@ -152,10 +155,12 @@ int main(int argc, char **argv)
 		char h[65];
 		int64_t size;
 
-		rc = t->ops->fetch(t, argv[1], argv[2], argv[3], sha, &size, &e);
+		rc = t->ops->fetch(t, argv[1], argv[2], argv[3], max, sha, &size, &e);
 		if (rc == 0) {
 			hex(sha, h);
 			printf("%s %lld\n", h, (long long)size);
+		} else if (e.code == ERR_LIMIT_EXCEEDED) {
+			printf("over %lld\n", (long long)size);
 		}
 	} else if (strcmp(argv[0], "push") == 0 && argc == 4) {
 		rc = t->ops->push(t, argv[1], argv[2], argv[3], &e);

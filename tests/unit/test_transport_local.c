@@ -155,7 +155,7 @@ static void test_names_are_checked_before_the_disk(void **state)
 	assert_int_equal(e.code, ERR_NAME_INVALID);
 	remote_list_free(&l);
 	assert_int_equal(t->ops->fetch(t, "/pujk/BANKA/upload", "../../../etc/passwd",
-				       at(f, "got"), sha, &size, &e), -1);
+				       at(f, "got"), INT64_MAX, sha, &size, &e), -1);
 	assert_int_equal(e.code, ERR_NAME_INVALID);
 	assert_false(exists(at(f, "got")));
 	put(at(f, "out.xml"), "x");
@@ -184,22 +184,27 @@ static void test_list_gives_regular_files_and_reports_the_rest(void **state)
 	put(at(f, "exchange/pujk/BANKA/upload/bad name.xml"), "n");
 	assert_int_equal(symlink("/etc/passwd", at(f, "exchange/pujk/BANKA/upload/RSP_BANKA_20261128_000009.xml")), 0);
 	assert_int_equal(mkdir(at(f, "exchange/pujk/BANKA/upload/sub"), 0700), 0);
+	assert_int_equal(mkfifo(at(f, "exchange/pujk/BANKA/upload/fifo.xml"), 0600), 0);
 
 	assert_int_equal(t->ops->list(t, "/pujk/BANKA/upload", &l, &e), 0);
 	assert_int_equal(l.n, 2);
 	assert_string_equal(l.v[0].name, "RSP_BANKA_20261128_000001.xml");
 	assert_int_equal(l.v[0].size, 5);
 	assert_true(l.v[0].mtime > 1700000000);
-	assert_int_equal(l.v[0].regular, 1);
+	assert_int_equal(l.v[0].type, REMOTE_FILE);
 	assert_string_equal(l.v[1].name, "RSP_BANKA_20261128_000002.xml");
-	assert_int_equal(l.n_ignored, 4);
+	assert_int_equal(l.n_ignored, 5);
 	assert_string_equal(l.ignored[0].name, ".RSP_BANKA_20261128_000003.xml.part");
-	assert_int_equal(l.ignored[0].regular, 1);
+	assert_int_equal(l.ignored[0].type, REMOTE_FILE);
 	assert_string_equal(l.ignored[1].name, "RSP_BANKA_20261128_000009.xml");
-	assert_int_equal(l.ignored[1].regular, 0);
+	assert_int_equal(l.ignored[1].type, REMOTE_LINK);
+	assert_string_equal(remote_type_name(l.ignored[1].type), "a symbolic link");
 	assert_string_equal(l.ignored[2].name, "bad name.xml");
-	assert_string_equal(l.ignored[3].name, "sub");
-	assert_int_equal(l.ignored[3].regular, 0);
+	assert_string_equal(l.ignored[3].name, "fifo.xml");
+	assert_int_equal(l.ignored[3].type, REMOTE_FIFO);
+	assert_string_equal(l.ignored[4].name, "sub");
+	assert_int_equal(l.ignored[4].type, REMOTE_DIR);
+	assert_string_equal(remote_type_name(l.ignored[4].type), "a directory");
 	remote_list_free(&l);
 
 	/* outside the layout nothing is created */
@@ -231,7 +236,7 @@ static void test_fetch_copies_and_hashes(void **state)
 	remote_list_free(&l);
 	put(at(f, "exchange/slkt/outbound/CB_OJK_20261128_000001.xml"), "hello\n");
 	assert_int_equal(t->ops->fetch(t, "/slkt/outbound", "CB_OJK_20261128_000001.xml",
-				       at(f, "got.xml"), sha, &size, &e), 0);
+				       at(f, "got.xml"), INT64_MAX, sha, &size, &e), 0);
 	assert_int_equal(size, 6);
 	assert_memory_equal(sha, want, 32);
 	assert_string_equal(slurp(at(f, "got.xml")), "hello\n");
@@ -243,12 +248,12 @@ static void test_fetch_copies_and_hashes(void **state)
 	/* the local file is created exclusively: never written over */
 	put(at(f, "taken.xml"), "mine");
 	assert_int_equal(t->ops->fetch(t, "/slkt/outbound", "CB_OJK_20261128_000001.xml",
-				       at(f, "taken.xml"), sha, &size, &e), -1);
+				       at(f, "taken.xml"), INT64_MAX, sha, &size, &e), -1);
 	assert_int_equal(e.code, ERR_IO);
 	assert_string_equal(slurp(at(f, "taken.xml")), "mine");
 
 	assert_int_equal(t->ops->fetch(t, "/slkt/outbound", "CB_OJK_20261128_000002.xml",
-				       at(f, "none.xml"), sha, &size, &e), -1);
+				       at(f, "none.xml"), INT64_MAX, sha, &size, &e), -1);
 	assert_int_equal(e.code, ERR_NOT_FOUND);
 	assert_false(exists(at(f, "none.xml")));
 }
@@ -267,7 +272,7 @@ static void test_fetch_never_follows_a_symlink(void **state)
 	put(at(f, "secret"), "do not read");
 	assert_int_equal(symlink(at(f, "secret"), at(f, "exchange/pujk/BANKA/upload/RSP_BANKA_20261128_000001.xml")), 0);
 	assert_int_equal(t->ops->fetch(t, "/pujk/BANKA/upload", "RSP_BANKA_20261128_000001.xml",
-				       at(f, "got.xml"), sha, &size, &e), -1);
+				       at(f, "got.xml"), INT64_MAX, sha, &size, &e), -1);
 	assert_non_null(strstr(e.msg, "symbolic link"));
 	assert_false(exists(at(f, "got.xml")));
 
@@ -277,9 +282,42 @@ static void test_fetch_never_follows_a_symlink(void **state)
 	assert_int_equal(symlink(at(f, "elsewhere"), at(f, "exchange/pujk/BANKB/upload")), 0);
 	put(at(f, "elsewhere/RSP_BANKB_20261128_000001.xml"), "x");
 	assert_int_equal(t->ops->fetch(t, "/pujk/BANKB/upload", "RSP_BANKB_20261128_000001.xml",
-				       at(f, "got.xml"), sha, &size, &e), -1);
+				       at(f, "got.xml"), INT64_MAX, sha, &size, &e), -1);
 	assert_non_null(strstr(e.msg, "not a directory"));
 	assert_false(exists(at(f, "got.xml")));
+}
+
+/* A sparse 3 GB file over a 1 MiB limit: refused at once, 64 KiB kept. */
+static void test_fetch_over_max_keeps_only_its_head(void **state)
+{
+	struct fixture *f = *state;
+	struct transport *t = opened(f);
+	const char *src = at(f, "exchange/slkt/outbound/CB_OJK_20261128_000001.xml");
+	struct remote_list l;
+	unsigned char sha[32];
+	struct stat st;
+	int64_t size = 0;
+	struct err e;
+	int fd;
+
+	assert_int_equal(t->ops->list(t, "/slkt/outbound", &l, &e), 0);
+	remote_list_free(&l);
+	fd = open(src, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "<?xml", 5), 5);
+	assert_int_equal(ftruncate(fd, (off_t)3 << 30), 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(t->ops->fetch(t, "/slkt/outbound", "CB_OJK_20261128_000001.xml",
+				       at(f, "got.xml"), 1 << 20, sha, &size, &e), -1);
+	assert_int_equal(e.code, ERR_LIMIT_EXCEEDED);
+	assert_int_equal(size, (int64_t)3 << 30);
+	assert_int_equal(stat(at(f, "got.xml"), &st), 0);
+	assert_int_equal(st.st_size, TRANSPORT_HEAD);
+	/* at the limit exactly is within it */
+	assert_int_equal(truncate(src, 1 << 20), 0);
+	assert_int_equal(t->ops->fetch(t, "/slkt/outbound", "CB_OJK_20261128_000001.xml",
+				       at(f, "whole.xml"), 1 << 20, sha, &size, &e), 0);
+	assert_int_equal(size, 1 << 20);
 }
 
 struct grower {
@@ -302,7 +340,7 @@ static void *grow(void *arg)
 	return NULL;
 }
 
-static void test_fetch_of_a_growing_file_is_transient(void **state)
+static void test_fetch_of_a_growing_file_fails(void **state)
 {
 	struct fixture *f = *state;
 	struct transport *t = opened(f);
@@ -340,12 +378,12 @@ static void test_fetch_of_a_growing_file_is_transient(void **state)
 			assert_int_equal(stat(src, &st), 0);
 		while (st.st_size == st0.st_size);
 		snprintf(local, sizeof(local), "got-%d.xml", attempt);
-		rc = t->ops->fetch(t, "/slkt/outbound", "CB_OJK_20261128_000001.xml", at(f, local), sha,
+		rc = t->ops->fetch(t, "/slkt/outbound", "CB_OJK_20261128_000001.xml", at(f, local), INT64_MAX, sha,
 				   &size, &e);
 		g.stop = 1;
 		assert_int_equal(pthread_join(th, NULL), 0);
 		if (rc < 0) {
-			assert_int_equal(e.code, ERR_TRANSIENT);
+			assert_int_equal(e.code, ERR_IO);
 			assert_non_null(strstr(e.msg, "changed while fetched"));
 			assert_false(exists(at(f, local)));
 			changed = 1;
@@ -443,6 +481,9 @@ static void test_remove_moves_with_after_fetch_move(void **state)
 	assert_false(exists(src));
 	assert_string_equal(slurp(at(f, "exchange/processed/CB_OJK_20261128_000001.xml")), "first");
 	assert_string_equal(slurp(at(f, "exchange/processed/CB_OJK_20261128_000001.xml.1")), "again");
+	put(src, "third");
+	assert_int_equal(t->ops->remove(t, "/slkt/outbound", "CB_OJK_20261128_000001.xml", &e), 0);
+	assert_string_equal(slurp(at(f, "exchange/processed/CB_OJK_20261128_000001.xml.2")), "third");
 	assert_int_equal(t->ops->remove(t, "/slkt/outbound", "CB_OJK_20261128_000001.xml", &e), 0);
 }
 
@@ -454,7 +495,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_gives_regular_files_and_reports_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fetch_copies_and_hashes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fetch_never_follows_a_symlink, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fetch_of_a_growing_file_is_transient, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fetch_over_max_keeps_only_its_head, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fetch_of_a_growing_file_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_delivers_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remove_deletes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remove_moves_with_after_fetch_move, setup, teardown),
