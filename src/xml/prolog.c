@@ -45,16 +45,46 @@ static int prolog_refuse(struct prolog *pr, const unsigned char *buf, const unsi
 	return -1;
 }
 
-/* The encoding named in an XML declaration must be UTF-8. */
+/* The value of pseudo-attribute at in an XML declaration, cut to fit name;
+ * -1 when it is not quoted. */
+static int declared_value(const unsigned char *at, size_t skip, const unsigned char *end,
+			  char name[32])
+{
+	const unsigned char *v;
+	unsigned char quote;
+	size_t n = 0;
+
+	for (v = at + skip; v < end && (*v == ' ' || *v == '=' || *v == '\t'); v++)
+		;
+	if (v >= end || (*v != '"' && *v != '\''))
+		return -1;
+	quote = *v++;
+	while (v < end && *v != quote && n < 31)
+		name[n++] = (char)*v++;
+	name[n] = '\0';
+	return 0;
+}
+
+/* An XML declaration must say version 1.0 (the exchange's files are XML 1.0,
+ * whose rules the schemas and the escaping assume) and, if it names an
+ * encoding, UTF-8. */
 static int check_declaration(struct prolog *pr, const unsigned char *buf,
 			     const unsigned char *s, const unsigned char *end)
 {
+	const unsigned char *ver = find(s, end, "version");
 	const unsigned char *enc = find(s, end, "encoding");
 	const unsigned char *v;
 	unsigned char quote;
-	char name[32];
+	char name[32] = "";
 	size_t n = 0;
 
+	if (ver != NULL && (declared_value(ver, 7, end, name) != 0 || strcmp(name, "1.0") != 0)) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "XML version '%s' is not accepted: files are XML 1.0",
+			 name);
+		return prolog_refuse(pr, buf, ver, ERR_XML_MALFORMED, msg);
+	}
 	if (enc == NULL)
 		return 0;
 	for (v = enc + 8; v < end && (*v == ' ' || *v == '=' || *v == '\t'); v++)

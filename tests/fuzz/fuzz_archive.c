@@ -30,7 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	memset(&crls, 0, sizeof(crls));
 	anchors.n = 1;
 	strcpy(anchors.v[0], fuzz_fixture("ca.crt"));
-	if (sig_trust_load(&trust, &anchors, &crls, &e) != 0 ||
+	if (sig_trust_load(&trust, &anchors, &crls, FUZZ_NOW, &e) != 0 ||
 	    sig_cert_load(trust, fuzz_fixture("hub.crt"), FUZZ_NOW, &hub_der, &hub_len, &info,
 			  &e) != 0) {
 		fuzz_die(&e);
