@@ -145,9 +145,9 @@ static int validate_one(struct schema_set *schemas, const struct config *cfg, co
 		printf("%s: %s: not an exchange name (CB_, RSP_ or DSP_<CODE>_<YYYYMMDD>_<SEQ6>.xml "
 		       "or .zip, ACK_<name>[_<n>].xml): the hub would leave it on the server unread\n",
 		       path, err_code_name(ERR_NAME_INVALID));
-	/* the code that ended the parse is the verdict, as in the exchange's answer */
-	if (res.stopped != ERR_NONE)
-		code_add(codes, &ncodes, ERR_CODE_COUNT, res.stopped);
+	/* the code that decides the file's fate first, as the hub's acknowledgement gives it */
+	if (res.n_errors > 0)
+		code_add(codes, &ncodes, ERR_CODE_COUNT, xmlstream_verdict(&res));
 	for (size_t i = 0; i < res.n_errors; i++)
 		code_add(codes, &ncodes, ERR_CODE_COUNT, res.errors[i].code);
 	for (size_t i = 0; res.n_errors == 0 && i < fc.n_record_problems; i++)
