@@ -42,7 +42,7 @@ test_expect_success 'every ticket, oldest first, with sisa SLA' '
 	IND-2026-000003  IND   BANKB  BARU             2026-02-01 01:00:00 +07:00  2026-02-13  -20       Kartu ATM tertelan
 	IND-2026-000002  IND   BANKA  BARU             2026-02-02 13:00:00 +07:00  2026-02-18  -19       Bunga naik
 	PGD-2026-000001  PGD   BANKB  DITUTUP          2026-02-02 14:00:00 +07:00  2026-02-18            Klaim ditolak
-	PGD-2026-000002  PGD   BANKA  DITINDAKLANJUTI  2026-03-13 14:00:00 +07:00  2026-04-06  8         Denda, "biaya" dan bunga
+	PGD-2026-000002  PGD   BANKA  DITINDAKLANJUTI  2026-03-13 14:00:00 +07:00  2026-04-06  8         Denda, "biaya" dan\nbunga
 	PGD-2026-000003  PGD   BANKB  BARU             2026-03-13 15:00:00 +07:00  2026-04-07  9         Cek kosong
 	EOF
 	test_cmp expect all
