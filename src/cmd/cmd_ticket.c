@@ -136,6 +136,37 @@ static void csv_field(const char *s, int last)
 	fputs(last ? "\r\n" : ",", stdout);
 }
 
+/* The header and one row per ticket, in cells; text and subjects hold what
+ * the cells point to.  -1 when out of memory. */
+static int fill_rows(const struct tickets_ticket *v, size_t n, struct calendar *cal,
+		     int32_t today, int csv, const char **cells, char (*text)[3][40],
+		     char **subjects)
+{
+	cells[0] = csv ? "ticket" : "TICKET", cells[1] = csv ? "kind" : "KIND";
+	cells[2] = csv ? "pujk" : "PUJK", cells[3] = csv ? "status" : "STATUS";
+	cells[4] = csv ? "received" : "RECEIVED", cells[5] = csv ? "due" : "DUE";
+	cells[6] = csv ? "sisa_sla" : "SISA SLA", cells[7] = csv ? "subject" : "SUBJECT";
+	for (size_t i = 0; i < n; i++) {
+		const char **row = cells + (i + 1) * LIST_COLUMNS;
+		int left;
+
+		if (csv)
+			records_format_wib(v[i].received_at, text[i][0]);
+		else
+			cmd_time_wib(v[i].received_at, text[i][0], sizeof(text[i][0]));
+		calendar_format_day(v[i].due_day, text[i][1]);
+		if (tickets_days_left(cal, &v[i], today, &left))
+			snprintf(text[i][2], sizeof(text[i][2]), "%d", left);
+		subjects[i] = csv ? strdup(v[i].subject) : one_line(v[i].subject);
+		if (subjects[i] == NULL)
+			return -1;
+		row[0] = v[i].no, row[1] = v[i].kind, row[2] = v[i].pujk_code;
+		row[3] = v[i].status, row[4] = text[i][0], row[5] = text[i][1];
+		row[6] = text[i][2], row[7] = subjects[i];
+	}
+	return 0;
+}
+
 static int ticket_list(int argc, char **argv, const struct cmd_globals *g)
 {
 	const char *date, *month, *year, *from, *to;
@@ -183,30 +214,10 @@ static int ticket_list(int argc, char **argv, const struct cmd_globals *g)
 		rc = fail(&e);
 		goto out;
 	}
-	cells[0] = csv ? "ticket" : "TICKET", cells[1] = csv ? "kind" : "KIND";
-	cells[2] = csv ? "pujk" : "PUJK", cells[3] = csv ? "status" : "STATUS";
-	cells[4] = csv ? "received" : "RECEIVED", cells[5] = csv ? "due" : "DUE";
-	cells[6] = csv ? "sisa_sla" : "SISA SLA", cells[7] = csv ? "subject" : "SUBJECT";
-	for (size_t i = 0; i < n; i++) {
-		const char **row = cells + (i + 1) * LIST_COLUMNS;
-		int left;
-
-		if (csv)
-			records_format_wib(v[i].received_at, text[i][0]);
-		else
-			cmd_time_wib(v[i].received_at, text[i][0], sizeof(text[i][0]));
-		calendar_format_day(v[i].due_day, text[i][1]);
-		if (tickets_days_left(cal, &v[i], today, &left))
-			snprintf(text[i][2], sizeof(text[i][2]), "%d", left);
-		subjects[i] = csv ? strdup(v[i].subject) : one_line(v[i].subject);
-		if (subjects[i] == NULL) {
-			err_set(&e, ERR_INTERNAL, "out of memory");
-			rc = fail(&e);
-			goto out;
-		}
-		row[0] = v[i].no, row[1] = v[i].kind, row[2] = v[i].pujk_code;
-		row[3] = v[i].status, row[4] = text[i][0], row[5] = text[i][1];
-		row[6] = text[i][2], row[7] = subjects[i];
+	if (fill_rows(v, n, cal, today, csv, cells, text, subjects) < 0) {
+		err_set(&e, ERR_INTERNAL, "out of memory");
+		rc = fail(&e);
+		goto out;
 	}
 	warn_calendar(cal);
 	if (csv) {

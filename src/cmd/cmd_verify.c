@@ -135,6 +135,37 @@ out:
 	return rc;
 }
 
+/* FILE [--as SENDER] [--cafile CA [--crl CRL]...]; -1 on a usage error. */
+static int parse_args(int argc, char **argv, const char **file, const char **cafile,
+		      const char **as, struct config_list *crls)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--cafile") == 0 && i + 1 < argc)
+			*cafile = argv[++i];
+		else if (strcmp(a, "--as") == 0 && i + 1 < argc)
+			*as = argv[++i];
+		else if (strcmp(a, "--crl") == 0 && i + 1 < argc && crls->n < CONFIG_LIST_MAX)
+			snprintf(crls->v[crls->n++], sizeof(crls->v[0]), "%s", argv[++i]);
+		else if (a[0] == '-' || *file)
+			return -1;
+		else
+			*file = a;
+	}
+	if (*file == NULL)
+		return -1;
+	if (*cafile && *as) {
+		fprintf(stderr, "slktx: verify: --as needs the registry: not with --cafile\n");
+		return -1;
+	}
+	if (!*cafile && crls->n > 0) {
+		fprintf(stderr, "slktx: verify: --crl goes with --cafile (else hub.crls applies)\n");
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_verify(int argc, char **argv, const struct cmd_globals *g)
 {
 	struct config_list anchors = { 0 }, crls = { 0 };
@@ -151,29 +182,9 @@ int cmd_verify(int argc, char **argv, const struct cmd_globals *g)
 
 	memset(&reg, 0, sizeof(reg));
 	err_clear(&e);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--cafile") == 0 && i + 1 < argc)
-			cafile = argv[++i];
-		else if (strcmp(a, "--as") == 0 && i + 1 < argc)
-			as = argv[++i];
-		else if (strcmp(a, "--crl") == 0 && i + 1 < argc && crls.n < CONFIG_LIST_MAX)
-			snprintf(crls.v[crls.n++], sizeof(crls.v[0]), "%s", argv[++i]);
-		else if (a[0] == '-' || file)
-			goto usage;
-		else
-			file = a;
-	}
-	if (!file || snprintf(p7s, sizeof(p7s), "%s.p7s", file) >= (int)sizeof(p7s))
+	if (parse_args(argc, argv, &file, &cafile, &as, &crls) < 0 ||
+	    snprintf(p7s, sizeof(p7s), "%s.p7s", file) >= (int)sizeof(p7s))
 		goto usage;
-	if (cafile && as) {
-		fprintf(stderr, "slktx: verify: --as needs the registry: not with --cafile\n");
-		goto usage;
-	}
-	if (!cafile && crls.n > 0) {
-		fprintf(stderr, "slktx: verify: --crl goes with --cafile (else hub.crls applies)\n");
-		goto usage;
-	}
 
 	if (cafile) {
 		anchors.n = 1;

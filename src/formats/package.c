@@ -462,6 +462,64 @@ static int check_entry(struct reader *r, struct archive_entry *en,
 	return 0;
 }
 
+/* The payload entry: once, within max_package_size, into memory. */
+static int take_payload(struct reader *r, struct meter *m, const char *nb,
+			struct payload_sink *ps, struct err *e)
+{
+	if (r->pkg->payload != NULL)
+		return err_set_at(e, ERR_PACKAGE_INVALID, r->zip_path, 0, 0,
+				  "entry '%s' appears twice", nb);
+	m->max = r->c->limits.max_package_size;
+	if (m->declared > m->max)
+		return err_set_at(e, ERR_LIMIT_EXCEEDED, r->zip_path, 0, 0,
+				  "entry '%s' declares more than %lld bytes", nb, (long long)m->max);
+	/* an empty payload still needs its buffer, so that a second one is recognised */
+	if (payload_put(ps, "", 0, e) < 0 || read_data(r, m, payload_put, ps, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* An attachments/NAME entry: a safe name, once, within max_attachment_size,
+ * into the store. */
+static int take_attachment(struct reader *r, struct meter *m, const char *path, const char *nb,
+			   struct err *e)
+{
+	struct package *pkg = r->pkg;
+	const char *name;
+	struct package_entry *ent;
+
+	if (strncmp(path, ATTACHMENTS_DIR, strlen(ATTACHMENTS_DIR)) != 0 ||
+	    !name_ok(name = path + strlen(ATTACHMENTS_DIR)))
+		return err_set_at(e, ERR_PACKAGE_INVALID, r->zip_path, 0, 0,
+				  "entry '%s' is neither %s nor %sNAME", nb, PAYLOAD_NAME,
+				  ATTACHMENTS_DIR);
+	for (size_t i = 0; i < pkg->n_entries; i++)
+		if (strcmp(pkg->entries[i].name, name) == 0)
+			return err_set_at(e, ERR_PACKAGE_INVALID, r->zip_path, 0, 0,
+					  "entry '%s' appears twice", nb);
+	m->max = r->c->limits.max_attachment_size;
+	if (m->declared > m->max)
+		return err_set_at(e, ERR_LIMIT_EXCEEDED, r->zip_path, 0, 0,
+				  "entry '%s' declares more than %lld bytes", nb, (long long)m->max);
+	if (pkg->n_entries == r->cap) {
+		/* bounded: n_entries < max_package_entries */
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		struct package_entry *p = realloc(pkg->entries, cap * sizeof(*p));
+
+		if (p == NULL)
+			return err_sys(e, ERR_INTERNAL, "cannot grow the entry list");
+		pkg->entries = p;
+		r->cap = cap;
+	}
+	ent = &pkg->entries[pkg->n_entries];
+	memset(ent, 0, sizeof(*ent));
+	strcpy(ent->name, name);
+	if (read_attachment(r, m, ent, e) < 0)
+		return -1;
+	pkg->n_entries++;
+	return 0;
+}
+
 static int read_entries(struct reader *r, struct err *e)
 {
 	const struct config *c = r->c;
@@ -500,50 +558,9 @@ static int read_entries(struct reader *r, struct err *e)
 		shown(path, nb, sizeof(nb));
 		m.name = path;
 		m.declared = archive_entry_size_is_set(en) ? archive_entry_size(en) : -1;
-		if (strcmp(path, PAYLOAD_NAME) == 0) {
-			if (pkg->payload != NULL)
-				return err_set_at(e, ERR_PACKAGE_INVALID, r->zip_path, 0, 0,
-						  "entry '%s' appears twice", nb);
-			m.max = c->limits.max_package_size;
-			if (m.declared > m.max)
-				return err_set_at(e, ERR_LIMIT_EXCEEDED, r->zip_path, 0, 0,
-						  "entry '%s' declares more than %lld bytes",
-						  nb, (long long)m.max);
-			/* an empty payload still needs its buffer, so that a second
-			 * one is recognised */
-			if (payload_put(&ps, "", 0, e) < 0 || read_data(r, &m, payload_put, &ps, e) < 0)
-				return -1;
-			continue;
-		}
-		if (strncmp(path, ATTACHMENTS_DIR, strlen(ATTACHMENTS_DIR)) != 0 ||
-		    !name_ok(path + strlen(ATTACHMENTS_DIR)))
-			return err_set_at(e, ERR_PACKAGE_INVALID, r->zip_path, 0, 0,
-					  "entry '%s' is neither %s nor %sNAME", nb,
-					  PAYLOAD_NAME, ATTACHMENTS_DIR);
-		for (size_t i = 0; i < pkg->n_entries; i++)
-			if (strcmp(pkg->entries[i].name, path + strlen(ATTACHMENTS_DIR)) == 0)
-				return err_set_at(e, ERR_PACKAGE_INVALID, r->zip_path, 0, 0,
-						  "entry '%s' appears twice", nb);
-		m.max = c->limits.max_attachment_size;
-		if (m.declared > m.max)
-			return err_set_at(e, ERR_LIMIT_EXCEEDED, r->zip_path, 0, 0,
-					  "entry '%s' declares more than %lld bytes",
-					  nb, (long long)m.max);
-		if (pkg->n_entries == r->cap) {
-			/* bounded: n_entries < max_package_entries */
-			size_t cap = r->cap ? r->cap * 2 : 16;
-			struct package_entry *p = realloc(pkg->entries, cap * sizeof(*p));
-			if (p == NULL)
-				return err_sys(e, ERR_INTERNAL, "cannot grow the entry list");
-			pkg->entries = p;
-			r->cap = cap;
-		}
-		struct package_entry *ent = &pkg->entries[pkg->n_entries];
-		memset(ent, 0, sizeof(*ent));
-		strcpy(ent->name, path + strlen(ATTACHMENTS_DIR));
-		if (read_attachment(r, &m, ent, e) < 0)
+		if ((strcmp(path, PAYLOAD_NAME) == 0 ? take_payload(r, &m, nb, &ps, e)
+						     : take_attachment(r, &m, path, nb, e)) < 0)
 			return -1;
-		pkg->n_entries++;
 	}
 	if (archive_read_has_encrypted_entries(r->a) > 0)
 		return err_set_at(e, ERR_PACKAGE_INVALID, r->zip_path, 0, 0,

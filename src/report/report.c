@@ -816,6 +816,27 @@ static int run_sql(struct ledger *l, const char *sql)
 	return rc;
 }
 
+/*
+ * The period's counts, tickets and chain head in one read transaction, so
+ * that they see the same ledger; a savepoint, so that a caller inside its
+ * own transaction (the run's last stage) may call this too.
+ */
+static int read_period(struct ledger *l, const struct report_request *r, struct report_data *d,
+		       struct err *e)
+{
+	if (run_sql(l, "SAVEPOINT report_read") < 0)
+		return ledger_err(l, e, "cannot begin reading the ledger");
+	if (read_counts(l, r, d, e) < 0 || read_tickets(l, r, d, e) < 0 ||
+	    history_read_head(l, &d->head_seq, d->head_hash, e) < 0) {
+		if (run_sql(l, "ROLLBACK TO report_read") == 0)
+			run_sql(l, "RELEASE report_read");
+		return -1;
+	}
+	if (run_sql(l, "RELEASE report_read") < 0)
+		return ledger_err(l, e, "cannot end reading the ledger");
+	return 0;
+}
+
 int report_make(const struct config *cfg, struct ledger *l, const struct report_request *r,
 		struct report_files *out, struct err *e)
 {
@@ -824,7 +845,7 @@ int report_make(const struct config *cfg, struct ledger *l, const struct report_
 	struct report_buf csv_pujk = { 0 }, csv_tickets = { 0 };
 	xmlDocPtr doc = NULL;
 	xmlChar *xml = NULL;
-	int xml_len = 0, rc = -1, in_tx = 0;
+	int xml_len = 0, rc = -1;
 	int64_t period_end = calendar_day_start(r->to_day + 1) - 1;
 
 	memset(&d, 0, sizeof(d));
@@ -835,25 +856,7 @@ int report_make(const struct config *cfg, struct ledger *l, const struct report_
 	d.as_of_day = calendar_day_of(d.as_of);
 	if (calendar_load(&cal, cfg->calendar.dir, e) < 0)
 		goto out;
-	/*
-	 * One read transaction, so that the counts and the rows see the same
-	 * ledger; a savepoint, so that a caller inside its own transaction
-	 * (the run's last stage) may call this too.
-	 */
-	if (run_sql(l, "SAVEPOINT report_read") < 0) {
-		ledger_err(l, e, "cannot begin reading the ledger");
-		goto out;
-	}
-	in_tx = 1;
-	if (read_counts(l, r, &d, e) < 0 || read_tickets(l, r, &d, e) < 0 ||
-	    history_read_head(l, &d.head_seq, d.head_hash, e) < 0)
-		goto out;
-	in_tx = 0;
-	if (run_sql(l, "RELEASE report_read") < 0) {
-		ledger_err(l, e, "cannot end reading the ledger");
-		goto out;
-	}
-	if (compute(cfg, cal, &d, e) < 0)
+	if (read_period(l, r, &d, e) < 0 || compute(cfg, cal, &d, e) < 0)
 		goto out;
 
 	doc = build_xml(cfg, r, &d, cal);
@@ -901,8 +904,6 @@ out:
 	free(csv_pujk.data);
 	xmlFree(xml);
 	xmlFreeDoc(doc);
-	if (in_tx && run_sql(l, "ROLLBACK TO report_read") == 0)
-		run_sql(l, "RELEASE report_read");
 	data_free(&d);
 	calendar_free(cal);
 	return rc;

@@ -498,6 +498,41 @@ out:
 	return rc;
 }
 
+/* Read the member rel, keeping the manifest, its signature and the chain
+ * head whole, and note its digest; -1 when the archive cannot be read on. */
+static int take_member(struct checker *c, struct archive *a, const char *rel)
+{
+	unsigned char **keep = NULL;
+	size_t *keep_len = NULL;
+	struct member *m;
+	char sha[65];
+
+	if (strcmp(rel, REPORT_MANIFEST) == 0 && !c->have_manifest)
+		keep = &c->manifest, keep_len = &c->manifest_len, c->have_manifest = 1;
+	else if (strcmp(rel, REPORT_MANIFEST_SIG) == 0 && !c->have_sig)
+		keep = &c->sig, keep_len = &c->sig_len, c->have_sig = 1;
+	else if (strcmp(rel, REPORT_CHAIN_HEAD) == 0 && !c->have_head)
+		keep = &c->head, keep_len = &c->head_len, c->have_head = 1;
+	if (read_member(c, a, rel, keep != NULL, keep, keep_len, sha) < 0)
+		return -1;
+	m = realloc(c->m, (c->n + 1) * sizeof(*m));
+	if (m == NULL) {
+		problem(c, ERR_INTERNAL, "out of memory");
+		return -1;
+	}
+	c->m = m;
+	m = &c->m[c->n];
+	m->rel = strdup(rel);
+	if (m->rel == NULL) {
+		problem(c, ERR_INTERNAL, "out of memory");
+		return -1;
+	}
+	memcpy(m->sha256, sha, sizeof(sha));
+	m->listed = strcmp(rel, REPORT_MANIFEST) == 0 || strcmp(rel, REPORT_MANIFEST_SIG) == 0;
+	c->n++;
+	return 0;
+}
+
 /* Read every member; 0 when the archive could be read to its end. */
 static int read_archive(struct checker *c)
 {
@@ -518,10 +553,6 @@ static int read_archive(struct checker *c)
 	}
 	while ((st = archive_read_next_header(a, &en)) != ARCHIVE_EOF) {
 		const char *path = archive_entry_pathname(en), *rel;
-		unsigned char **keep = NULL;
-		size_t *keep_len = NULL;
-		struct member *m;
-		char sha[65];
 
 		if (st == ARCHIVE_WARN) {
 			problem(c, ERR_PACKAGE_INVALID, "member '%s': %s", path ? path : "?",
@@ -554,30 +585,8 @@ static int read_archive(struct checker *c)
 		for (size_t i = 0; i < c->n; i++)
 			if (strcmp(c->m[i].rel, rel) == 0)
 				problem(c, ERR_PACKAGE_INVALID, "member '%s' appears twice", rel);
-		if (strcmp(rel, REPORT_MANIFEST) == 0 && !c->have_manifest) {
-			keep = &c->manifest, keep_len = &c->manifest_len, c->have_manifest = 1;
-		} else if (strcmp(rel, REPORT_MANIFEST_SIG) == 0 && !c->have_sig) {
-			keep = &c->sig, keep_len = &c->sig_len, c->have_sig = 1;
-		} else if (strcmp(rel, REPORT_CHAIN_HEAD) == 0 && !c->have_head) {
-			keep = &c->head, keep_len = &c->head_len, c->have_head = 1;
-		}
-		if (read_member(c, a, rel, keep != NULL, keep, keep_len, sha) < 0)
+		if (take_member(c, a, rel) < 0)
 			goto out;
-		m = realloc(c->m, (c->n + 1) * sizeof(*m));
-		if (m == NULL) {
-			problem(c, ERR_INTERNAL, "out of memory");
-			goto out;
-		}
-		c->m = m;
-		m = &c->m[c->n];
-		m->rel = strdup(rel);
-		if (m->rel == NULL) {
-			problem(c, ERR_INTERNAL, "out of memory");
-			goto out;
-		}
-		memcpy(m->sha256, sha, sizeof(sha));
-		m->listed = strcmp(rel, REPORT_MANIFEST) == 0 || strcmp(rel, REPORT_MANIFEST_SIG) == 0;
-		c->n++;
 	}
 	rc = 0;
 out:
