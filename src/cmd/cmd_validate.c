@@ -199,9 +199,6 @@ int cmd_validate(int argc, char **argv, const struct cmd_globals *g)
 				fprintf(stderr, "slktx validate: bad --max-errors '%s'\n", argv[i]);
 				return EX_USAGE;
 			}
-		} else if (strcmp(argv[i], "--help") == 0) {
-			fputs(validate_usage, stdout);
-			return EX_OK;
 		} else if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
