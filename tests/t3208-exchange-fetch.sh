@@ -132,7 +132,7 @@ test_expect_success 'a spool the hub may not write: exit 78 naming it, nothing f
 	test_expect_code 78 no_dac slktx run 2>err; status=$?
 	chmod -R u+w spool &&
 	test $status = 0 &&
-	grep "CONFIG: .*spool" err &&
+	grep "error: \\[spool\\] dir: .*spool. is not writable" err &&
 	test -f $OUT/${CB}_000005.xml &&
 	slktx run 2>err &&
 	test "$(file_status ${CB}_000005)" = ACCEPTED
