@@ -162,6 +162,20 @@ test_expect_success 'after_fetch = move over SFTP, one name sent three times: th
 	test "$(file_error $B)" = DUPLICATE_BATCH_ID
 '
 
+test_expect_success 'a batch over a smaller limit over SFTP: only its head is read, LIMIT_EXCEEDED, removed' '
+	{ cat slktx.conf; printf "[limits]\nmax_file_size = 100000\n"; } >small.conf &&
+	B=CB_OJK_20261127_000088 &&
+	new_ticket r1 PGD-2026-000088 BANKA | cb $B &&
+	drop_cb $B.xml &&
+	truncate -s 3G exchange/slkt/outbound/$B.xml &&
+	SLKTX_CONFIG=$TRASH/small.conf slktx run 2>err &&
+	test "$(file_error $B)" = LIMIT_EXCEEDED &&
+	test "$(stat -c %s spool/quarantine/$B.xml)" = 65536 &&
+	test -z "$(find spool -type f -size +1M)" &&
+	test -z "$(find exchange/slkt/outbound -type f)" &&
+	test -z "$(status_of PGD-2026-000088)"
+'
+
 test_expect_success 'an unknown host key stops the run before authentication' '
 	cp "$S/known_hosts" known_hosts.good &&
 	: >"$S/known_hosts" &&

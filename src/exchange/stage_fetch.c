@@ -1,8 +1,12 @@
 /*
  * stage_fetch - take the pairs (data file and .p7s) waiting on the server
  * into inbox/, record each in the journal, then remove it from the server.
- * A pair the journal holds already is only removed again, so a crash
- * between any two steps fetches nothing twice.
+ * A pair the journal holds already (and whose bytes are still those) is
+ * only removed again, so a crash between any two steps fetches nothing
+ * twice.  The rules (docs/DESIGN.md, "The fetch"): sizes are checked before
+ * the bytes come, and a pair over a limit is never received whole; a
+ * failure on one remote file is that file's, never the run's; an inbox file
+ * left unrecorded by a crash is adopted by its digest or quarantined.
  */
 #include <inttypes.h>
 #include <stdlib.h>

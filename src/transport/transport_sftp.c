@@ -20,16 +20,21 @@
  *
  * list() hands out regular files whose names pass the strict pattern
  * ([A-Za-z0-9._-], no leading dot); everything else goes to the list's
- * ignored part and is never touched.  A folder or name that is not plain is
+ * ignored part, with its type, and is never touched.  remove() with
+ * after_fetch = move takes NAME.1, NAME.2 ... in move_to when NAME is
+ * there, as the local transport does.  A folder or name that is not plain is
  * ERR_NAME_INVALID before the server is asked anything.
  *
- * Error contract: an unknown or changed host key, a refused key, a missing
- * setting or an unreadable key file is ERR_CONFIG (an operator must act);
- * a connection that cannot be made, drops, stalls past op_timeout_s or
- * outlives run_timeout_s is ERR_TRANSIENT, and so is a file whose size or
- * mtime moves while it is fetched (twice: it is fetched once more first); a remote file that is missing is ERR_NOT_FOUND; other
- * refusals of the server and failures of the local disk are ERR_IO.  After
- * a transient failure the transport refuses further work: close it.
+ * Error contract (transport.h's, the same as the local transport's): an
+ * unknown or changed host key, a refused key, a missing setting or an
+ * unreadable key file is ERR_CONFIG (an operator must act); a connection
+ * that cannot be made, drops, stalls past op_timeout_s or outlives
+ * run_timeout_s is ERR_TRANSIENT, and after it the transport refuses
+ * further work: close it.  A remote file or folder that is missing is
+ * ERR_NOT_FOUND; a file over the caller's max is ERR_LIMIT_EXCEEDED with
+ * only its head read; a file whose size or mtime moves while it is fetched
+ * (twice: it is fetched once more first), other refusals of the server and
+ * failures of the local disk are ERR_IO, that one file's problem.
  */
 #define _GNU_SOURCE /* sync_file_range */
 #include "util/digest.h"

@@ -16,7 +16,7 @@
  *
  * The points the pipeline uses (keep this list and the calls in step):
  *   after-fetch           a fetched pair is durable in inbox/, not yet recorded
- *   mid-fetch             inside a transport's fetch, the bytes copied, not checked nor synced
+ *   mid-fetch             inside a transport's fetch, the bytes copied and checked, not synced
  *   fetch-started         inside a transport's fetch, the remote file opened and measured,
  *                         no byte read yet (once per attempt)
  *   mid-apply             inside the ledger transaction applying a file's records
@@ -28,8 +28,8 @@
  *   before-remote-remove  a fetched pair is recorded, not yet removed from the server
  *   after-remote-remove   removed from the server, the removal not yet recorded
  *   mid-dispatch          a dispatch is being built, its events not yet marked sent
- * mid-fetch and mid-push are called by transport_local.c (and should be by
- * every transport); the others belong to the pipeline's stages.
+ * fetch-started, mid-fetch and mid-push are called by both transports; the
+ * others belong to the pipeline's stages.
  */
 #ifndef SLKTX_FAULT_H
 #define SLKTX_FAULT_H
