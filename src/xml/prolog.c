@@ -129,7 +129,7 @@ int prolog_scan(const unsigned char *buf, size_t len, struct prolog *pr)
 		if (*s != '<')
 			return prolog_refuse(pr, buf, s, ERR_XML_MALFORMED,
 					     "content before the root element");
-		if (end - s >= 5 && memcmp(s, "<?xml", 5) == 0 &&
+		if (end - s >= 6 && memcmp(s, "<?xml", 5) == 0 &&
 		    (s[5] == ' ' || s[5] == '\t' || s[5] == '\r' || s[5] == '\n' || s[5] == '?')) {
 			close = find(s, end, "?>");
 			if (close == NULL)

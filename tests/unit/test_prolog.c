@@ -51,6 +51,8 @@ static const struct scan_case cases[] = {
 	  ERR_XML_MALFORMED, 1, 21, "bad encoding declaration" },
 	{ "an unterminated declaration", "<?xml version=\"1.0\"", 0, ERR_XML_MALFORMED, 1, 1,
 	  "unterminated XML declaration" },
+	{ "a file that is only '<?xml' (read past its end once)", "<?xml", 0, ERR_XML_MALFORMED,
+	  1, 1, "unterminated processing instruction" },
 	{ "an unterminated PI", "<?pi", 0, ERR_XML_MALFORMED, 1, 1,
 	  "unterminated processing instruction" },
 	{ "an unterminated comment", "\n  <!-- x", 0, ERR_XML_MALFORMED, 2, 3,
