@@ -65,6 +65,26 @@ static int step_int(struct ledger *l, sqlite3_stmt *st, int64_t *out, struct err
 	return 0;
 }
 
+/* rows (count used of *cap, each size bytes) with room for one more: the
+ * same or a grown block, or NULL with e when out of memory (rows is then
+ * still the caller's to free). */
+static void *room_for_one(void *rows, size_t count, size_t *cap, size_t size, struct err *e)
+{
+	size_t grown;
+	void *v;
+
+	if (rows != NULL && count < *cap)
+		return rows;
+	grown = *cap ? *cap * 2 : 16;
+	v = realloc(rows, grown * size);
+	if (v == NULL) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	*cap = grown;
+	return v;
+}
+
 /* ---- file ---- */
 
 #define FILE_COLUMNS \
@@ -179,17 +199,11 @@ int journal_files_fetched(struct ledger *l, struct journal_file **out, size_t *n
 	if (prepare(l, &st, FILE_COLUMNS " WHERE state = 'FETCHED' ORDER BY name, id", e) != 0)
 		return -1;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 16;
-			struct journal_file *v = realloc(rows, grown * sizeof(*v));
+		struct journal_file *v = room_for_one(rows, count, &cap, sizeof(*rows), e);
 
-			if (v == NULL) {
-				err_set(e, ERR_INTERNAL, "out of memory");
-				goto out;
-			}
-			rows = v;
-			cap = grown;
-		}
+		if (v == NULL)
+			goto out;
+		rows = v;
 		read_file(st, &rows[count++]);
 	}
 	if (step != SQLITE_DONE) {
@@ -386,17 +400,11 @@ int journal_outfiles_unpushed(struct ledger *l, struct journal_outfile **out, si
 			    " ORDER BY id", e) != 0)
 		return -1;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == cap) {
-			size_t grown = cap ? cap * 2 : 16;
-			struct journal_outfile *v = realloc(rows, grown * sizeof(*v));
+		struct journal_outfile *v = room_for_one(rows, count, &cap, sizeof(*rows), e);
 
-			if (v == NULL) {
-				err_set(e, ERR_INTERNAL, "out of memory");
-				goto out;
-			}
-			rows = v;
-			cap = grown;
-		}
+		if (v == NULL)
+			goto out;
+		rows = v;
 		rows[count].id = sqlite3_column_int64(st, 0);
 		copy_col(st, 1, rows[count].name, sizeof(rows[count].name));
 		copy_col(st, 2, rows[count].destination, sizeof(rows[count].destination));
