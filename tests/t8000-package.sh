@@ -40,6 +40,35 @@ else
 	test_skip 'lintian finds no error' 'lintian not installed (scripts/install-deps --test)'
 fi
 
+# The maintainer scripts run for real, with the real adduser and deluser, in a
+# mount namespace where /etc and /var/lib are copies: the host is not touched.
+test_expect_success 'postinst makes the slktx user and /var/lib/slktx 0700; purge removes both' '
+	mkdir -p ns/etc ns/varlib &&
+	cp -a /etc/. ns/etc/ &&
+	cat >ns/run.sh <<-EOF &&
+	set -e
+	mount --bind "$TRASH/ns/etc" /etc
+	mount --bind "$TRASH/ns/varlib" /var/lib
+	sh "$TRASH/ctl/postinst" configure
+	getent passwd slktx | cut -d: -f1,6
+	stat -c "%U %G %a" /var/lib/slktx
+	sh "$TRASH/ctl/postinst" configure
+	sh "$TRASH/ctl/postrm" purge
+	getent passwd slktx || echo "user gone"
+	test -d /var/lib/slktx || echo "spool gone"
+	EOF
+	unshare -m sh ns/run.sh >out 2>err || { cat out err; return 1; } &&
+	cat >expect <<-\EOF &&
+	slktx:/var/lib/slktx
+	slktx slktx 700
+	user gone
+	spool gone
+	EOF
+	test_cmp expect out &&
+	! getent passwd slktx &&
+	! grep -q "^slktx:" ns/etc/passwd
+'
+
 test_expect_success 'the binary runs from a scratch root' '
 	dpkg -x "$deb" root &&
 	root/usr/bin/slktx --version >out &&
