@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "trust/sig.h"
+#include "util/config.h"
 #include "util/err.h"
 
 static char scratch[PATH_MAX];
@@ -122,4 +124,21 @@ void fuzz_note(int rc, const struct err *e)
 		printf("verdict: ok\n");
 	else
 		printf("verdict: %s: %s\n", err_code_name(e->code), e->msg);
+}
+
+struct sig_trust *fuzz_trust(const char *cert, unsigned char **der, size_t *len)
+{
+	struct config_list anchors, crls;
+	struct sig_trust *trust = NULL;
+	struct sig_signer info;
+	struct err e;
+
+	memset(&anchors, 0, sizeof(anchors));
+	memset(&crls, 0, sizeof(crls));
+	anchors.n = 1;
+	snprintf(anchors.v[0], sizeof(anchors.v[0]), "%s", fuzz_fixture("ca.crt"));
+	if (sig_trust_load(&trust, &anchors, &crls, FUZZ_NOW, &e) != 0 ||
+	    sig_cert_load(trust, fuzz_fixture(cert), FUZZ_NOW, der, len, &info, &e) != 0)
+		fuzz_die(&e);
+	return trust;
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 
 struct err;
+struct sig_trust;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,6 +41,10 @@ unsigned char *fuzz_read(const char *path, size_t *size);
  * input with fuzz_note, for the corpus test to check the seeds' verdicts. */
 extern int fuzz_verbose;
 void fuzz_note(int rc, const struct err *e);
+/* The fixtures' trust anchor (ca.crt) at FUZZ_NOW, and the certificate
+ * fixtures/cert checked against it (its DER into *der, *len); aborts on
+ * failure. */
+struct sig_trust *fuzz_trust(const char *cert, unsigned char **der, size_t *len);
 /* Print why a harness cannot start, and abort. */
 void fuzz_die(const struct err *e);
 

@@ -20,21 +20,9 @@ static char path[PATH_MAX];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct config_list anchors, crls;
-	struct sig_signer info;
-	struct err e;
-
 	(void)argc;
 	(void)argv;
-	memset(&anchors, 0, sizeof(anchors));
-	memset(&crls, 0, sizeof(crls));
-	anchors.n = 1;
-	strcpy(anchors.v[0], fuzz_fixture("ca.crt"));
-	if (sig_trust_load(&trust, &anchors, &crls, FUZZ_NOW, &e) != 0 ||
-	    sig_cert_load(trust, fuzz_fixture("hub.crt"), FUZZ_NOW, &hub_der, &hub_len, &info,
-			  &e) != 0) {
-		fuzz_die(&e);
-	}
+	trust = fuzz_trust("hub.crt", &hub_der, &hub_len);
 	snprintf(path, sizeof(path), "%s/slktx-report-20261005.tar.gz", fuzz_scratch());
 	return 0;
 }

@@ -17,21 +17,9 @@ static size_t signed_len, intake_len;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct config_list anchors, crls;
-	struct sig_signer info;
-	struct err e;
-
 	(void)argc;
 	(void)argv;
-	memset(&anchors, 0, sizeof(anchors));
-	memset(&crls, 0, sizeof(crls));
-	anchors.n = 1;
-	strcpy(anchors.v[0], fuzz_fixture("ca.crt"));
-	if (sig_trust_load(&trust, &anchors, &crls, FUZZ_NOW, &e) != 0 ||
-	    sig_cert_load(trust, fuzz_fixture("intake.crt"), FUZZ_NOW, &intake_der, &intake_len,
-			  &info, &e) != 0) {
-		fuzz_die(&e);
-	}
+	trust = fuzz_trust("intake.crt", &intake_der, &intake_len);
 	signed_data = fuzz_read(fuzz_fixture("signed.xml"), &signed_len);
 	return 0;
 }
