@@ -38,7 +38,7 @@ test_expect_success 'every ticket, oldest first, with sisa SLA' '
 	cat >expect <<-\EOF &&
 	TICKET           KIND  PUJK   STATUS           RECEIVED                    DUE         SISA SLA  SUBJECT
 	PGD-2025-000001  PGD   BANKA  SELESAI          2025-12-30 10:00:00 +07:00  2026-01-14            Tagihan ganda
-	IND-2026-000001  IND   BANKB  DITANGGAPI       2026-01-05 08:30:00 +07:00  2026-01-20  -38       Keluhan di media sosial
+	IND-2026-000001  IND   BANKB  DITANGGAPI       2026-01-05 08:30:00 +07:00  2026-01-20            Keluhan di media sosial
 	IND-2026-000003  IND   BANKB  BARU             2026-02-01 01:00:00 +07:00  2026-02-13  -20       Kartu ATM tertelan
 	IND-2026-000002  IND   BANKA  BARU             2026-02-02 13:00:00 +07:00  2026-02-18  -19       Bunga naik
 	PGD-2026-000001  PGD   BANKB  DITUTUP          2026-02-02 14:00:00 +07:00  2026-02-18            Klaim ditolak

@@ -34,6 +34,7 @@ test_expect_success 'show: the detail of a complaint with an extension' '
 	received:       2026-03-13 14:00:00 +07:00
 	due date:       2026-04-20
 	sisa SLA:       18 working days
+	late:           no
 	extended:       yes
 	first response: 2026-03-16 09:00:00 +07:00
 	channel:        APP
@@ -61,6 +62,7 @@ test_expect_success 'show: a late indication, its absent fields as -' '
 	received:       2026-02-02 13:00:00 +07:00
 	due date:       2026-02-18
 	sisa SLA:       -19 working days (past the due date)
+	late:           yes
 	extended:       no
 	channel:        PHONE
 	product:        Kredit Pemilikan Rumah

@@ -148,15 +148,15 @@ static int fill_rows(const struct tickets_ticket *v, size_t n, struct calendar *
 	cells[6] = csv ? "sisa_sla" : "SISA SLA", cells[7] = csv ? "subject" : "SUBJECT";
 	for (size_t i = 0; i < n; i++) {
 		const char **row = cells + (i + 1) * LIST_COLUMNS;
-		int left;
+		struct sla_view sla = tickets_sla(cal, &v[i], today);
 
 		if (csv)
 			records_format_wib(v[i].received_at, text[i][0]);
 		else
 			cmd_time_wib(v[i].received_at, text[i][0], sizeof(text[i][0]));
 		calendar_format_day(v[i].due_day, text[i][1]);
-		if (tickets_days_left(cal, &v[i], today, &left))
-			snprintf(text[i][2], sizeof(text[i][2]), "%d", left);
+		if (sla.running)
+			snprintf(text[i][2], sizeof(text[i][2]), "%d", sla.days_left);
 		subjects[i] = csv ? strdup(v[i].subject) : one_line(v[i].subject);
 		if (subjects[i] == NULL)
 			return -1;
@@ -243,8 +243,8 @@ out:
 
 static void print_ticket(const struct tickets_ticket *t, struct calendar *cal, int32_t today)
 {
+	struct sla_view sla = tickets_sla(cal, t, today);
 	char buf[64], due[11];
-	int left;
 
 	print_field("ticket", t->no);
 	print_field("kind", strcmp(t->kind, "PGD") == 0 ? "PGD (pengaduan)"
@@ -259,12 +259,14 @@ static void print_ticket(const struct tickets_ticket *t, struct calendar *cal, i
 	}
 	calendar_format_day(t->due_day, due);
 	print_field("due date", due);
-	if (tickets_days_left(cal, t, today, &left))
-		snprintf(buf, sizeof(buf), "%d working day%s%s", left, left == 1 || left == -1 ? "" : "s",
-			 left < 0 ? " (past the due date)" : "");
+	if (sla.running)
+		snprintf(buf, sizeof(buf), "%d working day%s%s", sla.days_left,
+			 sla.days_left == 1 || sla.days_left == -1 ? "" : "s",
+			 sla.days_left < 0 ? " (past the due date)" : "");
 	else
 		snprintf(buf, sizeof(buf), "-");
 	print_field("sisa SLA", buf);
+	print_field("late", sla.late ? "yes" : "no");
 	print_field("extended", t->extended ? "yes" : "no");
 	if (t->first_response_at) {
 		cmd_time_wib(t->first_response_at, buf, sizeof(buf));

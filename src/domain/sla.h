@@ -32,31 +32,38 @@ int32_t sla_due_day(struct calendar *c, int kind_days, int64_t start_utc);
  * days after the current due day.  Granting it once is the caller's part.
  */
 int32_t sla_extend(struct calendar *c, int32_t due_day, int extension_days);
-/*
- * Working days left ("sisa SLA") on today_day: the working days after today
- * up to and including the due day; 0 on the due day, negative when past
- * (-1 on the first working day after it).  0 also on a weekend or holiday
- * right after the due day: lateness is sla_is_late()'s question.
- */
-int sla_days_left(struct calendar *c, int32_t due_day, int32_t today_day);
 
 /* What lateness depends on; days are WIB days (calendar_day_of). */
 struct sla_ticket {
 	enum ticket_kind kind;
-	enum ticket_status status;  /* now */
+	enum ticket_status status;  /* as the view shows it */
 	int32_t due_day;            /* after any extension */
 	int32_t first_response_day; /* the PUJK's first record on it, or SLA_NO_DAY */
 	int32_t proposal_day;       /* its first ResolutionProposal, or SLA_NO_DAY */
 };
 
+/* A ticket's deadline as every view shows it (SPEC §6). */
+struct sla_view {
+	int running;   /* the ticket waits for the PUJK, so sisa SLA exists */
+	int days_left; /* sisa SLA when running, else 0 */
+	int late;
+};
+
 /*
- * SPEC §6 late: the first PUJK response or the resolution proposal came
- * after the due day, or the ticket still waits for the PUJK after the due
- * day (status BARU, DIAMBIL_ALIH or DITINDAKLANJUTI for a complaint, BARU
- * for an indication).  A ticket waiting for OJK (USULAN_SELESAI,
- * DIKEMBALIKAN, an answered indication) or finished is not made late by
- * OJK's time.
+ * The one definition of "sisa SLA" and lateness: ticket list, ticket show,
+ * dispatches, statements and reports all call this, so they agree.
+ *
+ * Sisa SLA runs while the ticket waits for the PUJK (a complaint in BARU,
+ * DIAMBIL_ALIH or DITINDAKLANJUTI, an indication in BARU).  Before the due
+ * day it is the working days after today up to and including the due day;
+ * on the due day 0; after it negative and never 0, on a weekend or holiday
+ * too: the working days after the due day up to today, at least one (the
+ * Saturday after a Friday due day is -1, and so is the Monday).
+ *
+ * Late: the first PUJK response or the resolution proposal came after the
+ * due day, or sisa SLA is negative.  A ticket waiting for OJK or finished is
+ * not made late by OJK's time.
  */
-int sla_is_late(const struct sla_ticket *t, int32_t today_day);
+struct sla_view sla_view_of(struct calendar *c, const struct sla_ticket *t, int32_t today_day);
 
 #endif

@@ -51,7 +51,7 @@ static const char *col(sqlite3_stmt *st, int i)
 
 /* the item columns: the event's own fields, then its ticket's NewTicket fields */
 enum {
-	C_SEQ, C_TICKET, C_RECORD, C_RECORD_ID, C_STATUS, C_PUJK, C_DUE, C_CREATED,
+	C_SEQ, C_TICKET, C_RECORD, C_RECORD_ID, C_STATUS, C_PUJK, C_DUE, C_CREATED, C_KIND,
 	C_AT, C_OUTCOME, C_NOTE, C_REASON, C_TO_PUJK,
 	C_RECEIVED, C_CHANNEL, C_PRODUCT, C_NAME, C_NIK, C_PHONE, C_EMAIL, C_SUBJECT,
 	C_DESCRIPTION, C_CLAIM, C_CURRENCY,
@@ -59,7 +59,7 @@ enum {
 
 static const char item_columns[] =
 	"SELECT e.seq, e.ticket_no, e.record, e.record_id, e.status_after, e.pujk_code,"
-	" t.due_day, t.created_seq,"
+	" t.due_day, t.created_seq, t.kind,"
 	" json_extract(e.detail, '$.at'), json_extract(e.detail, '$.outcome'),"
 	" json_extract(e.detail, '$.note'), json_extract(e.detail, '$.reason'),"
 	" json_extract(e.detail, '$.pujkCode'),"
@@ -95,6 +95,15 @@ static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 	int reassigned_here = strcmp(record, "Reassign") == 0 &&
 			      strcmp(col(row, C_PUJK), p->pujk_code) == 0;
 	int32_t due = sqlite3_column_int(row, C_DUE);
+	struct sla_ticket ticket = {
+		.kind = strcmp(col(row, C_KIND), "PGD") == 0 ? KIND_PGD : KIND_IND,
+		.status = statemachine_status_from_name(col(row, C_STATUS)),
+		.due_day = due,
+		.first_response_day = SLA_NO_DAY,
+		.proposal_day = SLA_NO_DAY,
+	};
+	/* only sisa SLA is shown, and it does not depend on the response days */
+	struct sla_view sla = sla_view_of(cal, &ticket, calendar_day_of(p->today_utc));
 	char due_text[11];
 	int rc;
 
@@ -105,7 +114,8 @@ static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 	xmlout_attr_int(w, "eventSeq", sqlite3_column_int64(row, C_SEQ));
 	xmlout_attr(w, "status", col(row, C_STATUS));
 	xmlout_attr(w, "dueDate", due_text);
-	xmlout_attr_int(w, "slaDaysLeft", sla_days_left(cal, due, calendar_day_of(p->today_utc)));
+	if (sla.running)
+		xmlout_attr_int(w, "slaDaysLeft", sla.days_left);
 	xmlout_element(w, "TicketNo", col(row, C_TICKET));
 	if (reassigned_here || strcmp(record, "NewTicket") == 0) {
 		xmlout_element(w, "PujkCode", col(row, C_PUJK));

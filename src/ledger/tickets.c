@@ -488,15 +488,22 @@ out:
 	return result;
 }
 
-int tickets_days_left(struct calendar *c, const struct tickets_ticket *t, int32_t today,
-		      int *left)
+static int32_t day_or_none(int64_t at)
 {
-	enum ticket_status s = statemachine_status_from_name(t->status);
+	return at ? calendar_day_of(at) : SLA_NO_DAY;
+}
 
-	if (s == ST_SELESAI || s == ST_DITUTUP)
-		return 0;
-	*left = sla_days_left(c, t->due_day, today);
-	return 1;
+struct sla_view tickets_sla(struct calendar *c, const struct tickets_ticket *t, int32_t today)
+{
+	struct sla_ticket s = {
+		.kind = strcmp(t->kind, "PGD") == 0 ? KIND_PGD : KIND_IND,
+		.status = statemachine_status_from_name(t->status),
+		.due_day = t->due_day,
+		.first_response_day = day_or_none(t->first_response_at),
+		.proposal_day = day_or_none(t->proposal_at),
+	};
+
+	return sla_view_of(c, &s, today);
 }
 
 /*

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "domain/calendar.h"
+#include "domain/sla.h"
 #include "util/err.h"
 #include "ledger/ledger.h"
 
@@ -110,12 +111,10 @@ int tickets_attachments(struct ledger *l, const char *no, struct tickets_attachm
 void tickets_attachments_free(struct tickets_attachment *v, size_t n);
 
 /*
- * Working days left ("sisa SLA") of t on today: 1 and *left set while the
- * ticket is open, 0 once it is SELESAI or DITUTUP (nothing to show).  The
- * caller checks calendar_missing_year() afterwards.
+ * Sisa SLA and lateness of t on today, by sla_view_of (SPEC §6).  The caller
+ * checks calendar_missing_year() afterwards.
  */
-int tickets_days_left(struct calendar *c, const struct tickets_ticket *t, int32_t today,
-		      int *left);
+struct sla_view tickets_sla(struct calendar *c, const struct tickets_ticket *t, int32_t today);
 
 /*
  * What the hash chain cannot see by itself: events removed from its end,

@@ -418,7 +418,7 @@ static int compute(const struct config *cfg, struct calendar *cal, struct report
 		if (t->extended)
 			t->due_day = sla_extend(cal, t->due_day, cfg->sla.extension_days);
 		s.due_day = t->due_day;
-		t->late = sla_is_late(&s, d->as_of_day);
+		t->late = sla_view_of(cal, &s, d->as_of_day).late;
 		if (p == NULL)
 			return err_set(e, ERR_INTERNAL, "ticket '%s' of PUJK '%s' was not counted",
 				       t->no, t->pujk);

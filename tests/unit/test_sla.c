@@ -142,71 +142,89 @@ static void test_extension(void **state)
 	assert_day(sla_due_day(c, 20, wib("2026-03-17", 8, 0, 0)), "2026-04-22");
 }
 
+/* a running complaint (DITINDAKLANJUTI) due on Wednesday 8 April 2026 */
+static int left(struct calendar *c, int32_t due, int32_t today)
+{
+	struct sla_ticket t = { KIND_PGD, ST_DITINDAKLANJUTI, due, SLA_NO_DAY, SLA_NO_DAY };
+	struct sla_view v = sla_view_of(c, &t, today);
+
+	assert_true(v.running);
+	assert_int_equal(v.late, v.days_left < 0);
+	return v.days_left;
+}
+
 static void test_days_left(void **state)
 {
 	struct calendar *c = *state;
 	int32_t due = D("2026-04-08"); /* a Wednesday */
 
-	assert_int_equal(sla_days_left(c, due, D("2026-04-08")), 0);
-	assert_int_equal(sla_days_left(c, due, D("2026-04-07")), 1);
-	assert_int_equal(sla_days_left(c, due, D("2026-04-03")), 3); /* Good Friday: 6 7 8 */
-	assert_int_equal(sla_days_left(c, due, D("2026-03-20")), 10);
-	assert_int_equal(sla_days_left(c, due, D("2026-03-17")), 10);
-	assert_int_equal(sla_days_left(c, due, D("2026-04-09")), -1);
-	assert_int_equal(sla_days_left(c, due, D("2026-04-10")), -2);
-	assert_int_equal(sla_days_left(c, due, D("2026-04-11")), -2); /* Saturday */
-	assert_int_equal(sla_days_left(c, due, D("2026-04-13")), -3);
+	assert_int_equal(left(c, due, D("2026-04-08")), 0);
+	assert_int_equal(left(c, due, D("2026-04-07")), 1);
+	assert_int_equal(left(c, due, D("2026-04-03")), 3); /* Good Friday: 6 7 8 */
+	assert_int_equal(left(c, due, D("2026-03-20")), 10);
+	assert_int_equal(left(c, due, D("2026-03-17")), 10);
+	assert_int_equal(left(c, due, D("2026-04-09")), -1);
+	assert_int_equal(left(c, due, D("2026-04-10")), -2);
+	assert_int_equal(left(c, due, D("2026-04-11")), -2); /* Saturday */
+	assert_int_equal(left(c, due, D("2026-04-13")), -3);
 	/* Apr 9 10, 13-17, 20-24, 27-30, May Day, 4-8, 11 12 13, Ascension, leave */
-	assert_int_equal(sla_days_left(c, due, D("2026-05-15")), -24);
-	/* Fri 10 Apr due: 0 on the Saturday after, -1 on Monday */
-	assert_int_equal(sla_days_left(c, D("2026-04-10"), D("2026-04-11")), 0);
-	assert_int_equal(sla_days_left(c, D("2026-04-10"), D("2026-04-13")), -1);
+	assert_int_equal(left(c, due, D("2026-05-15")), -24);
+	/* Fri 10 Apr due: -1 on the Saturday and the Sunday after, never 0, and on Monday */
+	assert_int_equal(left(c, D("2026-04-10"), D("2026-04-10")), 0);
+	assert_int_equal(left(c, D("2026-04-10"), D("2026-04-11")), -1);
+	assert_int_equal(left(c, D("2026-04-10"), D("2026-04-12")), -1);
+	assert_int_equal(left(c, D("2026-04-10"), D("2026-04-13")), -1);
+	assert_int_equal(left(c, D("2026-04-10"), D("2026-04-14")), -2);
+	/* due Wed 1 Apr 2026: Thu 2, Good Friday 3 off, the weekend, then Mon 6 */
+	assert_int_equal(left(c, D("2026-04-01"), D("2026-04-03")), -1);
+	assert_int_equal(left(c, D("2026-04-01"), D("2026-04-06")), -2);
 }
 
-static void test_is_late(void **state)
-{
-	int32_t due = D("2026-04-10"), sat = D("2026-04-11");
-	struct sla_ticket t = { KIND_PGD, ST_BARU, due, SLA_NO_DAY, SLA_NO_DAY };
-
-	(void)state;
-	/* waiting for the PUJK */
-	assert_false(sla_is_late(&t, due));
-	assert_true(sla_is_late(&t, sat));
-	t.status = ST_DIAMBIL_ALIH;
-	t.first_response_day = due;
-	assert_false(sla_is_late(&t, due));
-	assert_true(sla_is_late(&t, sat));
-	t.status = ST_DITINDAKLANJUTI;
-	assert_true(sla_is_late(&t, sat));
-	/* the proposal came in time: OJK's time is not the PUJK's delay */
-	t.status = ST_USULAN_SELESAI;
-	t.proposal_day = due;
-	assert_false(sla_is_late(&t, D("2026-06-01")));
-	t.status = ST_SELESAI;
-	assert_false(sla_is_late(&t, D("2026-06-01")));
-	/* the first response after the due day stays late for ever */
-	t.first_response_day = sat;
-	assert_true(sla_is_late(&t, sat));
-	t.first_response_day = due;
-	/* so does a late proposal */
-	t.proposal_day = D("2026-04-13");
-	assert_true(sla_is_late(&t, D("2026-06-01")));
-	t.proposal_day = due;
-	t.status = ST_DITUTUP;
-	assert_false(sla_is_late(&t, D("2026-06-01")));
-	t.status = ST_DIKEMBALIKAN;
-	assert_false(sla_is_late(&t, D("2026-06-01")));
-
+#define NO SLA_NO_DAY
+static const struct view_case {
+	enum ticket_kind kind;
+	enum ticket_status status;
+	const char *first, *proposal, *today; /* NULL: no such day */
+	int running, days_left, late;
+} view_cases[] = {
+	/* due Friday 10 April 2026; waiting for the PUJK */
+	{ KIND_PGD, ST_BARU, NULL, NULL, "2026-04-10", 1, 0, 0 },
+	{ KIND_PGD, ST_BARU, NULL, NULL, "2026-04-11", 1, -1, 1 },
+	{ KIND_PGD, ST_DIAMBIL_ALIH, "2026-04-10", NULL, "2026-04-10", 1, 0, 0 },
+	{ KIND_PGD, ST_DIAMBIL_ALIH, "2026-04-10", NULL, "2026-04-12", 1, -1, 1 },
+	{ KIND_PGD, ST_DITINDAKLANJUTI, "2026-04-10", NULL, "2026-04-13", 1, -1, 1 },
+	/* waiting for OJK: no sisa SLA, and OJK's time is not the PUJK's delay */
+	{ KIND_PGD, ST_USULAN_SELESAI, "2026-04-10", "2026-04-10", "2026-06-01", 0, 0, 0 },
+	{ KIND_PGD, ST_SELESAI, "2026-04-10", "2026-04-10", "2026-06-01", 0, 0, 0 },
+	{ KIND_PGD, ST_DIKEMBALIKAN, "2026-04-10", NULL, "2026-06-01", 0, 0, 0 },
+	{ KIND_PGD, ST_DITUTUP, NULL, NULL, "2026-06-01", 0, 0, 0 },
+	/* a first response or a proposal after the due day stays late for ever */
+	{ KIND_PGD, ST_SELESAI, "2026-04-11", "2026-04-11", "2026-06-01", 0, 0, 1 },
+	{ KIND_PGD, ST_USULAN_SELESAI, "2026-04-10", "2026-04-13", "2026-06-01", 0, 0, 1 },
+	{ KIND_PGD, ST_DITINDAKLANJUTI, "2026-04-11", NULL, "2026-04-09", 1, 1, 1 },
 	/* an indication is answered by its follow-up */
-	struct sla_ticket ind = { KIND_IND, ST_BARU, due, SLA_NO_DAY, SLA_NO_DAY };
+	{ KIND_IND, ST_BARU, NULL, NULL, "2026-04-10", 1, 0, 0 },
+	{ KIND_IND, ST_BARU, NULL, NULL, "2026-04-11", 1, -1, 1 },
+	{ KIND_IND, ST_DITANGGAPI, "2026-04-10", NULL, "2026-06-01", 0, 0, 0 },
+	{ KIND_IND, ST_DITANGGAPI, "2026-04-11", NULL, "2026-06-01", 0, 0, 1 },
+	{ KIND_IND, ST_DIKEMBALIKAN, NULL, NULL, "2026-06-01", 0, 0, 0 },
+};
 
-	assert_false(sla_is_late(&ind, due));
-	assert_true(sla_is_late(&ind, sat));
-	ind.status = ST_DITANGGAPI;
-	ind.first_response_day = due;
-	assert_false(sla_is_late(&ind, D("2026-06-01")));
-	ind.first_response_day = sat;
-	assert_true(sla_is_late(&ind, sat));
+static void test_view(void **state)
+{
+	struct calendar *c = *state;
+
+	for (size_t i = 0; i < sizeof(view_cases) / sizeof(view_cases[0]); i++) {
+		const struct view_case *k = &view_cases[i];
+		struct sla_ticket t = { k->kind, k->status, D("2026-04-10"),
+					k->first ? D(k->first) : NO,
+					k->proposal ? D(k->proposal) : NO };
+		struct sla_view v = sla_view_of(c, &t, D(k->today));
+
+		if (v.running != k->running || v.days_left != k->days_left || v.late != k->late)
+			fail_msg("case %zu: running %d left %d late %d, want %d %d %d", i,
+				 v.running, v.days_left, v.late, k->running, k->days_left, k->late);
+	}
 }
 
 int main(void)
@@ -219,7 +237,7 @@ int main(void)
 		cmocka_unit_test(test_missing_year),
 		cmocka_unit_test(test_extension),
 		cmocka_unit_test(test_days_left),
-		cmocka_unit_test(test_is_late),
+		cmocka_unit_test(test_view),
 	};
 	return cmocka_run_group_tests(tests, load_embedded, free_calendar);
 }

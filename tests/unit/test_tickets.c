@@ -115,27 +115,39 @@ static void test_now(void **state)
 	assert_int_equal(now, 1700000002);
 }
 
-static void test_days_left(void **state)
+static void test_sla(void **state)
 {
 	struct tickets_ticket t = { .due_day = 0 };
 	struct calendar *c = NULL;
+	struct sla_view v;
 	struct err e;
-	int left = 99;
 
 	(void)state;
 	assert_int_equal(calendar_load(&c, NULL, &e), 0);
 	t.due_day = day("2026-04-06");
+	snprintf(t.kind, sizeof(t.kind), "PGD");
 	snprintf(t.status, sizeof(t.status), "DITINDAKLANJUTI");
-	assert_int_equal(tickets_days_left(c, &t, day("2026-03-17"), &left), 1);
-	assert_int_equal(left, 8);
-	assert_int_equal(tickets_days_left(c, &t, day("2026-04-07"), &left), 1);
-	assert_int_equal(left, -1);
-	snprintf(t.status, sizeof(t.status), "SELESAI");
-	left = 99;
-	assert_int_equal(tickets_days_left(c, &t, day("2026-03-17"), &left), 0);
-	assert_int_equal(left, 99);
+	v = tickets_sla(c, &t, day("2026-03-17"));
+	assert_true(v.running);
+	assert_int_equal(v.days_left, 8);
+	assert_false(v.late);
+	v = tickets_sla(c, &t, day("2026-04-07"));
+	assert_int_equal(v.days_left, -1);
+	assert_true(v.late);
+	/* waiting for OJK: no sisa SLA; a late first response stays late */
+	snprintf(t.status, sizeof(t.status), "USULAN_SELESAI");
+	v = tickets_sla(c, &t, day("2026-03-17"));
+	assert_false(v.running);
+	assert_false(v.late);
+	t.first_response_at = 1775606400; /* 2026-04-08T00:00:00Z */
+	assert_true(tickets_sla(c, &t, day("2026-04-09")).late);
 	snprintf(t.status, sizeof(t.status), "DITUTUP");
-	assert_int_equal(tickets_days_left(c, &t, day("2026-03-17"), &left), 0);
+	assert_false(tickets_sla(c, &t, day("2026-03-17")).running);
+	/* an answered indication waits for OJK */
+	snprintf(t.kind, sizeof(t.kind), "IND");
+	snprintf(t.status, sizeof(t.status), "DITANGGAPI");
+	t.first_response_at = 0;
+	assert_false(tickets_sla(c, &t, day("2026-04-09")).running);
 	assert_int_equal(calendar_missing_year(c), 0);
 	calendar_free(c);
 }
@@ -147,7 +159,7 @@ int main(void)
 		cmocka_unit_test(test_bad_periods),
 		cmocka_unit_test(test_filter_check),
 		cmocka_unit_test(test_now),
-		cmocka_unit_test(test_days_left),
+		cmocka_unit_test(test_sla),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
