@@ -118,13 +118,14 @@ test_expect_success 'no ticket is not an error: a line on stderr, nothing on std
 
 test_expect_success 'CSV: RFC 4180, header row, CRLF, quoted comma, quote and newline' '
 	slktx ticket list --csv --month 2026-03 >out &&
+	printf "\357\273\277" >expect &&
 	printf "%s\r\n" \
 		"ticket,kind,pujk,status,received,due,sisa_sla,subject" \
-		"PGD-2026-000002,PGD,BANKA,DITINDAKLANJUTI,2026-03-13T14:00:00+07:00,2026-04-06,8,\"Denda, \"\"biaya\"\" dan" \
-		>expect &&
+		"PGD-2026-000002,PGD,BANKA,DITINDAKLANJUTI,2026-03-13 14:00:00,2026-04-06,8,\"Denda, \"\"biaya\"\" dan" \
+		>>expect &&
 	printf "%s\r\n" \
 		"bunga\"" \
-		"PGD-2026-000003,PGD,BANKB,BARU,2026-03-13T15:00:00+07:00,2026-04-07,9,Cek kosong" \
+		"PGD-2026-000003,PGD,BANKB,BARU,2026-03-13 15:00:00,2026-04-07,9,Cek kosong" \
 		>>expect &&
 	sed -i "s/\(dan\)\r$/\1/" expect &&
 	test_cmp expect out
@@ -132,14 +133,15 @@ test_expect_success 'CSV: RFC 4180, header row, CRLF, quoted comma, quote and ne
 
 test_expect_success 'CSV: sisa SLA blank once SELESAI or DITUTUP; header even when empty' '
 	slktx ticket list --csv --kind PGD --from 2025-12-01 --to 2026-02-28 >out &&
+	printf "\357\273\277" >expect &&
 	printf "%s\r\n" \
 		"ticket,kind,pujk,status,received,due,sisa_sla,subject" \
-		"PGD-2025-000001,PGD,BANKA,SELESAI,2025-12-30T10:00:00+07:00,2026-01-14,,Tagihan ganda" \
-		"PGD-2026-000001,PGD,BANKB,DITUTUP,2026-02-02T14:00:00+07:00,2026-02-18,,Klaim ditolak" \
-		>expect &&
+		"PGD-2025-000001,PGD,BANKA,SELESAI,2025-12-30 10:00:00,2026-01-14,,Tagihan ganda" \
+		"PGD-2026-000001,PGD,BANKB,DITUTUP,2026-02-02 14:00:00,2026-02-18,,Klaim ditolak" \
+		>>expect &&
 	test_cmp expect out &&
 	slktx ticket list --csv --year 2024 >out 2>err &&
-	printf "ticket,kind,pujk,status,received,due,sisa_sla,subject\r\n" >expect &&
+	printf "\357\273\277ticket,kind,pujk,status,received,due,sisa_sla,subject\r\n" >expect &&
 	test_cmp expect out &&
 	grep "no ticket matches" err
 '

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/csv.h"
 #include "util/digest.h"
 
 #include "domain/calendar.h"
@@ -120,19 +121,14 @@ static void warn_calendar(const struct calendar *cal)
 			year);
 }
 
+static void put_stdout(void *ctx, const char *s, size_t n)
+{
+	fwrite(s, 1, n, ctx);
+}
+
 static void csv_field(const char *s, int last)
 {
-	if (strpbrk(s, ",\"\r\n") != NULL) {
-		putchar('"');
-		for (; *s != '\0'; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
+	csv_cell(s, put_stdout, stdout);
 	fputs(last ? "\r\n" : ",", stdout);
 }
 
@@ -151,7 +147,7 @@ static int fill_rows(const struct tickets_ticket *v, size_t n, struct calendar *
 		struct sla_view sla = tickets_sla(cal, &v[i], today);
 
 		if (csv)
-			records_format_wib(v[i].received_at, text[i][0]);
+			csv_time_wib(v[i].received_at, text[i][0]);
 		else
 			cmd_time_wib(v[i].received_at, text[i][0], sizeof(text[i][0]));
 		calendar_format_day(v[i].due_day, text[i][1]);
@@ -221,6 +217,7 @@ static int ticket_list(int argc, char **argv, const struct cmd_globals *g)
 	}
 	warn_calendar(cal);
 	if (csv) {
+		fputs(CSV_BOM, stdout);
 		for (size_t i = 0; i < (n + 1) * LIST_COLUMNS; i++)
 			csv_field(cells[i], i % LIST_COLUMNS == LIST_COLUMNS - 1);
 	} else if (n > 0) {

@@ -37,6 +37,7 @@
 
 #include "domain/calendar.h"
 #include "util/embedded.h"
+#include "util/csv.h"
 #include "ledger/history.h"
 #include "domain/records.h"
 #include "util/safefile.h"
@@ -220,19 +221,14 @@ static void buf_str(struct report_buf *b, const char *s)
 	report_buf_add(b, s, strlen(s));
 }
 
+static void put_buf(void *ctx, const char *s, size_t n)
+{
+	report_buf_add(ctx, s, n);
+}
+
 void report_csv_field(struct report_buf *b, const char *field)
 {
-	if (strpbrk(field, ",\"\r\n") == NULL) {
-		buf_str(b, field);
-		return;
-	}
-	buf_str(b, "\"");
-	for (const char *p = field; *p != '\0'; p++) {
-		report_buf_add(b, p, 1);
-		if (*p == '"')
-			report_buf_add(b, p, 1);
-	}
-	buf_str(b, "\"");
+	csv_cell(field, put_buf, b);
 }
 
 /* ---------------------------------------------------------- figures */

@@ -115,7 +115,7 @@ void report_buf_add(struct report_buf *b, const char *s, size_t n);
  */
 int report_parse_chain_head(const unsigned char *text, size_t len, int64_t *seq,
 			    char hash[65], const char **why);
-/* Append one CSV field (RFC 4180: quoted when it holds , " CR or LF, " doubled). */
+/* Append one CSV field by csv_cell (neutralised, RFC 4180 quoted). */
 void report_csv_field(struct report_buf *b, const char *field);
 
 /* --- shared by report.c and report_archive.c --- */
