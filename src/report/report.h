@@ -46,6 +46,11 @@ struct report_request {
 	const char *pujk;   /* one PUJK, or NULL for all */
 	int64_t now;        /* the time of the report (UTC seconds) */
 	int csv_bom;        /* a UTF-8 byte order mark before each CSV */
+	/*
+	 * Also every ticket open at AsOf, whatever the day it was received:
+	 * the daily archive's view of the backlog (SPEC §9).
+	 */
+	int open_at_as_of;
 };
 
 /* A report's files in memory, in the order of the REPORT_* names above. */
