@@ -212,6 +212,13 @@ test_expect_success 'an intake item never reaches a PUJK, a PUJK item never the 
 	! grep -l -e "<NewTicket " -e "<Decision " -e "<Reassign " $docs
 '
 
+test_expect_success 'slktx validate: an intake dispatch whose Recipient is not the name is SENDER_MISMATCH' '
+	d=$(intake_dsps | tail -n 1) && n=$(basename $d .xml) &&
+	sed "s|<Recipient>OJK</Recipient>|<Recipient>BANKA</Recipient>|" $d >$n.xml &&
+	test_expect_code 65 slktx validate $n.xml >out &&
+	grep "SENDER_MISMATCH: the header names .BANKA., the file name .OJK." out
+'
+
 test_expect_success 'pujk add refuses the intake sender code (exit 65), nothing registered' '
 	test_expect_code 65 slktx pujk add OJK --name "Otoritas" --sector OTHER 2>err &&
 	grep "PUJK code .OJK. is the intake.s sender code" err &&
