@@ -77,8 +77,8 @@ test_expect_success '--json parses and counts a run with rejected records and a 
 	slktx run --json >json 2>err &&
 	for k in exit:0 fetched:3 in_transit:1 ignored:0 processed:3 files_accepted:1 \
 		files_partially_accepted:1 files_rejected:1 records_accepted:3 \
-		records_rejected:1 records_duplicate:1 acknowledgements:3 dispatches:2 \
-		dispatch_items:2 delivered:5 quarantined:0 waiting:0; do
+		records_rejected:1 records_duplicate:1 acknowledgements:3 dispatches:3 \
+		dispatch_items:3 delivered:6 quarantined:0 waiting:0; do
 		test "$(json_get ${k%:*})" = ${k#*:} || { echo "$k: $(json_get ${k%:*})"; return 1; }
 	done
 '

@@ -36,6 +36,9 @@ state() {
 		done
 		echo "dispatched events:"
 		cat exchange/pujk/*/download/DSP_*.xml | sed -n "s/.* eventSeq=\"\([0-9]*\)\".*/\1/p" | sort -n
+		echo "intake dispatched events:"
+		cat exchange/slkt/inbound/DSP_*.xml |
+			sed -n "s/^ *<\([A-Za-z]*\) .* eventSeq=\"\([0-9]*\)\".* pujkCode=\"\([A-Z0-9]*\)\".*/\2 \1 \3/p" | sort -n
 		echo "archive:"
 		(cd spool/archive && find . -type f | sed "s|^\./[0-9/]*/||" | sort)
 		echo "left behind:"
@@ -46,12 +49,18 @@ state() {
 test_expect_success 'a run with no fault sets the expected state' '
 	mkdir ref && (cd ref && scenario && slktx run 2>err && state ../expect) &&
 	grep "PGD-2026-000001|BANKA|DITINDAKLANJUTI" expect &&
-	test $(sed -n "/dispatched events:/,/archive:/p" expect | grep -c "^[0-9]") = 4
+	test $(sed -n "/^dispatched events:/,/^intake dispatched events:/p" expect | grep -c "^[0-9]") = 4 &&
+	sed -n "/^intake dispatched events:/,/^archive:/p" expect | grep "^[0-9]" >intake &&
+	(cd ref && ledger "SELECT seq || '"'"' '"'"' || record || '"'"' BANKA'"'"' FROM event
+		WHERE actor <> '"'"'INTAKE'"'"' ORDER BY seq") >want &&
+	test $(wc -l <want) = 2 && test_cmp want intake
 '
 
 for point in after-fetch:1 after-fetch:3 mid-fetch:2 before-remote-remove:2 after-remote-remove:1 \
 	mid-apply:1 mid-apply:4 after-ack:1 after-ack:3 after-commit:1 after-commit:2 \
-	after-archive:1 mid-dispatch:1 mid-dispatch:2 mid-push:1 mid-push:4 after-push:2 after-push:5
+	after-archive:1 mid-dispatch:1 mid-dispatch:2 mid-push:1 mid-push:4 after-push:2 after-push:5 \
+	mid-dispatch:3 after-dispatch:1 after-dispatch:2 after-dispatch:3 mid-push:11 mid-push:12 \
+	after-push:6
 do
 	test_expect_success "killed at $point, then rerun: everything exactly once" "
 		mkdir '$point' && cd '$point' && scenario &&

@@ -38,6 +38,13 @@ static int pujk_add(int argc, char **argv, const struct cmd_globals *g)
 	rc = cmd_open_ledger(g, &cfg, &l);
 	if (rc != 0)
 		goto out;
+	/* the intake's dispatches are keyed by its sender code, as a PUJK's by its code */
+	if (strcmp(code, cfg.intake.sender) == 0) {
+		err_set(&e, ERR_INVALID_STATE, "PUJK code '%s' is the intake's sender code "
+			"([intake] sender): a PUJK needs another code", code);
+		rc = fail(&e);
+		goto out;
+	}
 	if (registry_pujk_add(l, code, name, sector, time(NULL), &e) < 0) {
 		rc = fail(&e);
 		goto out;

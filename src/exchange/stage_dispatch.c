@@ -2,7 +2,10 @@
  * stage_dispatch - for each PUJK, the events after its cursor up to the
  * chain head as one signed dispatch (DSP_<CODE>_<YYYYMMDD>_<SEQ6>, a .zip
  * when attachments travel with it), committed in the transaction that moves
- * the cursor: a crash makes it again, never twice.
+ * the cursor: a crash makes it again, never twice.  Then the same for the
+ * intake (DSP_<SENDER>_..., to its inbound folder): every PUJK record since
+ * its cursor, the dispatch_cursor row keyed by its sender code, which no
+ * PUJK code may equal.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -86,11 +89,13 @@ static int write_dispatch(struct exchange *x, struct dispatch_plan *p, const cha
 	return rc;
 }
 
-static int dispatch_one(struct exchange *x, const char *code, int64_t head, struct err *e)
+/* One recipient's dispatch: a PUJK's, or with intake set the intake's. */
+static int dispatch_one(struct exchange *x, const char *code, int intake, const char *remote,
+			int64_t head, struct err *e)
 {
 	struct dispatch_plan p;
 	char base[64], name[SPOOL_NAME_MAX], dest[SPOOL_NAME_MAX], dir[SPOOL_PATH_MAX];
-	char remote[PATH_MAX], sha[65];
+	char sha[65];
 	int64_t cursor, size;
 	int in_tx = 0, rc = -1;
 
@@ -98,6 +103,7 @@ static int dispatch_one(struct exchange *x, const char *code, int64_t head, stru
 	if (journal_dispatch_cursor(x->ledger, code, &cursor, e) != 0)
 		return -1;
 	p.pujk_code = code;
+	p.intake = intake;
 	p.after_seq = cursor;
 	p.upto_seq = head;
 	p.today_utc = x->now;
@@ -105,7 +111,6 @@ static int dispatch_one(struct exchange *x, const char *code, int64_t head, stru
 		rc = cursor >= head || p.items == 0 ? 0 : -1;
 		goto out;
 	}
-	stage_pujk_dir(x->cfg, code, "download", remote, sizeof(remote));
 	if (dispatch_name(x, code, base, sizeof(base), e) != 0 ||
 	    spool_outbox_dest(remote, dest, e) != 0 || ledger_begin(x->ledger, e) != 0)
 		goto out;
@@ -118,6 +123,7 @@ static int dispatch_one(struct exchange *x, const char *code, int64_t head, stru
 	    ledger_commit(x->ledger, e) != 0)
 		goto out;
 	in_tx = 0;
+	fault_point("after-dispatch");
 	x->sum.dispatches++;
 	x->sum.dispatch_items += p.items;
 	stage_say(x, EXCHANGE_INFO, "%s: %ld items for %s", name, p.items, code);
@@ -132,6 +138,8 @@ out:
 int exchange_dispatch(struct exchange *x, struct err *e)
 {
 	struct registry_pujk *pujk = NULL;
+	const char *intake = x->cfg->intake.sender;
+	char remote[PATH_MAX];
 	size_t n = 0;
 	int64_t head;
 	int rc = -1;
@@ -141,9 +149,20 @@ int exchange_dispatch(struct exchange *x, struct err *e)
 	history_head(x->history, &head);
 	if (registry_pujk_all(x->ledger, &pujk, &n, e) != 0)
 		return -1;
+	/* registered before `pujk add` refused it, or the sender changed since */
 	for (size_t i = 0; i < n; i++)
-		if (dispatch_one(x, pujk[i].code, head, e) != 0)
+		if (strcmp(pujk[i].code, intake) == 0) {
+			err_set(e, ERR_CONFIG, "PUJK '%s' has the intake's sender code ([intake] "
+				"sender): the two would share one dispatch cursor", intake);
 			goto out;
+		}
+	for (size_t i = 0; i < n; i++) {
+		stage_pujk_dir(x->cfg, pujk[i].code, "download", remote, sizeof(remote));
+		if (dispatch_one(x, pujk[i].code, 0, remote, head, e) != 0)
+			goto out;
+	}
+	if (dispatch_one(x, intake, 1, x->cfg->transport.intake_inbound, head, e) != 0)
+		goto out;
 	stage_warn_calendar(x);
 	rc = 0;
 out:

@@ -18,11 +18,23 @@ static const char events_for[] =
 	" WHERE e.seq > ?1 AND e.seq <= ?2 AND e.actor = 'INTAKE'"
 	" AND (e.pujk_code = ?3 OR e.prior_pujk = ?3)";
 
+/* the intake's: every event an officer of a PUJK brought, whatever its record */
+static const char events_for_intake[] =
+	" FROM event e JOIN ticket t ON t.no = e.ticket_no"
+	" LEFT JOIN officer o ON o.id = e.officer_id"
+	" WHERE e.seq > ?1 AND e.seq <= ?2 AND e.actor <> 'INTAKE'";
+
+static const char *events_of(const struct dispatch_plan *p)
+{
+	return p->intake ? events_for_intake : events_for;
+}
+
 static int bind_plan(sqlite3_stmt *st, const struct dispatch_plan *p)
 {
 	sqlite3_bind_int64(st, 1, p->after_seq);
 	sqlite3_bind_int64(st, 2, p->upto_seq);
-	sqlite3_bind_text(st, 3, p->pujk_code, -1, SQLITE_STATIC);
+	if (!p->intake)
+		sqlite3_bind_text(st, 3, p->pujk_code, -1, SQLITE_STATIC);
 	return 0;
 }
 
@@ -32,7 +44,7 @@ int dispatch_count(struct ledger *l, struct dispatch_plan *p, struct err *e)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT count(*)%s", events_for);
+	snprintf(sql, sizeof(sql), "SELECT count(*)%s", events_of(p));
 	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK)
 		return ledger_err(l, e, "cannot count a dispatch");
 	bind_plan(st, p);
@@ -88,16 +100,14 @@ static int add_attachment(struct dispatch_plan *p, const char *name, const char 
 	return 0;
 }
 
-static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
-		      struct calendar *cal, struct dispatch_plan *p, struct err *e)
+/* eventSeq, status, dueDate and, while the PUJK's clock runs, slaDaysLeft */
+static void write_event_attrs(struct xmlout *w, struct calendar *cal,
+			      const struct dispatch_plan *p, int64_t seq, const char *status,
+			      const char *kind, int32_t due)
 {
-	const char *record = col(row, C_RECORD);
-	int reassigned_here = strcmp(record, "Reassign") == 0 &&
-			      strcmp(col(row, C_PUJK), p->pujk_code) == 0;
-	int32_t due = sqlite3_column_int(row, C_DUE);
 	struct sla_ticket ticket = {
-		.kind = strcmp(col(row, C_KIND), "PGD") == 0 ? KIND_PGD : KIND_IND,
-		.status = statemachine_status_from_name(col(row, C_STATUS)),
+		.kind = strcmp(kind, "PGD") == 0 ? KIND_PGD : KIND_IND,
+		.status = statemachine_status_from_name(status),
 		.due_day = due,
 		.first_response_day = SLA_NO_DAY,
 		.proposal_day = SLA_NO_DAY,
@@ -105,17 +115,52 @@ static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 	/* only sisa SLA is shown, and it does not depend on the response days */
 	struct sla_view sla = sla_view_of(cal, &ticket, calendar_day_of(p->today_utc));
 	char due_text[11];
-	int rc;
 
 	calendar_format_day(due, due_text);
-	xmlout_start(w, reassigned_here ? "NewTicket" : strcmp(record, "Decision") == 0 ? "Decision"
-						 : record);
-	xmlout_attr(w, "id", col(row, C_RECORD_ID));
-	xmlout_attr_int(w, "eventSeq", sqlite3_column_int64(row, C_SEQ));
-	xmlout_attr(w, "status", col(row, C_STATUS));
+	xmlout_attr_int(w, "eventSeq", seq);
+	xmlout_attr(w, "status", status);
 	xmlout_attr(w, "dueDate", due_text);
 	if (sla.running)
 		xmlout_attr_int(w, "slaDaysLeft", sla.days_left);
+}
+
+/* The Attachment elements of event seq, collected for the package. */
+static int write_attachments(struct xmlout *w, sqlite3_stmt *atts, int64_t seq,
+			     struct dispatch_plan *p, struct err *e)
+{
+	int rc;
+
+	sqlite3_bind_int64(atts, 1, seq);
+	while ((rc = sqlite3_step(atts)) == SQLITE_ROW) {
+		xmlout_start(w, "Attachment");
+		xmlout_attr(w, "name", col(atts, 0));
+		xmlout_attr(w, "sha256", col(atts, 1));
+		xmlout_attr_int(w, "size", sqlite3_column_int64(atts, 2));
+		xmlout_attr(w, "mediaType", col(atts, 3));
+		xmlout_end(w);
+		if (add_attachment(p, col(atts, 0), col(atts, 1)) != 0) {
+			sqlite3_reset(atts);
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		}
+	}
+	sqlite3_reset(atts);
+	if (rc != SQLITE_DONE)
+		return err_set(e, ERR_IO, "cannot read attachments");
+	return 0;
+}
+
+static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
+		      struct calendar *cal, struct dispatch_plan *p, struct err *e)
+{
+	const char *record = col(row, C_RECORD);
+	int reassigned_here = strcmp(record, "Reassign") == 0 &&
+			      strcmp(col(row, C_PUJK), p->pujk_code) == 0;
+
+	xmlout_start(w, reassigned_here ? "NewTicket" : strcmp(record, "Decision") == 0 ? "Decision"
+						 : record);
+	xmlout_attr(w, "id", col(row, C_RECORD_ID));
+	write_event_attrs(w, cal, p, sqlite3_column_int64(row, C_SEQ), col(row, C_STATUS),
+			  col(row, C_KIND), sqlite3_column_int(row, C_DUE));
 	xmlout_element(w, "TicketNo", col(row, C_TICKET));
 	if (reassigned_here || strcmp(record, "NewTicket") == 0) {
 		xmlout_element(w, "PujkCode", col(row, C_PUJK));
@@ -136,22 +181,8 @@ static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 			xmlout_text(w, col(row, C_CLAIM));
 			xmlout_end(w);
 		}
-		sqlite3_bind_int64(atts, 1, sqlite3_column_int64(row, C_CREATED));
-		while ((rc = sqlite3_step(atts)) == SQLITE_ROW) {
-			xmlout_start(w, "Attachment");
-			xmlout_attr(w, "name", col(atts, 0));
-			xmlout_attr(w, "sha256", col(atts, 1));
-			xmlout_attr_int(w, "size", sqlite3_column_int64(atts, 2));
-			xmlout_attr(w, "mediaType", col(atts, 3));
-			xmlout_end(w);
-			if (add_attachment(p, col(atts, 0), col(atts, 1)) != 0) {
-				sqlite3_reset(atts);
-				return err_set(e, ERR_INTERNAL, "out of memory");
-			}
-		}
-		sqlite3_reset(atts);
-		if (rc != SQLITE_DONE)
-			return err_set(e, ERR_IO, "cannot read attachments");
+		if (write_attachments(w, atts, sqlite3_column_int64(row, C_CREATED), p, e) != 0)
+			return -1;
 	} else if (strcmp(record, "Decision") == 0) {
 		xmlout_element(w, "Outcome", col(row, C_OUTCOME));
 		xmlout_element(w, "At", col(row, C_AT));
@@ -172,6 +203,60 @@ static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 	return 0;
 }
 
+/* the intake's item columns: the event, its ticket, its officer, its detail */
+enum {
+	I_SEQ, I_TICKET, I_RECORD, I_RECORD_ID, I_STATUS, I_PUJK, I_DUE, I_KIND, I_ROLE,
+	I_OFFICER, I_AT, I_ACTION, I_RESOLUTION, I_AMOUNT, I_CURRENCY, I_NOTE,
+};
+
+static const char intake_columns[] =
+	"SELECT e.seq, e.ticket_no, e.record, e.record_id, e.status_after, e.pujk_code,"
+	" t.due_day, t.kind, e.actor, o.name,"
+	" json_extract(e.detail, '$.at'), json_extract(e.detail, '$.action'),"
+	" json_extract(e.detail, '$.resolution'), json_extract(e.detail, '$.amount'),"
+	" json_extract(e.detail, '$.currency'), json_extract(e.detail, '$.note')";
+
+/*
+ * A PUJK's record as the intake receives it: the response file's element,
+ * its children in the order every response record type keeps (TicketNo, At,
+ * Action, Resolution, Amount, Note, Attachment), each only when the event's
+ * detail has it, so that a record type added later travels without a change
+ * here.  The one name that differs: a proposal's note is its Summary.
+ */
+static int write_intake_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
+			     struct calendar *cal, struct dispatch_plan *p, struct err *e)
+{
+	const char *record = col(row, I_RECORD);
+	int64_t seq = sqlite3_column_int64(row, I_SEQ);
+
+	if (col(row, I_OFFICER) == NULL)
+		return err_set(e, ERR_INTERNAL, "event %lld ('%s') names no registered officer",
+			       (long long)seq, record);
+	xmlout_start(w, record);
+	xmlout_attr(w, "id", col(row, I_RECORD_ID));
+	write_event_attrs(w, cal, p, seq, col(row, I_STATUS), col(row, I_KIND),
+			  sqlite3_column_int(row, I_DUE));
+	xmlout_attr(w, "pujkCode", col(row, I_PUJK));
+	xmlout_attr(w, "officer", col(row, I_OFFICER));
+	xmlout_attr(w, "role", col(row, I_ROLE));
+	xmlout_element(w, "TicketNo", col(row, I_TICKET));
+	xmlout_element(w, "At", col(row, I_AT));
+	xmlout_element(w, "Action", col(row, I_ACTION));
+	xmlout_element(w, "Resolution", col(row, I_RESOLUTION));
+	if (col(row, I_AMOUNT)) {
+		xmlout_start(w, "Amount");
+		xmlout_attr(w, "currency", col(row, I_CURRENCY) ? col(row, I_CURRENCY) : "IDR");
+		xmlout_text(w, col(row, I_AMOUNT));
+		xmlout_end(w);
+	}
+	xmlout_element(w, strcmp(record, "ResolutionProposal") == 0 ? "Summary" : "Note",
+		       col(row, I_NOTE));
+	if (write_attachments(w, atts, seq, p, e) != 0)
+		return -1;
+	xmlout_end(w);
+	return 0;
+}
+
 int dispatch_write_fd(struct ledger *l, struct calendar *cal, struct dispatch_plan *p,
 		      const char *dispatch_id, int64_t created_at, int fd, struct err *e)
 {
@@ -180,7 +265,8 @@ int dispatch_write_fd(struct ledger *l, struct calendar *cal, struct dispatch_pl
 	char sql[2048], when[32], what[128];
 	int rc, result = -1;
 
-	snprintf(sql, sizeof(sql), "%s%s ORDER BY e.seq", item_columns, events_for);
+	snprintf(sql, sizeof(sql), "%s%s ORDER BY e.seq", p->intake ? intake_columns : item_columns,
+		 events_of(p));
 	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, &rows, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(ledger_db(l),
 			       "SELECT name, sha256, size, media_type FROM attachment"
@@ -195,7 +281,7 @@ int dispatch_write_fd(struct ledger *l, struct calendar *cal, struct dispatch_pl
 		goto out;
 	xmlout_start(w, "Header");
 	xmlout_element(w, "DispatchId", dispatch_id);
-	xmlout_element(w, "PujkCode", p->pujk_code);
+	xmlout_element(w, p->intake ? "Recipient" : "PujkCode", p->pujk_code);
 	records_format_wib(created_at, when);
 	xmlout_element(w, "CreatedAt", when);
 	snprintf(what, sizeof(what), "%ld", p->items);
@@ -203,7 +289,7 @@ int dispatch_write_fd(struct ledger *l, struct calendar *cal, struct dispatch_pl
 	xmlout_end(w);
 	xmlout_start(w, "Items");
 	while ((rc = sqlite3_step(rows)) == SQLITE_ROW)
-		if (write_item(w, rows, atts, cal, p, e) != 0)
+		if ((p->intake ? write_intake_item : write_item)(w, rows, atts, cal, p, e) != 0)
 			goto out;
 	if (rc != SQLITE_DONE) {
 		ledger_err(l, e, "cannot read the events to dispatch");

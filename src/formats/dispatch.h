@@ -5,7 +5,14 @@
  *
  * A Reassign reaches both PUJK: the one the ticket left gets the Reassign,
  * the one it went to gets the ticket as a NewTicket (SPEC §3 "receives it as
- * new").  Written with libxml2's writer.  Errors: ERR_IO / ERR_INTERNAL.
+ * new").
+ *
+ * What the intake is sent (SPEC 1.1 §1, §3; plan.intake set): every event a
+ * PUJK's officer brought (actor not INTAKE), whatever its record, written
+ * from the event's detail as the element of the response file, with the
+ * same attributes and pujkCode, officer (name) and role; its header names
+ * the intake as Recipient.  Written with libxml2's writer.  Errors: ERR_IO /
+ * ERR_INTERNAL.
  */
 #ifndef SLKTX_DISPATCH_H
 #define SLKTX_DISPATCH_H
@@ -22,7 +29,8 @@ struct dispatch_attachment {
 };
 
 struct dispatch_plan {
-	const char *pujk_code;
+	const char *pujk_code;  /* the recipient: a PUJK, or the intake's sender code */
+	int intake;             /* 1: the intake's dispatch, of the PUJK's events */
 	int64_t after_seq;     /* the PUJK's cursor */
 	int64_t upto_seq;      /* the chain head when the stage began */
 	int64_t today_utc;     /* for working days left */

@@ -71,6 +71,8 @@ static int on_header(void *ctx, const struct xml_node *h, struct err *e)
 		id = xmlstream_child(h, "AckId");
 	if (sender == NULL)
 		sender = xmlstream_child(h, "PujkCode");
+	if (sender == NULL) /* the intake's dispatch names its recipient */
+		sender = xmlstream_child(h, "Recipient");
 	copy_text(fc->batch_id, sizeof(fc->batch_id), id ? id->text : NULL);
 	copy_text(fc->sender, sizeof(fc->sender), sender ? sender->text : NULL);
 	copy_text(fc->created_at, sizeof(fc->created_at), xmlstream_child_text(h, "CreatedAt"));

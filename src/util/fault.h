@@ -28,6 +28,8 @@
  *   before-remote-remove  a fetched pair is recorded, not yet removed from the server
  *   after-remote-remove   removed from the server, the removal not yet recorded
  *   mid-dispatch          a dispatch is being built, its events not yet marked sent
+ *   after-dispatch        a dispatch committed with its cursor (a PUJK's or the
+ *                         intake's), the next recipient's not begun, nothing pushed
  * fetch-started, mid-fetch and mid-push are called by both transports; the
  * others belong to the pipeline's stages.
  */
