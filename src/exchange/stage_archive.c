@@ -13,7 +13,7 @@
 
 static void warn(void *ctx, const char *msg)
 {
-	stage_say(ctx, EXCHANGE_WARNING, "archive: %s", msg);
+	stage_say(ctx, EXCHANGE_WARNING, "warning: archive: %s", msg);
 }
 
 int exchange_archive(struct exchange *x, struct err *e)

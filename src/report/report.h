@@ -182,7 +182,7 @@ int report_day_files(struct ledger *l, int32_t day, struct report_day_file **out
 /* activity-files.csv, activity-records.csv, activity-events.csv and
  * files/SHA256SUMS of day, in the order of those names. */
 int report_day_activity(struct ledger *l, int32_t day, const struct report_day_file *f,
-			size_t n, int bom, struct report_buf out[4], struct err *e);
+			size_t n, struct report_buf out[4], struct err *e);
 
 
 /* mkdir -p (0750). */

@@ -5,7 +5,7 @@
  * puts what this writes into the archive.
  *
  * Each list is a CSV (util/csv: every cell by csv_cell, times by
- * csv_time_wib in WIB, CRLF, CSV_BOM when [report] csv_bom), described in
+ * csv_time_wib in WIB, CRLF, CSV_BOM first), described in
  * docs/DESIGN.md "The daily archive".  files/SHA256SUMS lists each data
  * file's SHA-256 in sha256sum format under its path in the hub's spool, so
  * that an auditor holding the file checks it with `sha256sum -c`; the data
@@ -300,12 +300,11 @@ out:
 }
 
 int report_day_activity(struct ledger *l, int32_t day, const struct report_day_file *f,
-			size_t n, int bom, struct report_buf out[4], struct err *e)
+			size_t n, struct report_buf out[4], struct err *e)
 {
 	memset(out, 0, 4 * sizeof(*out));
 	for (int i = 0; i < 3; i++)
-		if (bom)
-			add_str(&out[i], CSV_BOM);
+		add_str(&out[i], CSV_BOM);
 	files_csv(&out[0], f, n);
 	if (records_csv(l, day, &out[1], f, n, e) < 0 || events_csv(l, day, &out[2], e) < 0)
 		return -1;

@@ -272,8 +272,7 @@ static void remove_leftovers(const char *month_dir, const char *top)
 static int make_reports(const struct config *cfg, struct ledger *l, int32_t day, int64_t now,
 			struct report_files *month, struct report_files *year, struct err *e)
 {
-	struct report_request req = { .to_day = day, .now = now,
-				      .csv_bom = cfg->report.csv_bom, .open_at_as_of = 1 };
+	struct report_request req = { .to_day = day, .now = now, .open_at_as_of = 1 };
 	char d[11], first[11];
 
 	calendar_format_day(day, d);
@@ -332,7 +331,7 @@ static int add_members(struct writer *w, const struct config *cfg, struct ledger
 	/* the spool files first: the activity says which of them are missing */
 	if (report_day_files(l, day, &f, &n, e) < 0 ||
 	    add_day_files(w, cfg, f, n, warn, warn_ctx, e) < 0 ||
-	    report_day_activity(l, day, f, n, cfg->report.csv_bom, act, e) < 0)
+	    report_day_activity(l, day, f, n, act, e) < 0)
 		goto out;
 	for (int i = 0; i < 4; i++)
 		if (add_mem(w, activity[i], act[i].data, act[i].len, 1, e) < 0)
