@@ -381,7 +381,7 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 	}
 	w.a = archive_write_new();
 	w.top = top;
-	w.mtime = now;
+	w.mtime = calendar_day_start(wib_day + 1) - 1; /* as of the end of the day */
 	w.shown = final;
 	if (w.a == NULL || archive_write_set_format_pax_restricted(w.a) != ARCHIVE_OK ||
 	    archive_write_add_filter_gzip(w.a) != ARCHIVE_OK ||
