@@ -58,7 +58,8 @@ test_expect_success 'archive writes reports/YYYY/MM/slktx-report-YYYYMMDD.tar.gz
 '
 
 test_expect_success 'it holds the reports, the activity, each input'\''s signature and acks (never the data file), the chain head, the manifest' '
-	tar tzf "$A" | sort >actual &&
+	tar tzf "$A" | sort >all &&
+	grep -v "^$TOP/\(year/\)\?report[-a-z]*\.\(xml\|html\|csv\)$" all >actual &&
 	sed "s|^|$TOP/|" >expect <<-\EOT &&
 	CHAIN_HEAD
 	MANIFEST.sha256
@@ -73,23 +74,20 @@ test_expect_success 'it holds the reports, the activity, each input'\''s signatu
 	files/4-ACK_CB_OJK_20261005_000001.xml.p7s
 	files/4-CB_OJK_20261005_000001.xml.p7s
 	files/SHA256SUMS
-	report-pujk.csv
-	report-tickets.csv
-	report.html
-	report.xml
-	year/report-pujk.csv
-	year/report-tickets.csv
-	year/report.html
-	year/report.xml
 	EOT
 	test_cmp expect actual &&
+	for f in report.xml report.html report-pujk.csv report-tickets.csv; do
+		grep -x "$TOP/$f" all && grep -x "$TOP/year/$f" all || return 1
+	done &&
+	test $(grep -c "^$TOP/report" all) = $(grep -c "^$TOP/year/report" all) &&
 	gzip -t "$A"
 '
 
 test_expect_success 'an auditor checks it with tar, sha256sum -c and openssl cms alone' '
 	mkdir u && tar xzf "$A" -C u &&
 	(cd "u/$TOP" && sha256sum -c MANIFEST.sha256) >check &&
-	test $(grep -c ": OK$" check) = 19 &&
+	test $(grep -c ": OK$" check) = $(wc -l <"u/$TOP/MANIFEST.sha256") &&
+	test $(wc -l <"u/$TOP/MANIFEST.sha256") = $(($(wc -l <all) - 2)) &&
 	ossl_verify "u/$TOP" &&
 	cmp "u/$TOP/files/4-ACK_CB_OJK_20261005_000001.xml" \
 		spool/archive/2026/10/05/ACK_CB_OJK_20261005_000001.xml
