@@ -16,6 +16,8 @@ created() {
 	sed -i "s|<CreatedAt>.*</CreatedAt>|<CreatedAt>$2</CreatedAt>|" "$1"
 }
 CB=CB_OJK_20261125_000001
+BIG=CB_OJK_20261125_000002
+ORPHAN=RSP_ASURB_20261124_000001
 JUNK=RSP_BANKA_20261125_000009.xml
 A=spool/reports/2026/11/slktx-report-20261125.tar.gz
 TOP=slktx-report-20261125
@@ -24,7 +26,7 @@ test_expect_success 'setup: the hub, on 18 November' '
 	on "2026-11-18 10:00" setup_hub
 '
 
-test_expect_success '25 November: a batch and 5 MiB of junk with a signature of other bytes' '
+test_expect_success '25 November: a batch, 5 MiB of junk signed over other bytes, 3 GB refused at the fetch, an orphan' '
 	new_ticket t1 PGD-2026-000101 BANKA 2026-11-24T09:00:00+07:00 | cb $CB &&
 	created $CB.xml 2026-11-25T08:00:00+07:00 &&
 	mkdir keep && cp $CB.xml keep/ &&
@@ -34,9 +36,19 @@ test_expect_success '25 November: a batch and 5 MiB of junk with a signature of 
 	yes SAMPAH-BUKAN-DATA | head -c 5242880 >$JUNK &&
 	echo other >other && on "2026-11-25 09:00" sign_as BANKA-service other &&
 	mv other.p7s $JUNK.p7s && mv $JUNK $JUNK.p7s exchange/pujk/BANKA/upload/ &&
+	new_ticket t2 PGD-2026-000102 BANKA 2026-11-24T09:00:00+07:00 | cb $BIG &&
+	created $BIG.xml 2026-11-25T08:00:00+07:00 &&
+	on "2026-11-25 09:00" drop_cb $BIG.xml &&
+	truncate -s 3G exchange/slkt/outbound/$BIG.xml &&
+	take_over a1 PGD-2026-000101 2026-11-24T10:00:00+07:00 | rsp $ORPHAN &&
+	created $ORPHAN.xml 2026-11-24T08:00:00+07:00 &&
+	mv $ORPHAN.xml exchange/pujk/ASURB/upload/ &&
+	touch -d "2026-11-24 09:00 +0700" exchange/pujk/ASURB/upload/$ORPHAN.xml &&
 	on "2026-11-25 10:00" slktx run 2>err &&
 	test "$(file_status $CB)" = ACCEPTED &&
-	test "$(file_error RSP_BANKA_20261125_000009)" = SIGNATURE_INVALID
+	test "$(file_error RSP_BANKA_20261125_000009)" = SIGNATURE_INVALID &&
+	test "$(file_error $BIG)" = LIMIT_EXCEEDED &&
+	test "$(file_error $ORPHAN)" = SIGNATURE_MISSING
 '
 
 test_expect_success 'the same name three times more that day: DUPLICATE_FILE, DUPLICATE_BATCH_ID, a .zip' '
@@ -69,15 +81,24 @@ test_expect_success 'the first run of 26 November archives the day: no name twic
 	slktx verify-archive $A --cafile pki/ca.crt >out && grep ": OK$" out
 '
 
-test_expect_success 'activity: the five files with their statuses; each data file checks from the spool' '
+test_expect_success 'activity: the seven files with their statuses; each data file checks from the spool' '
 	f=x/$TOP/activity-files.csv &&
-	test $(wc -l <$f) = 6 &&
+	test $(wc -l <$f) = 8 &&
 	grep ",$CB.xml,CB,OJK,.*,ACCEPTED,,.*,ACK_$CB.xml," $f &&
 	grep ",$CB.xml,CB,OJK,.*,REJECTED,DUPLICATE_FILE,.*,ACK_${CB}_2.xml," $f &&
 	grep ",$CB.xml,CB,OJK,.*,REJECTED,DUPLICATE_BATCH_ID,.*,ACK_${CB}_3.xml," $f &&
 	grep ",$CB.zip,CB,OJK,.*,REJECTED,DUPLICATE_BATCH_ID,.*,ACK_${CB}_4.xml," $f &&
 	(cd spool && sha256sum -c "$TRASH/x/$TOP/files/SHA256SUMS") >check &&
-	test $(grep -c ": OK$" check) = 5
+	test $(grep -c ": OK$" check) = 7
+'
+
+test_expect_success 'refused at the fetch (3 GB) and never signed (an orphan): only named, their data in quarantine/' '
+	f=x/$TOP/activity-files.csv &&
+	grep "^[0-9]*,$BIG.xml,CB,OJK,3221225472,[0-9a-f]*,.*,REJECTED,LIMIT_EXCEEDED,.*,ACK_$BIG.xml,archive/2026/11/25,quarantined,quarantined,files/[0-9]*-ACK_$BIG.xml,files/" $f &&
+	grep "^[0-9]*,$ORPHAN.xml,RSP,ASURB,.*,REJECTED,SIGNATURE_MISSING,.*,ACK_$ORPHAN.xml,archive/2026/11/25,quarantined,none,files/[0-9]*-ACK_$ORPHAN.xml,files/" $f &&
+	grep "  quarantine/$BIG.xml$" x/$TOP/files/SHA256SUMS &&
+	grep "  quarantine/$ORPHAN.xml$" x/$TOP/files/SHA256SUMS &&
+	! grep -e "files/[0-9]*-$BIG.xml.p7s" -e "files/[0-9]*-$ORPHAN.xml.p7s" list
 '
 
 test_expect_success 'the junk upload is only named: name, size, SHA-256; its bytes are not in the archive' '
@@ -85,6 +106,7 @@ test_expect_success 'the junk upload is only named: name, size, SHA-256; its byt
 	grep "^[0-9]*,$JUNK,RSP,BANKA,5242880,$sha,.*,REJECTED,SIGNATURE_INVALID," x/$TOP/activity-files.csv &&
 	! zcat $A | grep -a -q SAMPAH-BUKAN-DATA &&
 	test $(stat -c %s $A) -lt 1000000 &&
+	test -z "$(find spool/reports -size +1M)" &&
 	! grep -r -l 3174051203850007 x
 '
 

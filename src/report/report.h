@@ -7,11 +7,11 @@
  * (xsd/report.xsd, validated before it is written), report.html (made from
  * the XML by the embedded xsd/report.xsl with libxslt), report-pujk.csv and
  * report-tickets.csv (UTF-8, RFC 4180 quoting, CRLF).  report_archive.c
- * packs a day's report, its processed inputs and a signed manifest into
+ * packs a day as of its end (reports, activity, signatures; no data file) into
  * <report.dir>/YYYY/MM/slktx-report-YYYYMMDD.tar.gz, and checks one.
  *
- * Errors: ERR_USAGE (a bad period), ERR_NOT_FOUND (an unknown PUJK, a missing
- * archived input), ERR_IO (the disk or the ledger), ERR_CONFIG (the calendar,
+ * Errors: ERR_USAGE (a bad period, a day not ended), ERR_NOT_FOUND (an unknown
+ * PUJK), ERR_IO (the disk or the ledger), ERR_CONFIG (the calendar,
  * the hub's key), ERR_INTERNAL (a report that fails its own schema: a bug).
  * Checking an archive reports each problem found as a SPEC code
  * (SIGNATURE_INVALID, CERT_*, PACKAGE_INVALID for a member, INVALID_STATE for
