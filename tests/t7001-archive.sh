@@ -42,7 +42,11 @@ test_expect_success 'setup: three processed inputs, two of them on 5 October (WI
 			archive_dir = '\''archive/2026/10/05'\'' WHERE id = 3;
 		UPDATE file SET processed_at = $(at 2026-10-04T23:50:00+07:00),
 			archive_dir = '\''archive/2026/10/01'\'',
-			ack_name = '\''ACK_CB_OJK_20261001_000001.xml'\'' WHERE id = 1;"
+			ack_name = '\''ACK_CB_OJK_20261001_000001.xml'\'' WHERE id = 1;
+		UPDATE file SET fetched_at = $(at 2026-10-01T09:00:00+07:00),
+			sha256 = '\''$(sha256sum spool/archive/2026/10/05/CB_OJK_20261005_000001.xml | cut -c1-64)'\''
+			WHERE id = 4;
+		UPDATE file SET fetched_at = $(at 2026-10-01T09:00:00+07:00) WHERE id <> 4;"
 '
 
 test_expect_success 'archive writes reports/YYYY/MM/slktx-report-YYYYMMDD.tar.gz' '
@@ -53,44 +57,63 @@ test_expect_success 'archive writes reports/YYYY/MM/slktx-report-YYYYMMDD.tar.gz
 	printf ".\n..\nslktx-report-20261005.tar.gz\n" >expect && test_cmp expect actual
 '
 
-test_expect_success 'it holds the report, the day'\''s inputs with signatures and acks, the chain head, the manifest' '
-	tar tzf "$A" | sort >actual &&
+test_expect_success 'it holds the reports, the activity, each input'\''s signature and acks (never the data file), the chain head, the manifest' '
+	tar tzf "$A" | sort >all &&
+	grep -v "^$TOP/\(year/\)\?report[-a-z]*\.\(xml\|html\|csv\)$" all >actual &&
 	sed "s|^|$TOP/|" >expect <<-\EOT &&
 	CHAIN_HEAD
 	MANIFEST.sha256
 	MANIFEST.sha256.p7s
-	inputs/ACK_CB_OJK_20261005_000001.xml
-	inputs/ACK_CB_OJK_20261005_000001.xml.p7s
-	inputs/ACK_RSP_BANKB_20261002_000001.xml
-	inputs/ACK_RSP_BANKB_20261002_000001.xml.p7s
-	inputs/CB_OJK_20261005_000001.xml
-	inputs/CB_OJK_20261005_000001.xml.p7s
-	inputs/RSP_BANKB_20261002_000001.xml
-	inputs/RSP_BANKB_20261002_000001.xml.p7s
-	report-pujk.csv
-	report-tickets.csv
-	report.html
-	report.xml
+	activity-events.csv
+	activity-files.csv
+	activity-records.csv
+	files/3-ACK_RSP_BANKB_20261002_000001.xml
+	files/3-ACK_RSP_BANKB_20261002_000001.xml.p7s
+	files/3-RSP_BANKB_20261002_000001.xml.p7s
+	files/4-ACK_CB_OJK_20261005_000001.xml
+	files/4-ACK_CB_OJK_20261005_000001.xml.p7s
+	files/4-CB_OJK_20261005_000001.xml.p7s
+	files/SHA256SUMS
 	EOT
 	test_cmp expect actual &&
+	for f in report.xml report.html report-pujk.csv report-tickets.csv; do
+		grep -x "$TOP/$f" all && grep -x "$TOP/year/$f" all || return 1
+	done &&
+	test $(grep -c "^$TOP/report" all) = $(grep -c "^$TOP/year/report" all) &&
 	gzip -t "$A"
 '
 
 test_expect_success 'an auditor checks it with tar, sha256sum -c and openssl cms alone' '
 	mkdir u && tar xzf "$A" -C u &&
 	(cd "u/$TOP" && sha256sum -c MANIFEST.sha256) >check &&
-	test $(grep -c ": OK$" check) = 13 &&
+	test $(grep -c ": OK$" check) = $(wc -l <"u/$TOP/MANIFEST.sha256") &&
+	test $(wc -l <"u/$TOP/MANIFEST.sha256") = $(($(wc -l <all) - 2)) &&
 	ossl_verify "u/$TOP" &&
-	cmp "u/$TOP/inputs/CB_OJK_20261005_000001.xml" spool/archive/2026/10/05/CB_OJK_20261005_000001.xml
+	cmp "u/$TOP/files/4-ACK_CB_OJK_20261005_000001.xml" \
+		spool/archive/2026/10/05/ACK_CB_OJK_20261005_000001.xml
+'
+
+test_expect_success 'a data file from the spool checks against files/SHA256SUMS and its .p7s' '
+	(cd spool && sha256sum -c --ignore-missing "$TRASH/u/$TOP/files/SHA256SUMS") >check &&
+	echo "archive/2026/10/05/CB_OJK_20261005_000001.xml: OK" >expect && test_cmp expect check &&
+	openssl cms -verify -binary -inform DER \
+		-content spool/archive/2026/10/05/CB_OJK_20261005_000001.xml \
+		-in "u/$TOP/files/4-CB_OJK_20261005_000001.xml.p7s" -CAfile pki/ca.crt \
+		-purpose any -out /dev/null &&
+	grep "^4,CB_OJK_20261005_000001.xml,CB,OJK,.*,files/4-CB_OJK_20261005_000001.xml.p7s,files/4-ACK_CB_OJK_20261005_000001.xml,files/4-ACK_CB_OJK_20261005_000001.xml.p7s" \
+		"u/$TOP/activity-files.csv"
 '
 
 test_expect_success 'CHAIN_HEAD is the ledger'\''s last event; the report is the day'\''s' '
 	sqlite3 spool/ledger.sqlite "SELECT seq || '\'' '\'' || hash FROM event ORDER BY seq DESC LIMIT 1" >expect &&
 	test_cmp expect "u/$TOP/CHAIN_HEAD" &&
 	xmllint --noout --schema "$XSD/report.xsd" "u/$TOP/report.xml" &&
-	grep "<PeriodFrom>2026-10-05</PeriodFrom>" "u/$TOP/report.xml" &&
+	grep "<PeriodFrom>2026-10-01</PeriodFrom>" "u/$TOP/report.xml" &&
+	grep "<PeriodTo>2026-10-05</PeriodTo>" "u/$TOP/report.xml" &&
+	grep "<AsOf>2026-10-05T23:59:59+07:00</AsOf>" "u/$TOP/report.xml" &&
 	grep "<TicketNo>PGD-2026-000103</TicketNo>" "u/$TOP/report.xml" &&
-	test $(grep -c "<Ticket>" "u/$TOP/report.xml") = 1
+	xmllint --noout --schema "$XSD/report.xsd" "u/$TOP/year/report.xml" &&
+	grep "<PeriodFrom>2026-01-01</PeriodFrom>" "u/$TOP/year/report.xml"
 '
 
 test_expect_success 'verify-archive: good with the configuration (signer pinned, chain head checked)' '
@@ -124,10 +147,10 @@ test_expect_success 'one byte changed in a member: sha256sum -c and verify-archi
 
 test_expect_success 'an input changed in the archive is named' '
 	cp -R u u2 &&
-	echo "<data forged=\"1\"/>" >"u2/$TOP/inputs/CB_OJK_20261005_000001.xml" &&
+	echo "<data forged=\"1\"/>" >"u2/$TOP/files/4-ACK_CB_OJK_20261005_000001.xml" &&
 	repack u2 input.tar.gz &&
 	test_expect_code 65 slktx verify-archive input.tar.gz 2>err &&
-	grep "inputs/CB_OJK_20261005_000001.xml. does not match the manifest" err
+	grep "files/4-ACK_CB_OJK_20261005_000001.xml. does not match the manifest" err
 '
 
 test_expect_success 'the manifest changed: openssl and verify-archive refuse the signature' '
@@ -141,10 +164,10 @@ test_expect_success 'the manifest changed: openssl and verify-archive refuse the
 '
 
 test_expect_success 'a member not in the manifest, a listed member missing' '
-	cp -R u u4 && echo extra >"u4/$TOP/inputs/extra.xml" &&
+	cp -R u u4 && echo extra >"u4/$TOP/files/extra.xml" &&
 	repack u4 extra.tar.gz &&
 	test_expect_code 65 slktx verify-archive extra.tar.gz 2>err &&
-	grep ".inputs/extra.xml. is in the archive but not in the manifest" err &&
+	grep ".files/extra.xml. is in the archive but not in the manifest" err &&
 	cp -R u u5 && rm "u5/$TOP/report.html" &&
 	repack u5 missing.tar.gz &&
 	test_expect_code 65 slktx verify-archive missing.tar.gz 2>err &&
@@ -152,10 +175,10 @@ test_expect_success 'a member not in the manifest, a listed member missing' '
 '
 
 test_expect_success 'a symlink member, a member outside the top directory' '
-	cp -R u u6 && ln -s /etc/passwd "u6/$TOP/inputs/link" &&
+	cp -R u u6 && ln -s /etc/passwd "u6/$TOP/files/link" &&
 	repack u6 link.tar.gz &&
 	test_expect_code 65 slktx verify-archive link.tar.gz 2>err &&
-	grep ".inputs/link. is not a regular file" err &&
+	grep ".files/link. is not a regular file" err &&
 	cp -R u u7 && echo x >u7/stray.txt &&
 	tar czf stray.tar.gz -C u7 "$TOP" stray.txt &&
 	test_expect_code 65 slktx verify-archive stray.tar.gz 2>err &&
@@ -231,23 +254,26 @@ test_expect_success 'archive again: the day'\''s archive is replaced, nothing el
 	slktx verify-archive "$A" >/dev/null
 '
 
-test_expect_success 'a file the ledger lists twice that day is archived once' '
+test_expect_success 'a file the ledger lists twice that day: each row under its own id' '
 	sqlite3 spool/ledger.sqlite "INSERT INTO file(id, name, kind, sender, remote_dir, sha256,
 		size, sig_sha256, fetched_at, state, processed_at, archive_dir, ack_name)
 		SELECT 99, name, kind, sender, remote_dir, sha256, size, sig_sha256, fetched_at,
 		state, processed_at + 60, archive_dir, ack_name FROM file WHERE id = 4" &&
 	slktx archive --date 2026-10-05 >/dev/null &&
-	test $(tar tzf "$A" | grep -c "inputs/CB_OJK_20261005_000001.xml$") = 1 &&
+	test $(tar tzf "$A" | grep -c "files/[0-9]*-CB_OJK_20261005_000001.xml.p7s$") = 2 &&
+	tar tzf "$A" | grep "files/99-ACK_CB_OJK_20261005_000001.xml$" &&
 	slktx verify-archive "$A" >/dev/null
 '
 
-test_expect_success 'an archived input missing: no archive, no temporary file' '
+test_expect_success 'an archived file missing: named, warned, the archive made all the same' '
 	mv spool/archive/2026/10/05/ACK_RSP_BANKB_20261002_000001.xml.p7s saved.p7s &&
 	sqlite3 spool/ledger.sqlite "UPDATE file SET processed_at = $(at 2026-10-06T10:00:00+07:00) WHERE id = 3" &&
-	test_expect_code 65 slktx archive --date 2026-10-06 2>err &&
-	grep "ACK_RSP_BANKB_20261002_000001.xml.p7s" err &&
-	ls -a spool/reports/2026/10 >actual &&
-	printf ".\n..\nslktx-report-20261005.tar.gz\n" >expect && test_cmp expect actual &&
+	slktx archive --date 2026-10-06 >out 2>err &&
+	grep "warning: archive: file 3 .RSP_BANKB_20261002_000001.xml.: .archive/2026/10/05/ACK_RSP_BANKB_20261002_000001.xml.p7s. is not in the spool" err &&
+	B=spool/reports/2026/10/slktx-report-20261006.tar.gz &&
+	slktx verify-archive "$B" >/dev/null &&
+	tar xzf "$B" -O slktx-report-20261006/activity-files.csv >act &&
+	grep "^3,RSP_BANKB_20261002_000001.xml,.*,files/3-ACK_RSP_BANKB_20261002_000001.xml,missing" act &&
 	mv saved.p7s spool/archive/2026/10/05/ACK_RSP_BANKB_20261002_000001.xml.p7s
 '
 
@@ -258,11 +284,25 @@ test_expect_success 'a day with no input still gets a signed archive of its repo
 	slktx verify-archive spool/reports/2026/10/slktx-report-20261020.tar.gz >/dev/null
 '
 
-test_expect_success 'archive without --date is today in WIB (SLKTX_NOW)' '
-	SLKTX_NOW=2026-10-20T23:30:00+07:00 slktx archive >out &&
-	echo "$TRASH/spool/reports/2026/10/slktx-report-20261020.tar.gz" >expect && test_cmp expect out &&
-	SLKTX_NOW=2026-10-20T17:30:00Z slktx archive >out &&
-	echo "$TRASH/spool/reports/2026/10/slktx-report-20261021.tar.gz" >expect && test_cmp expect out
+test_expect_success 'archive --date of a day not ended (WIB) is a usage error' '
+	SLKTX_NOW=2026-10-20T23:30:00+07:00 test_expect_code 64 slktx archive --date 2026-10-20 2>err &&
+	grep "has not ended yet" err &&
+	SLKTX_NOW=2026-10-20T17:30:00Z slktx archive --date 2026-10-20 >out &&
+	echo "$TRASH/spool/reports/2026/10/slktx-report-20261020.tar.gz" >expect && test_cmp expect out
+'
+
+test_expect_success 'archive without --date: every ended day without one, oldest first (the first event: 30 September)' '
+	SLKTX_NOW=2026-10-08T01:15:00+07:00 slktx archive >out &&
+	{
+		echo "$TRASH/spool/reports/2026/09/slktx-report-20260930.tar.gz" &&
+		for d in 01 02 03 04 07; do
+			echo "$TRASH/spool/reports/2026/10/slktx-report-202610$d.tar.gz"
+		done
+	} >expect && test_cmp expect out &&
+	SLKTX_NOW=2026-10-08T23:00:00+07:00 slktx archive >out &&
+	test ! -s out &&
+	sqlite3 spool/ledger.sqlite "SELECT count(*) FROM archive_day" >n &&
+	echo 9 >expect && test_cmp expect n
 '
 
 test_expect_success 'archive waits for no run: a held lock is EX_TEMPFAIL' '

@@ -97,6 +97,17 @@ done:
 	return rc;
 }
 
+static void warn_archive(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "slktx: warning: archive: %s\n", msg);
+}
+
+/*
+ * `slktx archive --date D`: D's archive, made again when it exists (D must
+ * have ended); `slktx archive`: every ended day without one, as the run's
+ * last stage does.  Each path made is printed.
+ */
 int cmd_archive(int argc, char **argv, const struct cmd_globals *g)
 {
 	const char *date = NULL;
@@ -106,8 +117,10 @@ int cmd_archive(int argc, char **argv, const struct cmd_globals *g)
 	struct config cfg;
 	struct err e;
 	char path[4096];
+	int32_t days[REPORT_ARCHIVE_CATCH_UP];
+	size_t n = 0;
+	long more = 0;
 	int64_t now;
-	int32_t day;
 	int rc;
 
 	err_clear(&e);
@@ -118,23 +131,38 @@ int cmd_archive(int argc, char **argv, const struct cmd_globals *g)
 		cmd_print_err(&e);
 		return cmd_exit_status(&e);
 	}
-	if (date == NULL) {
-		day = calendar_day_of(now);
-	} else if (parse_day("--date", date, &day) < 0) {
-		return EX_USAGE;
+	if (date != NULL) {
+		if (parse_day("--date", date, &days[0]) < 0)
+			return EX_USAGE;
+		if (days[0] >= calendar_day_of(now)) {
+			fprintf(stderr, "slktx: archive: the day '%s' has not ended yet (WIB): "
+					"a day is archived once it is over\n", date);
+			return EX_USAGE;
+		}
+		n = 1;
 	}
 	rc = cmd_open_ledger(g, &cfg, &l);
 	if (rc != 0)
 		return rc;
 	/* the run's lock: an archive made beside a running run could miss its files */
 	if (spool_open(&s, cfg.spool.dir, &e) < 0 || spool_lock(s, &e) < 0 ||
-	    report_archive_day(&cfg, l, day, now, path, sizeof(path), &e) < 0) {
-		cmd_print_err(&e);
-		rc = cmd_exit_status(&e);
-		goto out;
+	    (date == NULL && report_archive_due(l, calendar_day_of(now), days,
+						REPORT_ARCHIVE_CATCH_UP, &n, &more, &e) < 0))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		if (report_archive_day(&cfg, l, days[i], now, warn_archive, NULL, path,
+				       sizeof(path), &e) < 0)
+			goto fail;
+		printf("%s\n", path);
 	}
-	printf("%s\n", path);
+	if (more > 0)
+		fprintf(stderr, "slktx: archive: %ld more ended days wait for their archive: "
+				"run slktx archive again\n", more);
 	rc = EX_OK;
+	goto out;
+fail:
+	cmd_print_err(&e);
+	rc = cmd_exit_status(&e);
 out:
 	spool_close(s);
 	ledger_close(l);

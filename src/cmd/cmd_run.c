@@ -232,6 +232,7 @@ static int run_stages(const char *stage, unsigned stages, int argc, char **argv,
 	char line[1200], archive[4096] = "";
 	struct run_times t = { .started = time(NULL) };
 	double t0 = monotonic();
+	int64_t view_now;
 	int json = 0, status = EX_OK, errors = 0, all = stages == EXCHANGE_ALL;
 
 	for (int i = 1; i < argc; i++) {
@@ -273,6 +274,12 @@ static int run_stages(const char *stage, unsigned stages, int argc, char **argv,
 		status = stage_status(&o, -1, &e);
 		goto out;
 	}
+	/* which days have ended is the views' clock: SLKTX_NOW in the tests */
+	if (cmd_now(&view_now, &e) != 0) {
+		status = stage_status(&o, -1, &e);
+		goto out;
+	}
+	exchange_set_view_now(x, view_now);
 	o.progress_every = getenv("SLKTX_PROGRESS_S") ? atof(getenv("SLKTX_PROGRESS_S")) : 10;
 	exchange_on_progress(x, progress);
 	exchange_run(x, stages, stage_done, &o);

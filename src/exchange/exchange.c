@@ -158,6 +158,7 @@ int exchange_open(struct exchange **out, const struct config *cfg, int64_t now,
 	x->log = log;
 	x->log_ctx = log_ctx;
 	x->now = now;
+	x->view_now = now;
 	if (spool_open(&x->spool, cfg->spool.dir, e) != 0 || spool_lock(x->spool, e) != 0)
 		goto fail;
 	x->sum.tmp_cleaned = spool_tmp_cleaned(x->spool);
@@ -194,6 +195,11 @@ void exchange_close(struct exchange *x)
 	ledger_close(x->ledger);
 	spool_close(x->spool);
 	free(x);
+}
+
+void exchange_set_view_now(struct exchange *x, int64_t now)
+{
+	x->view_now = now;
 }
 
 void exchange_on_progress(struct exchange *x, exchange_progress_fn *fn)

@@ -42,8 +42,13 @@ void exchange_on_progress(struct exchange *x, exchange_progress_fn *fn);
 int exchange_fetch(struct exchange *x, struct err *e);
 int exchange_process(struct exchange *x, struct err *e);
 int exchange_dispatch(struct exchange *x, struct err *e);
+/* The views' clock, which says which days have ended (statements, the daily
+ * archive): the command layer's now (SLKTX_NOW in the tests), the run's
+ * instant unless set. */
+void exchange_set_view_now(struct exchange *x, int64_t now);
 int exchange_push(struct exchange *x, struct err *e);
-/* The last stage of a run: today's (WIB) signed report archive; its path in
+/* The last stage of a run: the signed report archive of every ended WIB day
+ * that has none yet (report_archive_due); the last path made in
  * exchange_archive_path. */
 int exchange_archive(struct exchange *x, struct err *e);
 const char *exchange_archive_path(const struct exchange *x);

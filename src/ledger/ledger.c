@@ -111,6 +111,10 @@ static const struct migration migrations[] = {
 		  "DROP TABLE outfile;"
 		  "ALTER TABLE outfile_new RENAME TO outfile;"
 		  "CREATE INDEX outfile_name ON outfile(destination, name)"),
+	MIGRATION(4,
+		  /* the WIB days whose signed daily archive was made (SPEC §9) */
+		  "CREATE TABLE archive_day(day INTEGER PRIMARY KEY, made_at INTEGER NOT NULL,"
+		  " path TEXT NOT NULL)"),
 };
 
 #define LEDGER_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

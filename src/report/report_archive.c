@@ -4,15 +4,18 @@
  * part that touches the spool, libarchive and the hub's key.
  *
  * The archive is a gzip-compressed POSIX (pax) tar.  Every member is a
- * regular file under one top directory, "slktx-report-YYYYMMDD/":
- * the report's files, CHAIN_HEAD, inputs/<each processed input, its .p7s,
- * its acknowledgement and the acknowledgement's .p7s>, then MANIFEST.sha256
- * (sha256sum format, paths relative to the top directory, over every member
- * before it) and MANIFEST.sha256.p7s (the hub's detached CMS signature).
- * The members are hashed as they are written, so the manifest describes the
- * bytes in the archive.  An auditor checks it with
- * `tar xzf A && cd slktx-report-YYYYMMDD && sha256sum -c MANIFEST.sha256`
- * and `openssl cms -verify`.
+ * regular file under one top directory, "slktx-report-YYYYMMDD/": the
+ * report of the day's month so far with every ticket open at the end of the
+ * day, the same files of its year so far under year/, the day's activity
+ * (report_activity.c), files/<id>-<name> for each processed file's
+ * signature, acknowledgement and acknowledgement's signature (never the
+ * data file: raw consumer data stays in the spool), CHAIN_HEAD, then
+ * MANIFEST.sha256 (sha256sum format, paths relative to the top directory,
+ * over every member before it) and MANIFEST.sha256.p7s (the hub's detached
+ * CMS signature).  The members are hashed as they are written, so the
+ * manifest describes the bytes in the archive.  The file id makes every
+ * name unique, also on a day a name was sent twice.  An auditor checks it
+ * with the commands of docs/DESIGN.md "The daily archive".
  *
  * Errors: see report.h.  Problems found in an archive being checked are
  * SIGNATURE_MISSING / SIGNATURE_INVALID / CERT_* for the manifest's
@@ -46,7 +49,6 @@
 #include "ledger/tickets.h"
 
 #define TOP_PREFIX "slktx-report-"
-#define INPUTS "inputs"
 /* MANIFEST, its signature and CHAIN_HEAD are read into memory: at most this */
 #define SMALL_MEMBER_MAX (16 * 1024 * 1024)
 
@@ -114,21 +116,16 @@ static int add_mem(struct writer *w, const char *rel, const unsigned char *data,
 	return 0;
 }
 
-/* A file of the spool, hashed while it is copied into the archive. */
-static int add_spool_file(struct writer *w, struct spool *s, const char *dir, const char *name,
-			  struct err *e)
+/* A file of the spool, hashed while it is copied into the archive as member. */
+static int add_spool_file(struct writer *w, struct spool *s, const char *rel,
+			  const char *member, struct err *e)
 {
-	char rel[SPOOL_PATH_MAX], member[PATH_MAX];
 	unsigned char buf[65536], digest[DIGEST_LEN];
 	struct digest *md = NULL;
 	struct stat st;
 	int64_t left;
 	int fd = -1, rc = -1, done;
 
-	if (!safefile_name_ok(name))
-		return err_set(e, ERR_NAME_INVALID, "unsafe archived file name '%s'", name);
-	snprintf(rel, sizeof(rel), "%s/%s", dir, name);
-	snprintf(member, sizeof(member), "%s/%s", INPUTS, name);
 	fd = spool_open_read(s, rel, &st, e);
 	if (fd < 0)
 		goto out;
@@ -171,70 +168,52 @@ out:
 }
 
 /*
- * Every input processed on day, with its signature and acknowledgement; a
- * name the ledger lists twice in one archive directory is one file there.
- * An input that never got its signature, or that the fetch refused for its
- * size (LIMIT_EXCEEDED with no signer), went to quarantine/, not to the
- * archive: its acknowledgement is the ledger's record of it.
+ * Each file's signature, acknowledgement and acknowledgement's signature
+ * that the spool holds, as files/<id>-<name>; what it lacks is noted in the
+ * file's row and told to warn, and the archive goes on without it.
  */
-static int add_inputs(struct writer *w, struct ledger *l, const struct config *cfg,
-		      int32_t day, struct err *e)
+static int add_day_files(struct writer *w, const struct config *cfg,
+			 struct report_day_file *f, size_t n, report_warn_fn *warn,
+			 void *warn_ctx, struct err *e)
 {
-	static const char sql[] =
-		"SELECT name, MIN(ack_name), archive_dir FROM file WHERE state = 'PROCESSED'"
-		" AND archive_dir IS NOT NULL AND processed_at >= ?1 AND processed_at < ?2"
-		" AND (error_code IS NULL OR (error_code <> 'SIGNATURE_MISSING'"
-		" AND NOT (error_code = 'LIMIT_EXCEEDED' AND signer_subject IS NULL)))"
-		" GROUP BY archive_dir, name ORDER BY MIN(id)";
-	int64_t from = calendar_day_start(day), to = calendar_day_start(day + 1);
 	struct spool *s = NULL;
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	char rel[SPOOL_PATH_MAX], msg[1024];
+	int rc = -1;
 
 	if (spool_open(&s, cfg->spool.dir, e) < 0)
-		goto out;
-	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, from) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, to) != SQLITE_OK) {
-		ledger_err(l, e, "cannot list the day's files");
-		goto out;
-	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		const char *ack = (const char *)sqlite3_column_text(st, 1);
-		const char *dir = (const char *)sqlite3_column_text(st, 2);
-		char ack_name[SPOOL_NAME_MAX], sig[SPOOL_NAME_MAX + 4];
-		const char *dot;
-
-		if (name == NULL || dir == NULL || !safefile_rel_ok(dir)) {
-			err_set(e, ERR_NAME_INVALID, "file '%s' has an unsafe archive directory",
-				name ? name : "?");
-			goto out;
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < 3; k++) {
+			f[i].kept[k] = "missing";
+			if (k == 0 && strcmp(f[i].error_code, "SIGNATURE_MISSING") == 0) {
+				f[i].kept[k] = "none";
+				continue;
+			}
+			if (k == 0 && f[i].data_quarantined) {
+				f[i].kept[k] = "quarantined";
+				continue;
+			}
+			if (!safefile_rel_ok(f[i].archive_dir) ||
+			    !safefile_name_ok(f[i].spool_name[k]) ||
+			    snprintf(rel, sizeof(rel), "%s/%s", f[i].archive_dir,
+				     f[i].spool_name[k]) >= (int)sizeof(rel) ||
+			    !spool_exists(s, rel)) {
+				snprintf(msg, sizeof(msg), "file %" PRId64 " '%s': '%s/%s' is not "
+					 "in the spool: archived without it", f[i].id, f[i].name,
+					 f[i].archive_dir, f[i].spool_name[k]);
+				if (warn)
+					warn(warn_ctx, msg);
+				continue;
+			}
+			snprintf(f[i].member[k], sizeof(f[i].member[k]), REPORT_FILES_DIR
+				 "/%" PRId64 "-%s", f[i].id, f[i].spool_name[k]);
+			if (add_spool_file(w, s, rel, f[i].member[k], e) < 0)
+				goto out;
+			f[i].kept[k] = "";
 		}
-		if (ack != NULL) {
-			snprintf(ack_name, sizeof(ack_name), "%s", ack);
-		} else {
-			dot = strrchr(name, '.');
-			snprintf(ack_name, sizeof(ack_name), "ACK_%.*s.xml",
-				 (int)(dot ? dot - name : (long)strlen(name)), name);
-		}
-		if (add_spool_file(w, s, dir, name, e) < 0)
-			goto out;
-		snprintf(sig, sizeof(sig), "%s.p7s", name);
-		if (add_spool_file(w, s, dir, sig, e) < 0 ||
-		    add_spool_file(w, s, dir, ack_name, e) < 0)
-			goto out;
-		snprintf(sig, sizeof(sig), "%s.p7s", ack_name);
-		if (add_spool_file(w, s, dir, sig, e) < 0)
-			goto out;
-	}
-	if (step != SQLITE_DONE) {
-		ledger_err(l, e, "cannot list the day's files");
-		goto out;
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
 	spool_close(s);
 	return rc;
 }
@@ -289,31 +268,109 @@ static void remove_leftovers(const char *month_dir, const char *top)
 	closedir(d);
 }
 
-int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_day,
-		       int64_t now, char *out_path, size_t size, struct err *e)
+/* The day's report (its month so far, every open ticket) and its year's. */
+static int make_reports(const struct config *cfg, struct ledger *l, int32_t day, int64_t now,
+			struct report_files *month, struct report_files *year, struct err *e)
 {
-	struct report_request req = { .from_day = wib_day, .to_day = wib_day, .pujk = NULL,
-				      .now = 0, .csv_bom = cfg->report.csv_bom };
-	struct report_files files;
+	struct report_request req = { .to_day = day, .now = now, .open_at_as_of = 1 };
+	char d[11], first[11];
+
+	calendar_format_day(day, d);
+	snprintf(first, sizeof(first), "%.8s01", d);
+	if (calendar_parse_day(first, &req.from_day) < 0)
+		return err_set(e, ERR_INTERNAL, "cannot compute the month of '%s'", d);
+	if (report_make(cfg, l, &req, month, e) < 0)
+		return -1;
+	snprintf(first, sizeof(first), "%.4s-01-01", d);
+	req.open_at_as_of = 0;
+	if (calendar_parse_day(first, &req.from_day) < 0)
+		return err_set(e, ERR_INTERNAL, "cannot compute the year of '%s'", d);
+	return report_make(cfg, l, &req, year, e);
+}
+
+static int record_day(struct ledger *l, int32_t day, int64_t now, const char *path,
+		      struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(ledger_db(l), "INSERT OR REPLACE INTO archive_day(day, made_at,"
+			       " path) VALUES (?1, ?2, ?3)", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 1, day) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 3, path, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		rc = ledger_err(l, e, "cannot record the archive of the day");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Every member but the manifest and its signature, in the archive's order. */
+static int add_members(struct writer *w, const struct config *cfg, struct ledger *l,
+		       int32_t day, const struct report_files *month,
+		       const struct report_files *year, report_warn_fn *warn, void *warn_ctx,
+		       struct err *e)
+{
+	static const char *const activity[4] = { REPORT_ACTIVITY_FILES, REPORT_ACTIVITY_RECORDS,
+						  REPORT_ACTIVITY_EVENTS, REPORT_FILES_SUMS };
+	struct report_day_file *f = NULL;
+	struct report_buf act[4];
+	char rel[PATH_MAX], head[128];
+	size_t n = 0;
+	int rc = -1;
+
+	memset(act, 0, sizeof(act));
+	for (int i = 0; i < REPORT_FILE_COUNT; i++)
+		if (add_mem(w, month->name[i], month->data[i], month->size[i], 1, e) < 0)
+			goto out;
+	for (int i = 0; i < REPORT_FILE_COUNT; i++) {
+		snprintf(rel, sizeof(rel), REPORT_YEAR_DIR "/%s", year->name[i]);
+		if (add_mem(w, rel, year->data[i], year->size[i], 1, e) < 0)
+			goto out;
+	}
+	/* the spool files first: the activity says which of them are missing */
+	if (report_day_files(l, day, &f, &n, e) < 0 ||
+	    add_day_files(w, cfg, f, n, warn, warn_ctx, e) < 0 ||
+	    report_day_activity(l, day, f, n, act, e) < 0)
+		goto out;
+	for (int i = 0; i < 4; i++)
+		if (add_mem(w, activity[i], act[i].data, act[i].len, 1, e) < 0)
+			goto out;
+	if (chain_head(l, head, sizeof(head), e) < 0 ||
+	    add_mem(w, REPORT_CHAIN_HEAD, (const unsigned char *)head, strlen(head), 1, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	for (int i = 0; i < 4; i++)
+		free(act[i].data);
+	free(f);
+	return rc;
+}
+
+int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_day,
+		       int64_t now, report_warn_fn *warn, void *warn_ctx, char *out_path,
+		       size_t size, struct err *e)
+{
+	struct report_files month, year;
 	struct writer w = { 0 };
 	char day[11], top[64], month_dir[PATH_MAX], tmp[PATH_MAX] = "", final[PATH_MAX];
-	char head[128];
 	unsigned char *p7s = NULL;
 	size_t p7s_len = 0;
 	int fd = -1, rc = -1, published;
 
-	memset(&files, 0, sizeof(files));
+	memset(&month, 0, sizeof(month));
+	memset(&year, 0, sizeof(year));
 	calendar_format_day(wib_day, day); /* YYYY-MM-DD */
+	if (wib_day >= calendar_day_of(now))
+		return err_set(e, ERR_USAGE, "the day '%s' has not ended yet (WIB)", day);
 	snprintf(top, sizeof(top), TOP_PREFIX "%.4s%.2s%.2s", day, day + 5, day + 8);
 	if (snprintf(month_dir, sizeof(month_dir), "%s/%.4s/%.2s", cfg->report.dir, day,
 		     day + 5) >= (int)sizeof(month_dir) ||
 	    snprintf(final, sizeof(final), "%s/%s.tar.gz", month_dir, top) >= (int)sizeof(final))
 		return err_set(e, ERR_CONFIG, "report.dir '%s' is too long", cfg->report.dir);
 
-	req.now = now;
-	if (report_make(cfg, l, &req, &files, e) < 0)
-		goto out;
-	if (chain_head(l, head, sizeof(head), e) < 0 || report_make_dirs(month_dir, e) < 0)
+	if (make_reports(cfg, l, wib_day, now, &month, &year, e) < 0 ||
+	    report_make_dirs(month_dir, e) < 0)
 		goto out;
 	remove_leftovers(month_dir, top);
 	/* ".<top>.tar.gz.XXXXXX", the name remove_leftovers looks for */
@@ -324,7 +381,7 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 	}
 	w.a = archive_write_new();
 	w.top = top;
-	w.mtime = req.now;
+	w.mtime = calendar_day_start(wib_day + 1) - 1; /* as of the end of the day */
 	w.shown = final;
 	if (w.a == NULL || archive_write_set_format_pax_restricted(w.a) != ARCHIVE_OK ||
 	    archive_write_add_filter_gzip(w.a) != ARCHIVE_OK ||
@@ -332,11 +389,7 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 		err_set(e, ERR_INTERNAL, "cannot set up the archive writer");
 		goto out;
 	}
-	for (int i = 0; i < REPORT_FILE_COUNT; i++)
-		if (add_mem(&w, files.name[i], files.data[i], files.size[i], 1, e) < 0)
-			goto out;
-	if (add_mem(&w, REPORT_CHAIN_HEAD, (const unsigned char *)head, strlen(head), 1, e) < 0 ||
-	    add_inputs(&w, l, cfg, wib_day, e) < 0)
+	if (add_members(&w, cfg, l, wib_day, &month, &year, warn, warn_ctx, e) < 0)
 		goto out;
 	if (w.manifest.failed) {
 		err_set(e, ERR_INTERNAL, "out of memory");
@@ -357,6 +410,9 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 	if (published != 0)
 		goto out;
 	tmp[0] = '\0';
+	/* after the rename: a crash between the two makes the day again, never loses it */
+	if (record_day(l, wib_day, now, final, e) < 0)
+		goto out;
 	snprintf(out_path, size, "%s", final);
 	rc = 0;
 out:
@@ -368,7 +424,75 @@ out:
 		unlink(tmp);
 	free(p7s);
 	free(w.manifest.data);
-	report_files_free(&files);
+	report_files_free(&year);
+	report_files_free(&month);
+	return rc;
+}
+
+/* The WIB day of the ledger's first file or event; 0 with *none when empty. */
+static int first_day(struct ledger *l, int32_t *day, int *none, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(ledger_db(l), "SELECT min(t) FROM (SELECT min(fetched_at) AS t"
+			       " FROM file UNION ALL SELECT min(recorded_at) FROM event)", -1,
+			       &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		ledger_err(l, e, "cannot read the ledger's first day");
+		goto out;
+	}
+	*none = sqlite3_column_type(st, 0) == SQLITE_NULL;
+	*day = *none ? 0 : calendar_day_of(sqlite3_column_int64(st, 0));
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int report_archive_due(struct ledger *l, int32_t today, int32_t *days, size_t max, size_t *n,
+		       long *more, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int32_t day, next_done;
+	int none, step = SQLITE_DONE, rc = -1;
+
+	*n = 0;
+	*more = 0;
+	if (first_day(l, &day, &none, e) < 0)
+		return -1;
+	if (none)
+		return 0;
+	if (day < today - REPORT_ARCHIVE_LOOKBACK)
+		day = today - REPORT_ARCHIVE_LOOKBACK;
+	if (sqlite3_prepare_v2(ledger_db(l), "SELECT day FROM archive_day WHERE day >= ?1"
+			       " AND day < ?2 ORDER BY day", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 1, day) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 2, today) != SQLITE_OK) {
+		ledger_err(l, e, "cannot read the archived days");
+		goto out;
+	}
+	/* a merge of the days since the first with the archived ones */
+	step = sqlite3_step(st);
+	next_done = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : INT32_MAX;
+	for (; day < today; day++) {
+		if (day == next_done) {
+			step = sqlite3_step(st);
+			next_done = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : INT32_MAX;
+			continue;
+		}
+		if (*n < max)
+			days[(*n)++] = day;
+		else
+			(*more)++;
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW) {
+		ledger_err(l, e, "cannot read the archived days");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -427,22 +551,22 @@ static int split_member(const char *path, char top[32], const char **rel)
 	return safefile_rel_ok(*rel) ? 0 : -1;
 }
 
-/* The top directory or its inputs/, as `tar` writes them ("x/" or "x"). */
+/* The top directory or one below it, as `tar` writes them ("x/" or "x"). */
 static int dir_entry_ok(const char *path)
 {
-	char buf[64], top[32];
+	char buf[PATH_MAX], top[32];
 	const char *rel;
 	size_t n = strlen(path);
 
 	if (n > 0 && path[n - 1] == '/')
 		n--;
-	if (n == 0 || n + sizeof("/" INPUTS) > sizeof(buf))
+	if (n == 0 || n + sizeof("/x") > sizeof(buf))
 		return 0;
 	memcpy(buf, path, n);
 	buf[n] = '\0';
 	if (strchr(buf, '/') == NULL) /* the top alone: check its name with a child */
-		strcat(buf, "/" INPUTS);
-	return split_member(buf, top, &rel) == 0 && strcmp(rel, INPUTS) == 0;
+		strcat(buf, "/x");
+	return split_member(buf, top, &rel) == 0;
 }
 
 static int read_member(struct checker *c, struct archive *a, const char *rel, int keep,
