@@ -4,12 +4,14 @@
  * Offers ledger_open/close, ledger_begin/commit/rollback and ledger_err (see
  * ledger.h).  Opening creates the file owner-only (and its directory 0700
  * when missing), sets WAL, synchronous=FULL, foreign keys and the busy
- * timeout, runs PRAGMA integrity_check, refuses a ledger newer than this
- * program, and applies the missing migrations, each in its own transaction.
+ * timeout, refuses a ledger newer than this program, and applies the
+ * missing migrations, each in its own transaction.  The integrity check is
+ * ledger_check_integrity, made by `audit verify` and `backup`, not by every
+ * open: it reads every page (seconds on a big ledger).
  *
- * Errors: a file that cannot be created, opened, or fails its integrity
- * check is ERR_IO naming the file; a ledger from a newer slktx is ERR_IO; a
- * lock held past the busy timeout is ERR_TRANSIENT.
+ * Errors: a file that cannot be created or opened, or that fails its
+ * integrity check, is ERR_IO naming the file; a ledger from a newer slktx is
+ * ERR_IO; a lock held past the busy timeout is ERR_TRANSIENT.
  */
 #include "ledger/ledger.h"
 #include "util/safefile.h"
@@ -247,7 +249,7 @@ static int create_file(const char *path, struct err *e)
 	return 0;
 }
 
-static int check_integrity(struct ledger *l, struct err *e)
+int ledger_check_integrity(struct ledger *l, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
@@ -362,7 +364,6 @@ int ledger_open(struct ledger **out, const char *path, long busy_timeout_ms, str
 	}
 	if (exec_script(l, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384;",
 			"cannot configure the ledger", e) < 0 ||
-	    check_integrity(l, e) < 0 ||
 	    set_wal(l, e) < 0 ||
 	    migrate(l, e) < 0)
 		goto fail;
