@@ -113,6 +113,21 @@ static const struct migration migrations[] = {
 		  "DROP TABLE outfile;"
 		  "ALTER TABLE outfile_new RENAME TO outfile;"
 		  "CREATE INDEX outfile_name ON outfile(destination, name)"),
+	MIGRATION(4,
+		  /* what `ticket list` and the reports filter and show, typed on the
+		   * ticket (the NewTicket event keeps the complaint, untouched: the
+		   * chain is not recomputed); received_day is the WIB day of
+		   * received_at (calendar_day_of), the ticket's period */
+		  "ALTER TABLE ticket ADD COLUMN subject TEXT NOT NULL DEFAULT '';"
+		  "ALTER TABLE ticket ADD COLUMN received_day INTEGER NOT NULL DEFAULT 0;"
+		  "UPDATE ticket SET received_day = (received_at + 25200) / 86400"
+		  " - ((received_at + 25200) % 86400 < 0),"
+		  " subject = coalesce((SELECT json_extract(e.detail, '$.subject') FROM event e"
+		  "  WHERE e.seq = ticket.created_seq), '');"
+		  /* ticket list's order, and every column it shows: a period is
+		   * read from the index alone, in order, without a sort */
+		  "CREATE INDEX ticket_received ON ticket(received_at, no, pujk_code, kind, status,"
+		  " due_day, first_response_at, proposal_at, subject)"),
 };
 
 #define LEDGER_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
