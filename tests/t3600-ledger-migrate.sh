@@ -73,10 +73,10 @@ test_expect_success 'the typed columns are filled from the NewTicket events' '
 test_expect_success 'the list reads the ticket table through its index' '
 	sqlite3 spool/ledger.sqlite "EXPLAIN QUERY PLAN SELECT no, kind, pujk_code, status,
 		received_at, due_day, first_response_at, proposal_at, subject FROM ticket
-		WHERE received_at >= 0 AND received_at < 1 AND (NULL IS NULL OR pujk_code = NULL)
-		ORDER BY received_at, no" >plan &&
-	grep "USING COVERING INDEX ticket_received" plan &&
-	test_must_fail grep "TEMP B-TREE" plan
+		WHERE received_day >= 0 AND received_day <= 1 AND (NULL IS NULL OR pujk_code = NULL)
+		ORDER BY received_day, received_at, no" >plan &&
+	grep "USING COVERING INDEX ticket_day (received_day>? AND received_day<?)" plan &&
+	test_must_fail grep "TEMP B-TREE FOR ORDER BY" plan
 '
 
 test_expect_success 'the events are untouched and the chain verifies' '

@@ -124,10 +124,11 @@ static const struct migration migrations[] = {
 		  " - ((received_at + 25200) % 86400 < 0),"
 		  " subject = coalesce((SELECT json_extract(e.detail, '$.subject') FROM event e"
 		  "  WHERE e.seq = ticket.created_seq), '');"
-		  /* ticket list's order, and every column it shows: a period is
-		   * read from the index alone, in order, without a sort */
-		  "CREATE INDEX ticket_received ON ticket(received_at, no, pujk_code, kind, status,"
-		  " due_day, first_response_at, proposal_at, subject)"),
+		  /* a period of ticket list read from the index alone, every column
+		   * it shows in it; by day and number, so that a batch's tickets
+		   * are appended to it, not scattered by their received times */
+		  "CREATE INDEX ticket_day ON ticket(received_day, no, received_at, pujk_code,"
+		  " kind, status, due_day, first_response_at, proposal_at, subject)"),
 };
 
 #define LEDGER_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

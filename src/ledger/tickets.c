@@ -223,32 +223,32 @@ void tickets_ticket_clear(struct tickets_ticket *t)
 /*
  * The list reads the ticket's typed columns only (subject and received_day
  * are copied there by apply, migration 4 for older ledgers): no JSON is
- * parsed.  Every column it reads is in the ticket_received index, in the
- * list's order: a period is one range of that index, read in order, with
- * neither a sort nor a look-up of the ticket's row.
+ * parsed.  Every column it reads is in the ticket_day index: a period is one
+ * range of it, without a look-up of the ticket's row.  The index is by day
+ * and number (so that applying a batch appends to it); received_day grows
+ * with received_at, so ordering by day, time, number is the list's order,
+ * and SQLite sorts one day's rows at a time.
  */
 int tickets_each(struct ledger *l, const struct tickets_filter *f, tickets_each_fn *fn,
 		 void *ctx, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	struct tickets_ticket t;
-	int64_t lo = f->from_day == INT32_MIN ? INT64_MIN : calendar_day_start(f->from_day);
-	int64_t hi = f->to_day == INT32_MAX ? INT64_MAX : calendar_day_start(f->to_day + 1);
 	int rc, result = -1;
 
 	if (sqlite3_prepare_v2(ledger_db(l),
 			       "SELECT no, kind, pujk_code, status, received_at, due_day,"
 			       " coalesce(first_response_at, 0), coalesce(proposal_at, 0), subject"
-			       " FROM ticket WHERE received_at >= ?1 AND received_at < ?2"
+			       " FROM ticket WHERE received_day >= ?1 AND received_day <= ?2"
 			       " AND (?3 IS NULL OR pujk_code = ?3) AND (?4 IS NULL OR kind = ?4)"
 			       " AND (?5 IS NULL OR status = ?5)"
-			       " ORDER BY received_at, no",
+			       " ORDER BY received_day, received_at, no",
 			       -1, &st, NULL) != SQLITE_OK) {
 		ledger_err(l, e, "cannot list the tickets");
 		goto out;
 	}
-	sqlite3_bind_int64(st, 1, lo);
-	sqlite3_bind_int64(st, 2, hi);
+	sqlite3_bind_int(st, 1, f->from_day);
+	sqlite3_bind_int(st, 2, f->to_day);
 	ledger_bind_text_or_null(st, 3, f->pujk);
 	ledger_bind_text_or_null(st, 4, f->kind);
 	ledger_bind_text_or_null(st, 5, f->status);
