@@ -265,12 +265,14 @@ static int create_file(const char *path, struct err *e)
 	return 0;
 }
 
-int ledger_check_integrity(struct ledger *l, struct err *e)
+int ledger_check_integrity(struct ledger *l, enum ledger_check how, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(l->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(l->db, how == LEDGER_CHECK_QUICK ? "PRAGMA quick_check"
+								: "PRAGMA integrity_check",
+			       -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		ledger_err(l, e, "integrity check failed");
 		goto out;
