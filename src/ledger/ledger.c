@@ -392,6 +392,29 @@ fail:
 	return -1;
 }
 
+/*
+ * A big transaction would otherwise be folded into the file (checkpointed)
+ * inside its own COMMIT: SQLite checkpoints when the WAL passes
+ * wal_autocheckpoint pages.  The commit is durable once the WAL is synced;
+ * the copy into the file can wait, and a crash before or during it loses
+ * nothing (the next open replays the WAL).
+ */
+void ledger_defer_checkpoints(struct ledger *l)
+{
+	exec_script(l, "PRAGMA wal_autocheckpoint = 0", "cannot set the checkpoint", NULL);
+	sqlite3_db_config(l->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+}
+
+int ledger_checkpoint(struct ledger *l, struct err *e)
+{
+	int rc = sqlite3_wal_checkpoint_v2(l->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+	/* a reader still on the WAL: the next checkpoint finishes the work */
+	if (rc == SQLITE_OK || rc == SQLITE_BUSY)
+		return 0;
+	return ledger_err(l, e, "cannot checkpoint the ledger");
+}
+
 void ledger_close(struct ledger *l)
 {
 	if (l == NULL)

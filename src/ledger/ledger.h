@@ -37,6 +37,17 @@ int ledger_begin(struct ledger *l, struct err *e);
 int ledger_commit(struct ledger *l, struct err *e);
 void ledger_rollback(struct ledger *l);
 
+/*
+ * The WAL and the file.  ledger_defer_checkpoints keeps this connection's
+ * commits from copying the WAL into the file (wal_autocheckpoint 0, nor at
+ * the last close), so that a big transaction is done when its WAL is synced;
+ * the owner calls ledger_checkpoint when it suits, which copies the whole WAL
+ * into the file and empties it (SQLite's TRUNCATE checkpoint); readers still
+ * on the WAL leave it for the next one (not an error).
+ */
+void ledger_defer_checkpoints(struct ledger *l);
+int ledger_checkpoint(struct ledger *l, struct err *e);
+
 /* Bind s (kept by the caller until the step), or NULL when s is NULL. */
 void ledger_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 
