@@ -2,6 +2,8 @@
 # Sourced from the repository's root.
 
 top=$(pwd)
+# the slktx measured (BENCH_SLKTX: another build, e.g. a copy made before a change)
+slktx=${BENCH_SLKTX:-$top/build/slktx}
 BENCH_DIR=${BENCH_DIR:-$top/build/bench}
 mkdir -p "$BENCH_DIR"
 
@@ -51,4 +53,26 @@ batch() {
 		"$top/build/genbatch" -n "$1" -q "$2" -p BANKA,ASURB -o "$_f"
 	fi
 	echo "$_f"
+}
+
+# bench_hub: a hub in the working directory: configuration, test PKI, two
+# PUJK with their three officers
+bench_hub() {
+	"$top/scripts/local-config" .
+	"$top/scripts/make-test-pki" pki >/dev/null
+	for _p in BANKA ASURB; do
+		"$slktx" pujk add $_p --name "PUJK $_p" --sector BANK >/dev/null
+		for _r in PRODUCT SERVICE DECISION; do
+			"$slktx" officer add $_p --role $_r --name "$_p $_r" \
+				--cert pki/$_p-$(echo $_r | tr A-Z a-z).crt >/dev/null
+		done
+	done
+}
+
+# target WHAT VALUE RATIO LIMIT: one line of the targets table; PASS when
+# RATIO <= LIMIT
+target() {
+	if [ "$(echo "$3 <= $4" | bc)" = 1 ]; then _v=PASS; else _v=MISS; fi
+	printf '  TARGET %-36s %-28s ratio %6s (<= %s) %s\n' "$1" "$2" "$3" "$4" "$_v"
+	echo "$1|$2|$3|$4|$_v" >>"$BENCH_DIR/targets"
 }

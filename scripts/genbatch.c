@@ -1,11 +1,13 @@
 /*
  * genbatch - write a large valid complaint batch for benchmarks and tests.
  *
- * usage: genbatch [-n RECORDS] [-s SEED] [-p PUJK[,PUJK...]] [-d YYYYMMDD] [-q SEQ] [-o FILE]
+ * usage: genbatch [-n RECORDS] [-s SEED] [-p PUJK[,PUJK...]] [-d YYYYMMDD] [-q SEQ]
+ *                 [-b BASE] [-o FILE]
  *
  * Records are NewTickets with realistic field sizes (about 750 bytes each),
  * alternating PGD and IND numbers so that a million fit the six-digit
- * ticket number; the same seed gives the same bytes.  The file is named
+ * ticket number (numbered from BASE + 1, so that batches sent one after
+ * another into one ledger do not meet); the same seed gives the same bytes.  The file is named
  * by the caller; its BatchId is CB_OJK_<date>_<seq>.
  */
 #include <stdint.h>
@@ -65,7 +67,7 @@ static const char *const sentences[] = {
 
 int main(int argc, char **argv)
 {
-	long n = 1000, seq = 1;
+	long n = 1000, seq = 1, base = 0;
 	const char *pujk_list = "BANKA", *date = "20261127", *out = NULL;
 	char *pujks[16];
 	int n_pujk = 0, opt;
@@ -73,22 +75,24 @@ int main(int argc, char **argv)
 	char *list;
 
 	rng_state = 1;
-	while ((opt = getopt(argc, argv, "n:s:p:d:q:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:p:d:q:b:o:")) != -1) {
 		switch (opt) {
 		case 'n': n = atol(optarg); break;
 		case 's': rng_state = strtoull(optarg, NULL, 10); break;
 		case 'p': pujk_list = optarg; break;
 		case 'd': date = optarg; break;
 		case 'q': seq = atol(optarg); break;
+		case 'b': base = atol(optarg); break;
 		case 'o': out = optarg; break;
 		default:
 			fprintf(stderr, "usage: genbatch [-n RECORDS] [-s SEED] [-p PUJK,...] "
-					"[-d YYYYMMDD] [-q SEQ] [-o FILE]\n");
+					"[-d YYYYMMDD] [-q SEQ] [-b BASE] [-o FILE]\n");
 			return 64;
 		}
 	}
-	if (n < 1 || n > 1999998 || strlen(date) != 8) {
-		fprintf(stderr, "genbatch: -n must be 1..1999998 and -d YYYYMMDD\n");
+	if (n < 1 || base < 0 || base + (n + 1) / 2 > 999999 || strlen(date) != 8) {
+		fprintf(stderr, "genbatch: -n must be 1..1999998, -b at most 999999 - n/2,"
+				" and -d YYYYMMDD\n");
 		return 64;
 	}
 	list = strdup(pujk_list);
@@ -110,7 +114,7 @@ int main(int argc, char **argv)
 		date, seq, date, date + 4, date + 6, n);
 	for (long i = 0; i < n; i++) {
 		const char *kind = i % 2 ? "IND" : "PGD";
-		long number = i / 2 + 1;
+		long number = base + i / 2 + 1;
 		int sentences_n = 2 + (int)(rng() % 2);
 
 		fprintf(f,

@@ -197,27 +197,51 @@ static size_t display_width(const char *s)
 	return n;
 }
 
+void cmd_table_widths(size_t ncols, size_t nrows, const char *const *cells, size_t *width)
+{
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c < ncols; c++)
+			if (display_width(cells[r * ncols + c]) > width[c])
+				width[c] = display_width(cells[r * ncols + c]);
+}
+
+/* The row made in memory and written at once, not fprintf'd cell by cell:
+ * a list of a million tickets is printed here. */
+void cmd_table_row(FILE *out, size_t ncols, const char *const *cells, const size_t *width)
+{
+	char line[2048];
+	size_t len = 0;
+
+	for (size_t c = 0; c < ncols; c++) {
+		size_t n = strlen(cells[c]), w = display_width(cells[c]);
+		size_t pad = c + 1 == ncols ? 0 : (width[c] > w ? width[c] - w : 0) + 2;
+
+		if (len + n + pad + 1 > sizeof(line)) {
+			fwrite(line, 1, len, out);
+			len = 0;
+			if (n + pad + 1 > sizeof(line)) {
+				fputs(cells[c], out);
+				n = 0;
+			}
+		}
+		memcpy(line + len, cells[c], n);
+		len += n;
+		memset(line + len, ' ', pad > sizeof(line) - len - 1 ? sizeof(line) - len - 1 : pad);
+		len += pad > sizeof(line) - len - 1 ? sizeof(line) - len - 1 : pad;
+	}
+	line[len++] = '\n';
+	fwrite(line, 1, len, out);
+}
+
 void cmd_table(FILE *out, size_t ncols, size_t nrows, const char *const *cells)
 {
 	size_t width[16] = { 0 };
 
 	if (ncols > sizeof(width) / sizeof(width[0]))
 		ncols = sizeof(width) / sizeof(width[0]);
+	cmd_table_widths(ncols, nrows, cells, width);
 	for (size_t r = 0; r < nrows; r++)
-		for (size_t c = 0; c < ncols; c++)
-			if (display_width(cells[r * ncols + c]) > width[c])
-				width[c] = display_width(cells[r * ncols + c]);
-	for (size_t r = 0; r < nrows; r++) {
-		for (size_t c = 0; c < ncols; c++) {
-			const char *cell = cells[r * ncols + c];
-
-			if (c + 1 == ncols)
-				fprintf(out, "%s\n", cell);
-			else
-				fprintf(out, "%s%*s  ", cell,
-					(int)(width[c] - display_width(cell)), "");
-		}
-	}
+		cmd_table_row(out, ncols, cells + r * ncols, width);
 }
 
 int cmd_now(int64_t *now, struct err *e)

@@ -71,6 +71,11 @@ void cmd_time_wib(int64_t t, char *buf, size_t size);
 
 /* Print rows (row-major, the first one the header) in aligned columns. */
 void cmd_table(FILE *out, size_t ncols, size_t nrows, const char *const *cells);
+/* The pieces of cmd_table, for a table printed as its rows come: widen
+ * width[ncols] to the cells' (in characters), and print one row padded to it
+ * (a wider cell pushes the row out, never cut). */
+void cmd_table_widths(size_t ncols, size_t nrows, const char *const *cells, size_t *width);
+void cmd_table_row(FILE *out, size_t ncols, const char *const *cells, const size_t *width);
 
 /*
  * The checks of `config check` (preflight.h) on a loaded configuration,

@@ -31,7 +31,8 @@ static int audit_verify(int argc, char **argv, const struct cmd_globals *g)
 	rc = cmd_open_ledger(g, &cfg, &l);
 	if (rc != 0)
 		goto out;
-	if (history_verify(l, &events, &bad_seq, &e) < 0 || tickets_check_references(l, &e) < 0) {
+	if (ledger_check_integrity(l, LEDGER_CHECK_QUICK, &e) < 0 ||
+	    history_verify(l, &events, &bad_seq, &e) < 0 || tickets_check_references(l, &e) < 0) {
 		/* the chain's own words ("event 17 (ticket ..., FollowUp) does not match ...") */
 		if (e.code == ERR_INVALID_STATE) {
 			fprintf(stderr, "slktx: %s\n", e.msg);

@@ -2,10 +2,10 @@
  * cmd_backup - `slktx backup FILE`: a consistent copy of the ledger (SQLite's
  * online backup, so a run holding the lock does not stand in the way), then
  * the copy checked as a restore would need it: SQLite's integrity check
- * (ledger_open) and the hash chain of every event (history_verify).  Exit 0
- * with the count of events, 65 when the copy fails its checks, 78 without a
- * configuration, 70 when the disk refuses.  The restore procedure is in the
- * man page (EXAMPLES) and the README.
+ * (ledger_check_integrity) and the hash chain of every event
+ * (history_verify).  Exit 0 with the count of events, 65 when the copy fails
+ * its checks, 78 without a configuration, 70 when the disk refuses.  The
+ * restore procedure is in the man page (EXAMPLES) and the README.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -38,6 +38,7 @@ int cmd_backup(int argc, char **argv, const struct cmd_globals *g)
 	ledger_close(l);
 	l = NULL;
 	if (ledger_open(&copy, file, cfg.ledger.busy_timeout_ms, &e) < 0 ||
+	    ledger_check_integrity(copy, LEDGER_CHECK_FULL, &e) < 0 ||
 	    history_verify(copy, &events, &bad_seq, &e) < 0) {
 		fprintf(stderr, "slktx: backup '%s' fails its check: %s\n", file, e.msg);
 		rc = EX_DATAERR;

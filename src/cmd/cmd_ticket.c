@@ -132,35 +132,188 @@ static void csv_field(const char *s, int last)
 	fputs(last ? "\r\n" : ",", stdout);
 }
 
-/* The header and one row per ticket, in cells; text and subjects hold what
- * the cells point to.  -1 when out of memory. */
-static int fill_rows(const struct tickets_ticket *v, size_t n, struct calendar *cal,
-		     int32_t today, int csv, const char **cells, char (*text)[3][40],
-		     char **subjects)
-{
-	cells[0] = csv ? "ticket" : "TICKET", cells[1] = csv ? "kind" : "KIND";
-	cells[2] = csv ? "pujk" : "PUJK", cells[3] = csv ? "status" : "STATUS";
-	cells[4] = csv ? "received" : "RECEIVED", cells[5] = csv ? "due" : "DUE";
-	cells[6] = csv ? "sisa_sla" : "SISA SLA", cells[7] = csv ? "subject" : "SUBJECT";
-	for (size_t i = 0; i < n; i++) {
-		const char **row = cells + (i + 1) * LIST_COLUMNS;
-		struct sla_view sla = tickets_sla(cal, &v[i], today);
+/*
+ * The list is printed as the ledger hands the rows over, so that its memory
+ * does not grow with the tickets.  The first LIST_HELD rows are held so that
+ * a short list is aligned on its widest cells, as every other table; past
+ * them the columns keep the widths the held rows and LIST_WIDTHS give, and a
+ * wider cell pushes its row out.
+ */
+#define LIST_HELD 1000
+static const size_t LIST_WIDTHS[LIST_COLUMNS] = { 19, 4, 5, 15, 25, 10, 8, 0 };
 
-		if (csv)
-			csv_time_wib(v[i].received_at, text[i][0]);
-		else
-			cmd_time_wib(v[i].received_at, text[i][0], sizeof(text[i][0]));
-		calendar_format_day(v[i].due_day, text[i][1]);
-		if (sla.running)
-			snprintf(text[i][2], sizeof(text[i][2]), "%d", sla.days_left);
-		subjects[i] = csv ? strdup(v[i].subject) : one_line(v[i].subject);
-		if (subjects[i] == NULL)
+struct list_memo {
+	int valid;
+	int32_t due, first, proposal;
+	char kind[4], status[24];
+	char due_text[11], left[16];
+};
+
+struct list_out {
+	int csv;
+	struct calendar *cal;
+	int32_t today;
+	size_t n;
+	/* the held rows: their cells' offsets into text, made cells at the end */
+	size_t *off;
+	const char **cells;
+	char *text;
+	size_t text_len, text_cap;
+	size_t width[LIST_COLUMNS];
+	int streaming;
+	/* the cells the last rows worked out, and what they depend on (list_cells):
+	 * the last day's date, and the due day and SLA of the last ticket of
+	 * each kind (a batch alternates PGD and IND) */
+	int day_valid;
+	int32_t day;
+	char day_text[40];
+	struct list_memo memo[2];
+};
+
+static const char *const LIST_HEADER[2][LIST_COLUMNS] = {
+	{ "TICKET", "KIND", "PUJK", "STATUS", "RECEIVED", "DUE", "SISA SLA", "SUBJECT" },
+	{ "ticket", "kind", "pujk", "status", "received", "due", "sisa_sla", "subject" },
+};
+
+/* Keep the row's cells (copied) among the held ones; -1 when out of memory. */
+static int list_hold(struct list_out *o, const char *const *row)
+{
+	size_t need = 0, at;
+
+	for (int c = 0; c < LIST_COLUMNS; c++)
+		need += strlen(row[c]) + 1;
+	if (o->text_len + need > o->text_cap) {
+		size_t cap = o->text_cap ? o->text_cap : 65536;
+		char *t;
+
+		while (cap < o->text_len + need)
+			cap *= 2;
+		t = realloc(o->text, cap);
+		if (t == NULL)
 			return -1;
-		row[0] = v[i].no, row[1] = v[i].kind, row[2] = v[i].pujk_code;
-		row[3] = v[i].status, row[4] = text[i][0], row[5] = text[i][1];
-		row[6] = text[i][2], row[7] = subjects[i];
+		o->text = t;
+		o->text_cap = cap;
 	}
+	for (int c = 0; c < LIST_COLUMNS; c++) {
+		at = o->text_len;
+		o->off[o->n * LIST_COLUMNS + c] = at;
+		memcpy(o->text + at, row[c], strlen(row[c]) + 1);
+		o->text_len += strlen(row[c]) + 1;
+	}
+	o->n++;
 	return 0;
+}
+
+/* The held rows' offsets made pointers, the header in front. */
+static void list_release(struct list_out *o)
+{
+	for (int c = 0; c < LIST_COLUMNS; c++)
+		o->cells[c] = LIST_HEADER[0][c];
+	for (size_t i = 0; i < o->n * LIST_COLUMNS; i++)
+		o->cells[LIST_COLUMNS + i] = o->text + o->off[i];
+}
+
+/* More rows than are held: print the held ones and stream the rest. */
+static void list_start_streaming(struct list_out *o)
+{
+	list_release(o);
+	memcpy(o->width, LIST_WIDTHS, sizeof(o->width));
+	cmd_table_widths(LIST_COLUMNS, o->n + 1, o->cells, o->width);
+	for (size_t r = 0; r < o->n + 1; r++)
+		cmd_table_row(stdout, LIST_COLUMNS, o->cells + r * LIST_COLUMNS, o->width);
+	o->streaming = 1;
+}
+
+/* Is s printable ASCII throughout, so that escaping it would change nothing? */
+static int plain_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
+/*
+ * The cells of one row that are worked out, not read: the received time,
+ * the due day and sisa SLA.  A list comes in received order, so that the
+ * rows of a day share their date and, kind by kind, mostly their due day
+ * and SLA: each is made again only when what it depends on changes.
+ */
+static void list_cells(struct list_out *o, const struct tickets_ticket *t, char received[40],
+		       char due[11], char left[16])
+{
+	int32_t day = calendar_day_of(t->received_at);
+	int64_t sec = t->received_at - calendar_day_start(day);
+	int32_t first = t->first_response_at ? calendar_day_of(t->first_response_at) : 0;
+	int32_t proposal = t->proposal_at ? calendar_day_of(t->proposal_at) : 0;
+	struct list_memo *m = &o->memo[t->kind[0] == 'P'];
+
+	if (o->csv) {
+		csv_time_wib(t->received_at, received);
+	} else {
+		/* "YYYY-MM-DD HH:MM:SS +07:00": the day once, the time each row */
+		if (!o->day_valid || day != o->day)
+			cmd_time_wib(t->received_at, o->day_text, sizeof(o->day_text));
+		memcpy(received, o->day_text, sizeof(o->day_text));
+		if (strlen(received) == 26) {
+			received[11] = (char)('0' + sec / 36000), received[12] = (char)('0' + sec / 3600 % 10);
+			received[14] = (char)('0' + sec % 3600 / 600), received[15] = (char)('0' + sec % 600 / 60);
+			received[17] = (char)('0' + sec % 60 / 10), received[18] = (char)('0' + sec % 10);
+		}
+		o->day = day;
+		o->day_valid = 1;
+	}
+	if (!m->valid || t->due_day != m->due || first != m->first || proposal != m->proposal ||
+	    strcmp(t->kind, m->kind) != 0 || strcmp(t->status, m->status) != 0) {
+		struct sla_view sla = tickets_sla(o->cal, t, o->today);
+
+		calendar_format_day(t->due_day, m->due_text);
+		m->left[0] = '\0';
+		if (sla.running)
+			snprintf(m->left, sizeof(m->left), "%d", sla.days_left);
+		m->due = t->due_day, m->first = first, m->proposal = proposal;
+		snprintf(m->kind, sizeof(m->kind), "%s", t->kind);
+		snprintf(m->status, sizeof(m->status), "%s", t->status);
+		m->valid = 1;
+	}
+	memcpy(due, m->due_text, 11);
+	memcpy(left, m->left, 16);
+}
+
+static int list_row(void *ctx, const struct tickets_ticket *t, struct err *e)
+{
+	struct list_out *o = ctx;
+	char received[40], due[11], left[16], shown[512];
+	char *long_subject = NULL;
+	const char *row[LIST_COLUMNS], *subject = t->subject;
+	int rc = 0;
+
+	list_cells(o, t, received, due, left);
+	if (!o->csv && !plain_ascii(subject)) {
+		if (text_escape(shown, sizeof(shown), subject, 0) < sizeof(shown)) {
+			subject = shown;
+		} else if ((long_subject = one_line(subject)) != NULL) {
+			subject = long_subject;
+		} else {
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		}
+	}
+	row[0] = t->no, row[1] = t->kind, row[2] = t->pujk_code, row[3] = t->status;
+	row[4] = received, row[5] = due, row[6] = left, row[7] = subject;
+	if (o->csv) {
+		for (int c = 0; c < LIST_COLUMNS; c++)
+			csv_field(row[c], c == LIST_COLUMNS - 1);
+		o->n++;
+	} else if (o->streaming) {
+		cmd_table_row(stdout, LIST_COLUMNS, row, o->width);
+		o->n++;
+	} else if (list_hold(o, row) < 0) {
+		rc = err_set(e, ERR_INTERNAL, "out of memory");
+	} else if (o->n == LIST_HELD) {
+		list_start_streaming(o);
+	}
+	free(long_subject);
+	return rc;
 }
 
 static int ticket_list(int argc, char **argv, const struct cmd_globals *g)
@@ -172,20 +325,14 @@ static int ticket_list(int argc, char **argv, const struct cmd_globals *g)
 		{ "--from", &from, 0 }, { "--to", &to, 0 }, { "--pujk", &f.pujk, 0 },
 		{ "--kind", &f.kind, 0 }, { "--status", &f.status, 0 }, { NULL, NULL, 0 }
 	};
-	struct tickets_ticket *v = NULL;
-	struct calendar *cal = NULL;
-	const char **cells = NULL;
-	char (*text)[3][40] = NULL;
-	char **subjects = NULL;
+	struct list_out o = { 0 };
 	struct ledger *l = NULL;
 	struct config cfg;
-	size_t n = 0;
-	int32_t today;
-	int csv, rc;
+	int rc;
 	struct err e;
 
 	err_clear(&e);
-	csv = take_flag(&argc, argv, "--csv");
+	o.csv = take_flag(&argc, argv, "--csv");
 	rc = cmd_parse(argc, argv, opts, NULL, 0, LIST_SYNOPSIS);
 	if (rc != 0)
 		goto out;
@@ -198,42 +345,39 @@ static int ticket_list(int argc, char **argv, const struct cmd_globals *g)
 	rc = cmd_open_ledger(g, &cfg, &l);
 	if (rc != 0)
 		goto out;
-	if (open_calendar(&cfg, &cal, &today, &e) < 0 || tickets_list(l, &f, &v, &n, &e) < 0) {
-		rc = fail(&e);
-		goto out;
-	}
-	cells = calloc((n + 1) * LIST_COLUMNS, sizeof(*cells));
-	text = calloc(n + 1, sizeof(*text));
-	subjects = calloc(n + 1, sizeof(*subjects));
-	if (cells == NULL || text == NULL || subjects == NULL) {
+	o.cells = calloc((LIST_HELD + 1) * LIST_COLUMNS, sizeof(*o.cells));
+	o.off = calloc(LIST_HELD * LIST_COLUMNS, sizeof(*o.off));
+	if (o.cells == NULL || o.off == NULL) {
 		err_set(&e, ERR_INTERNAL, "out of memory");
 		rc = fail(&e);
 		goto out;
 	}
-	if (fill_rows(v, n, cal, today, csv, cells, text, subjects) < 0) {
-		err_set(&e, ERR_INTERNAL, "out of memory");
-		rc = fail(&e);
-		goto out;
-	}
-	warn_calendar(cal);
-	if (csv) {
+	/* big writes: a list may be a million lines */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (o.csv) {
 		fputs(CSV_BOM, stdout);
-		for (size_t i = 0; i < (n + 1) * LIST_COLUMNS; i++)
-			csv_field(cells[i], i % LIST_COLUMNS == LIST_COLUMNS - 1);
-	} else if (n > 0) {
-		cmd_table(stdout, LIST_COLUMNS, n + 1, cells);
+		for (int c = 0; c < LIST_COLUMNS; c++)
+			csv_field(LIST_HEADER[1][c], c == LIST_COLUMNS - 1);
 	}
-	if (n == 0)
+	if (open_calendar(&cfg, &o.cal, &o.today, &e) < 0 || tickets_each(l, &f, list_row, &o, &e) < 0) {
+		fflush(stdout);
+		rc = fail(&e);
+		goto out;
+	}
+	if (!o.csv && !o.streaming && o.n > 0) {
+		list_release(&o);
+		cmd_table(stdout, LIST_COLUMNS, o.n + 1, o.cells);
+	}
+	/* the warning follows the rows: it is known once they are counted */
+	warn_calendar(o.cal);
+	if (o.n == 0)
 		fprintf(stderr, "slktx: no ticket matches\n");
 	rc = EX_OK;
 out:
-	for (size_t i = 0; subjects != NULL && i < n; i++)
-		free(subjects[i]);
-	free(subjects);
-	free(text);
-	free(cells);
-	tickets_list_free(v, n);
-	calendar_free(cal);
+	free(o.text);
+	free(o.off);
+	free(o.cells);
+	calendar_free(o.cal);
 	ledger_close(l);
 	return rc;
 }

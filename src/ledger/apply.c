@@ -56,7 +56,8 @@ static const char *const statements[] = {
 	"SELECT kind, pujk_code, status, received_at, assigned_at, due_day, extended,"
 	" first_response_at, proposal_at, closed_at, created_seq FROM ticket WHERE no = ?",
 	"INSERT INTO ticket(no, kind, pujk_code, status, received_at, assigned_at, due_day,"
-	" extended, created_seq, updated_seq) VALUES (?,?,?,?,?,?,?,0,?,?)",
+	" extended, created_seq, updated_seq, subject, received_day)"
+	" VALUES (?,?,?,?,?,?,?,0,?,?,?,?)",
 	"UPDATE ticket SET pujk_code = ?, status = ?, assigned_at = ?, due_day = ?, extended = ?,"
 	" first_response_at = ?, proposal_at = ?, closed_at = ?, updated_seq = ? WHERE no = ?",
 	"SELECT 1 FROM pujk WHERE code = ?",
@@ -397,6 +398,8 @@ static int insert_ticket(struct apply *a, const struct record *r, int32_t due_da
 	sqlite3_bind_int(st, 7, due_day);
 	sqlite3_bind_int64(st, 8, seq);
 	sqlite3_bind_int64(st, 9, seq);
+	sqlite3_bind_text(st, 10, r->subject ? r->subject : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 11, calendar_day_of(r->at));
 	return step_done(a, st, "cannot record a ticket", e);
 }
 

@@ -4,12 +4,14 @@
  * Offers ledger_open/close, ledger_begin/commit/rollback and ledger_err (see
  * ledger.h).  Opening creates the file owner-only (and its directory 0700
  * when missing), sets WAL, synchronous=FULL, foreign keys and the busy
- * timeout, runs PRAGMA integrity_check, refuses a ledger newer than this
- * program, and applies the missing migrations, each in its own transaction.
+ * timeout, refuses a ledger newer than this program, and applies the
+ * missing migrations, each in its own transaction.  The integrity check is
+ * ledger_check_integrity, made by `audit verify` and `backup`, not by every
+ * open: it reads every page (seconds on a big ledger).
  *
- * Errors: a file that cannot be created, opened, or fails its integrity
- * check is ERR_IO naming the file; a ledger from a newer slktx is ERR_IO; a
- * lock held past the busy timeout is ERR_TRANSIENT.
+ * Errors: a file that cannot be created or opened, or that fails its
+ * integrity check, is ERR_IO naming the file; a ledger from a newer slktx is
+ * ERR_IO; a lock held past the busy timeout is ERR_TRANSIENT.
  */
 #include "ledger/ledger.h"
 #include "util/safefile.h"
@@ -115,6 +117,22 @@ static const struct migration migrations[] = {
 		  /* the WIB days whose signed daily archive was made (SPEC §9) */
 		  "CREATE TABLE archive_day(day INTEGER PRIMARY KEY, made_at INTEGER NOT NULL,"
 		  " path TEXT NOT NULL)"),
+	MIGRATION(5,
+		  /* what `ticket list` and the reports filter and show, typed on the
+		   * ticket (the NewTicket event keeps the complaint, untouched: the
+		   * chain is not recomputed); received_day is the WIB day of
+		   * received_at (calendar_day_of), the ticket's period */
+		  "ALTER TABLE ticket ADD COLUMN subject TEXT NOT NULL DEFAULT '';"
+		  "ALTER TABLE ticket ADD COLUMN received_day INTEGER NOT NULL DEFAULT 0;"
+		  "UPDATE ticket SET received_day = (received_at + 25200) / 86400"
+		  " - ((received_at + 25200) % 86400 < 0),"
+		  " subject = coalesce((SELECT json_extract(e.detail, '$.subject') FROM event e"
+		  "  WHERE e.seq = ticket.created_seq), '');"
+		  /* a period of ticket list read from the index alone, every column
+		   * it shows in it; by day and number, so that a batch's tickets
+		   * are appended to it, not scattered by their received times */
+		  "CREATE INDEX ticket_day ON ticket(received_day, no, received_at, pujk_code,"
+		  " kind, status, due_day, first_response_at, proposal_at, subject)"),
 };
 
 #define LEDGER_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -251,12 +269,14 @@ static int create_file(const char *path, struct err *e)
 	return 0;
 }
 
-static int check_integrity(struct ledger *l, struct err *e)
+int ledger_check_integrity(struct ledger *l, enum ledger_check how, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(l->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(l->db, how == LEDGER_CHECK_QUICK ? "PRAGMA quick_check"
+								: "PRAGMA integrity_check",
+			       -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		ledger_err(l, e, "integrity check failed");
 		goto out;
@@ -366,7 +386,6 @@ int ledger_open(struct ledger **out, const char *path, long busy_timeout_ms, str
 	}
 	if (exec_script(l, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384;",
 			"cannot configure the ledger", e) < 0 ||
-	    check_integrity(l, e) < 0 ||
 	    set_wal(l, e) < 0 ||
 	    migrate(l, e) < 0)
 		goto fail;
@@ -375,6 +394,29 @@ int ledger_open(struct ledger **out, const char *path, long busy_timeout_ms, str
 fail:
 	ledger_close(l);
 	return -1;
+}
+
+/*
+ * A big transaction would otherwise be folded into the file (checkpointed)
+ * inside its own COMMIT: SQLite checkpoints when the WAL passes
+ * wal_autocheckpoint pages.  The commit is durable once the WAL is synced;
+ * the copy into the file can wait, and a crash before or during it loses
+ * nothing (the next open replays the WAL).
+ */
+void ledger_defer_checkpoints(struct ledger *l)
+{
+	exec_script(l, "PRAGMA wal_autocheckpoint = 0", "cannot set the checkpoint", NULL);
+	sqlite3_db_config(l->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+}
+
+int ledger_checkpoint(struct ledger *l, struct err *e)
+{
+	int rc = sqlite3_wal_checkpoint_v2(l->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+	/* a reader still on the WAL: the next checkpoint finishes the work */
+	if (rc == SQLITE_OK || rc == SQLITE_BUSY)
+		return 0;
+	return ledger_err(l, e, "cannot checkpoint the ledger");
 }
 
 void ledger_close(struct ledger *l)

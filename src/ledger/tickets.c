@@ -1,9 +1,10 @@
 /*
  * tickets - the ticket queries; see tickets.h for the contract.
  *
- * A ticket's complaint (channel, consumer, subject...) is not copied into the
- * ticket table: it is read from its NewTicket event's JSON detail with
+ * A ticket's complaint (channel, consumer, description...) is not copied into
+ * the ticket table: it is read from its NewTicket event's JSON detail with
  * SQLite's json_extract, so that the history stays the one record of it.
+ * Only the subject is copied (and the received WIB day), for the list.
  */
 #include "ledger/tickets.h"
 
@@ -133,11 +134,16 @@ static char *col_dup(sqlite3_stmt *st, int i, int *oom)
 	return d;
 }
 
+/* Column i into buf, cut to size - 1 bytes ("" for NULL); once per cell of a list. */
 static void col_copy(sqlite3_stmt *st, int i, char *buf, size_t size)
 {
 	const char *s = (const char *)sqlite3_column_text(st, i);
+	size_t n = s ? (size_t)sqlite3_column_bytes(st, i) : 0;
 
-	snprintf(buf, size, "%s", s ? s : "");
+	if (n > size - 1)
+		n = size - 1;
+	memcpy(buf, s ? s : "", n);
+	buf[n] = '\0';
 }
 
 /* Room for one more element of size sz in *v (n used, *cap allocated). */
@@ -214,55 +220,63 @@ void tickets_ticket_clear(struct tickets_ticket *t)
 	memset(t, 0, sizeof(*t));
 }
 
-void tickets_list_free(struct tickets_ticket *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		tickets_ticket_clear(&v[i]);
-	free(v);
-}
-
-int tickets_list(struct ledger *l, const struct tickets_filter *f, struct tickets_ticket **out,
-		 size_t *n, struct err *e)
+/*
+ * The list reads the ticket's typed columns only (subject and received_day
+ * are copied there by apply, migration 4 for older ledgers): no JSON is
+ * parsed.  Every column it reads is in the ticket_day index: a period is one
+ * range of it, without a look-up of the ticket's row.  The index is by day
+ * and number (so that applying a batch appends to it); received_day grows
+ * with received_at, so ordering by day, time, number is the list's order,
+ * and SQLite sorts one day's rows at a time.
+ */
+int tickets_each(struct ledger *l, const struct tickets_filter *f, tickets_each_fn *fn,
+		 void *ctx, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
-	struct tickets_ticket *v = NULL;
-	size_t used = 0, cap = 0;
-	int64_t lo = f->from_day == INT32_MIN ? INT64_MIN : calendar_day_start(f->from_day);
-	int64_t hi = f->to_day == INT32_MAX ? INT64_MAX : calendar_day_start(f->to_day + 1);
+	struct tickets_ticket t;
 	int rc, result = -1;
 
 	if (sqlite3_prepare_v2(ledger_db(l),
-			       TICKET_COLUMNS
-			       " WHERE t.received_at >= ?1 AND t.received_at < ?2"
-			       " AND (?3 IS NULL OR t.pujk_code = ?3) AND (?4 IS NULL OR t.kind = ?4)"
-			       " AND (?5 IS NULL OR t.status = ?5)"
-			       " ORDER BY t.received_at, t.no",
+			       "SELECT no, kind, pujk_code, status, received_at, due_day,"
+			       " coalesce(first_response_at, 0), coalesce(proposal_at, 0), subject"
+			       " FROM ticket WHERE received_day >= ?1 AND received_day <= ?2"
+			       " AND (?3 IS NULL OR pujk_code = ?3) AND (?4 IS NULL OR kind = ?4)"
+			       " AND (?5 IS NULL OR status = ?5)"
+			       " ORDER BY received_day, received_at, no",
 			       -1, &st, NULL) != SQLITE_OK) {
 		ledger_err(l, e, "cannot list the tickets");
 		goto out;
 	}
-	sqlite3_bind_int64(st, 1, lo);
-	sqlite3_bind_int64(st, 2, hi);
+	sqlite3_bind_int(st, 1, f->from_day);
+	sqlite3_bind_int(st, 2, f->to_day);
 	ledger_bind_text_or_null(st, 3, f->pujk);
 	ledger_bind_text_or_null(st, 4, f->kind);
 	ledger_bind_text_or_null(st, 5, f->status);
+	memset(&t, 0, sizeof(t));
+	t.channel = t.product = t.description = t.consumer_name = t.nik = t.phone = t.email =
+		t.claim_amount = t.currency = (char *)"";
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (grow((void **)&v, used, &cap, sizeof(*v)) < 0 || read_ticket(st, &v[used++]) < 0) {
-			err_set(e, ERR_INTERNAL, "out of memory");
+		const char *subject = (const char *)sqlite3_column_text(st, 8);
+
+		col_copy(st, 0, t.no, sizeof(t.no));
+		col_copy(st, 1, t.kind, sizeof(t.kind));
+		col_copy(st, 2, t.pujk_code, sizeof(t.pujk_code));
+		col_copy(st, 3, t.status, sizeof(t.status));
+		t.received_at = sqlite3_column_int64(st, 4);
+		t.due_day = sqlite3_column_int(st, 5);
+		t.first_response_at = sqlite3_column_int64(st, 6);
+		t.proposal_at = sqlite3_column_int64(st, 7);
+		/* borrowed from the statement until the next step */
+		t.subject = (char *)(subject ? subject : "");
+		if (fn(ctx, &t, e) != 0)
 			goto out;
-		}
 	}
 	if (rc != SQLITE_DONE) {
 		ledger_err(l, e, "cannot list the tickets");
 		goto out;
 	}
-	*out = v;
-	*n = used;
-	v = NULL;
-	used = 0;
 	result = 0;
 out:
-	tickets_list_free(v, used);
 	sqlite3_finalize(st);
 	return result;
 }

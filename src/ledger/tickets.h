@@ -46,7 +46,7 @@ struct tickets_ticket {
 	int extended;
 	int64_t first_response_at, proposal_at, closed_at; /* 0 when not yet */
 	int64_t created_seq, updated_seq;
-	/* from the NewTicket event's detail */
+	/* from the NewTicket event's detail (subject: the ticket's copy) */
 	char *channel, *product, *subject, *description;
 	char *consumer_name, *nik, *phone, *email;
 	char *claim_amount, *currency;
@@ -91,10 +91,18 @@ int tickets_period(const char *date, const char *month, const char *year, const 
 /* Check f's pujk ([A-Z0-9]{3,12}), kind and status names. */
 int tickets_filter_check(const struct tickets_filter *f, struct err *e);
 
-/* Tickets matching f, ordered by received_at, then number. */
-int tickets_list(struct ledger *l, const struct tickets_filter *f, struct tickets_ticket **out,
-		 size_t *n, struct err *e);
-void tickets_list_free(struct tickets_ticket *v, size_t n);
+/*
+ * fn(ctx, t, e) for each ticket matching f, ordered by received_at, then
+ * number, as the rows are read (nothing is held: any number of tickets in
+ * constant memory).  t and its strings are valid during the call only; only
+ * what the list shows is filled: number, kind, PUJK, status, received_at,
+ * due_day, first_response_at, proposal_at (what tickets_sla needs) and
+ * subject; the rest is 0 or "" (tickets_get has it all).  A non-zero return from fn stops
+ * the walk and is returned (-1), e filled by fn.
+ */
+typedef int tickets_each_fn(void *ctx, const struct tickets_ticket *t, struct err *e);
+int tickets_each(struct ledger *l, const struct tickets_filter *f, tickets_each_fn *fn,
+		 void *ctx, struct err *e);
 
 /* One ticket; ERR_NOT_FOUND "ticket 'X' not found".  Free with tickets_ticket_clear. */
 int tickets_get(struct ledger *l, const char *no, struct tickets_ticket *t, struct err *e);

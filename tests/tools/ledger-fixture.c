@@ -233,9 +233,12 @@ static int do_new(struct fixture *fx, char *rest, struct err *e)
 		return -1;
 	if (exec(fx, e,
 		 "INSERT INTO ticket(no, kind, pujk_code, status, received_at, assigned_at, due_day,"
-		 " created_seq, updated_seq) VALUES (?, substr(?, 1, 3), ?, 'BARU', ?, ?, ?, ?, ?)",
-		 "tttiiiii", f[4], f[4], f[5], at, at,
-		 (int64_t)sla_due_day(fx->cal, SLA_DAYS, at), ev.seq, ev.seq) < 0)
+		 " created_seq, updated_seq, subject, received_day)"
+		 " VALUES (?, substr(?, 1, 3), ?, 'BARU', ?, ?, ?, ?, ?,"
+		 " coalesce(json_extract(?, '$.subject'), ''), ?)",
+		 "tttiiiiiti", f[4], f[4], f[5], at, at,
+		 (int64_t)sla_due_day(fx->cal, SLA_DAYS, at), ev.seq, ev.seq, f[6],
+		 (int64_t)calendar_day_of(at)) < 0)
 		return -1;
 	return add_attachments(fx, ev.seq, f[6], e);
 }

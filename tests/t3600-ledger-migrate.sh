@@ -1,0 +1,101 @@
+#!/bin/sh
+test_description='a ledger at schema version 3 is migrated on open: typed ticket columns, same tickets, chain intact'
+. "$(dirname "$0")/lib.sh"
+
+cat >slktx.conf <<CONF
+[spool]
+dir = spool
+CONF
+SLKTX_CONFIG=$TRASH/slktx.conf
+SLKTX_NOW=2026-03-17T09:00:00+07:00
+export SLKTX_CONFIG SLKTX_NOW
+
+# The sample ledger as this slktx writes it, then taken back to version 3:
+# the ticket table as migration 2 made it (no subject, no received_day, no
+# index), the events untouched.  One ticket is received at 01:00 WIB on
+# 1 February (31 January in UTC), whose day must be February's.
+mkdir spool && {
+	cat "$SAMPLES/ledger/tickets.fixture" &&
+	echo 'file 9 CB_OJK_20260201_000001.xml' &&
+	echo 'new 2026-01-31T18:00:00Z - 9 n7 IND-2026-000003 BANKB {"pujkCode":"BANKB","receivedAt":"2026-02-01T01:00:00+07:00","channel":"WALK_IN","product":"Tabungan","consumer":{"name":"Putu Ayu"},"subject":"Kartu ATM tertelan","description":"Kartu tertelan di mesin ATM."}'
+} | ledger-fixture spool/ledger.sqlite || exit 1
+
+test_expect_success 'the current ledger lists and verifies' '
+	slktx ticket list >list.v4 &&
+	slktx ticket list --csv >csv.v4 &&
+	slktx ticket show PGD-2026-000002 --history >show.v4 &&
+	slktx audit verify >verify.v4 &&
+	sqlite3 spool/ledger.sqlite "SELECT no, subject, received_day FROM ticket ORDER BY no" >typed.v4 &&
+	sqlite3 spool/ledger.sqlite "SELECT seq, hash FROM event ORDER BY seq" >events.v4 &&
+	sqlite3 spool/ledger.sqlite "PRAGMA user_version" >version.now &&
+	test "$(cat version.now)" -gt 3
+'
+
+test_expect_success 'taken back to version 3' '
+	sqlite3 spool/ledger.sqlite <<-\EOF &&
+	BEGIN;
+	CREATE TABLE ticket_v3(no TEXT PRIMARY KEY, kind TEXT NOT NULL,
+	 pujk_code TEXT NOT NULL, status TEXT NOT NULL, received_at INTEGER NOT NULL,
+	 assigned_at INTEGER NOT NULL, due_day INTEGER NOT NULL,
+	 extended INTEGER NOT NULL DEFAULT 0, first_response_at INTEGER,
+	 proposal_at INTEGER, closed_at INTEGER, created_seq INTEGER NOT NULL,
+	 updated_seq INTEGER NOT NULL) WITHOUT ROWID;
+	INSERT INTO ticket_v3 SELECT no, kind, pujk_code, status, received_at, assigned_at,
+	 due_day, extended, first_response_at, proposal_at, closed_at, created_seq,
+	 updated_seq FROM ticket;
+	DROP TABLE ticket;
+	ALTER TABLE ticket_v3 RENAME TO ticket;
+	DROP TABLE archive_day;
+	PRAGMA user_version = 3;
+	COMMIT;
+	EOF
+	sqlite3 spool/ledger.sqlite "PRAGMA table_info(ticket)" >columns &&
+	test_must_fail grep -q subject columns &&
+	test "$(sqlite3 spool/ledger.sqlite "PRAGMA user_version")" = 3
+'
+
+test_expect_success 'the first open migrates it and lists the same tickets' '
+	slktx ticket list >list.v3 &&
+	test_cmp list.v4 list.v3 &&
+	sqlite3 spool/ledger.sqlite "PRAGMA user_version" >version.migrated &&
+	test_cmp version.now version.migrated &&
+	slktx ticket list --csv >csv.v3 &&
+	test_cmp csv.v4 csv.v3 &&
+	slktx ticket show PGD-2026-000002 --history >show.v3 &&
+	test_cmp show.v4 show.v3
+'
+
+test_expect_success 'the typed columns are filled from the NewTicket events' '
+	sqlite3 spool/ledger.sqlite "SELECT no, subject, received_day FROM ticket ORDER BY no" >typed.v3 &&
+	test_cmp typed.v4 typed.v3 &&
+	test "$(sqlite3 spool/ledger.sqlite \
+		"SELECT received_day FROM ticket WHERE no = '\''IND-2026-000003'\''")" = \
+		"$(sqlite3 spool/ledger.sqlite "SELECT CAST(julianday('\''2026-02-01'\'') - julianday('\''1970-01-01'\'') AS INTEGER)")"
+'
+
+test_expect_success 'the list reads the ticket table through its index' '
+	sqlite3 spool/ledger.sqlite "EXPLAIN QUERY PLAN SELECT no, kind, pujk_code, status,
+		received_at, due_day, first_response_at, proposal_at, subject FROM ticket
+		WHERE received_day >= 0 AND received_day <= 1 AND (NULL IS NULL OR pujk_code = NULL)
+		ORDER BY received_day, received_at, no" >plan &&
+	grep "USING COVERING INDEX ticket_day (received_day>? AND received_day<?)" plan &&
+	test_must_fail grep "TEMP B-TREE FOR ORDER BY" plan
+'
+
+test_expect_success 'the events are untouched and the chain verifies' '
+	sqlite3 spool/ledger.sqlite "SELECT seq, hash FROM event ORDER BY seq" >events.v3 &&
+	test_cmp events.v4 events.v3 &&
+	slktx audit verify >verify.v3 &&
+	test_cmp verify.v4 verify.v3
+'
+
+test_expect_success 'an open of the migrated ledger leaves it as it is' '
+	cp spool/ledger.sqlite before.sqlite &&
+	slktx ticket list >/dev/null &&
+	sqlite3 spool/ledger.sqlite "PRAGMA user_version" >version.again &&
+	test_cmp version.now version.again &&
+	sqlite3 spool/ledger.sqlite "SELECT no, subject, received_day FROM ticket ORDER BY no" >typed.again &&
+	test_cmp typed.v4 typed.again
+'
+
+test_done
