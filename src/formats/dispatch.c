@@ -9,14 +9,17 @@
 
 
 #include "domain/records.h"
+#include "formats/dispatch_history.h"
 #include "xml/xmlout.h"
 #include "domain/sla.h"
 
 static const char events_for[] =
 	" FROM event e JOIN ticket t ON t.no = e.ticket_no"
 	" JOIN event n ON n.seq = t.created_seq"
-	" WHERE e.seq > ?1 AND e.seq <= ?2 AND e.actor = 'INTAKE'"
-	" AND (e.pujk_code = ?3 OR e.prior_pujk = ?3)";
+	" WHERE e.seq > ?1 AND e.seq <= ?2 AND ((e.actor = 'INTAKE'"
+	" AND (e.pujk_code = ?3 OR e.prior_pujk = ?3))"
+	/* SPEC 1.1: its HistoryRequests, each answered by a TicketHistory item */
+	" OR (e.record = 'HistoryRequest' AND e.pujk_code = ?3))";
 
 static int bind_plan(sqlite3_stmt *st, const struct dispatch_plan *p)
 {
@@ -88,6 +91,11 @@ static int add_attachment(struct dispatch_plan *p, const char *name, const char 
 	return 0;
 }
 
+static int attach(void *ctx, const char *name, const char *sha256)
+{
+	return add_attachment(ctx, name, sha256);
+}
+
 static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 		      struct calendar *cal, struct dispatch_plan *p, struct err *e)
 {
@@ -108,8 +116,8 @@ static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 	int rc;
 
 	calendar_format_day(due, due_text);
-	xmlout_start(w, reassigned_here ? "NewTicket" : strcmp(record, "Decision") == 0 ? "Decision"
-						 : record);
+	xmlout_start(w, reassigned_here ? "NewTicket"
+		     : strcmp(record, "HistoryRequest") == 0 ? "TicketHistory" : record);
 	xmlout_attr(w, "id", col(row, C_RECORD_ID));
 	xmlout_attr_int(w, "eventSeq", sqlite3_column_int64(row, C_SEQ));
 	xmlout_attr(w, "status", col(row, C_STATUS));
@@ -152,6 +160,15 @@ static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 		sqlite3_reset(atts);
 		if (rc != SQLITE_DONE)
 			return err_set(e, ERR_IO, "cannot read attachments");
+		/* SPEC 1.1: a reassigned ticket comes with OJK's notes so far */
+		if (reassigned_here &&
+		    dispatch_history_notes(sqlite3_db_handle(row), w, col(row, C_TICKET),
+					   sqlite3_column_int64(row, C_SEQ), e) != 0)
+			return -1;
+	} else if (strcmp(record, "HistoryRequest") == 0) {
+		if (dispatch_history_write(sqlite3_db_handle(row), w, sqlite3_column_int64(row, C_SEQ),
+					   attach, p, e) != 0)
+			return -1;
 	} else if (strcmp(record, "Decision") == 0) {
 		xmlout_element(w, "Outcome", col(row, C_OUTCOME));
 		xmlout_element(w, "At", col(row, C_AT));
