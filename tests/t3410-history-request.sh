@@ -217,6 +217,31 @@ test_expect_success 'answered once: later runs and the same request in a new fil
 	test "$(histories h-PGD-2026-000101 BANKA)" = 1
 '
 
+test_expect_success 'two letters of one name in one history: each its own entry, the package valid' '
+	mkdir -p second/attachments && printf "%%PDF-1.4\n%% surat kedua\n%%%%EOF\n" >second/attachments/surat.pdf &&
+	sha=$(sha256sum surat.pdf | cut -d" " -f1) &&
+	sha2=$(sha256sum second/attachments/surat.pdf | cut -d" " -f1) &&
+	size2=$(stat -c %s second/attachments/surat.pdf) && t=PGD-2026-000103 &&
+	rsp ${RSP}_000013 <<-REC &&
+	<FollowUp id="f2"><TicketNo>$t</TicketNo><At>2026-11-25T16:00:00+07:00</At><Action>OTHER</Action><Note>Surat kedua.</Note><Attachment name="surat.pdf" sha256="$sha2" size="$size2" mediaType="application/pdf"/></FollowUp>
+	<HistoryRequest id="third"><TicketNo>$t</TicketNo><At>2026-11-25T17:00:00+07:00</At></HistoryRequest>
+	REC
+	mv ${RSP}_000013.xml second/payload.xml &&
+	(cd second && zip -q -X ../${RSP}_000013.zip payload.xml attachments/surat.pdf) &&
+	drop_rsp ${RSP}_000013.zip SERVICE && slktx run 2>err &&
+	test "$(file_status ${RSP}_000013)" = ACCEPTED &&
+	d=$(ls exchange/pujk/BANKA/download/DSP_*.zip | tail -n 1) && x=$(payload $d) &&
+	test "$(histories third BANKA)" = 1 &&
+	unzip -Z1 $d | sort >entries &&
+	printf "%s\n" attachments/$(echo $sha2 | cut -c1-8)-surat.pdf attachments/surat.pdf payload.xml >want &&
+	test_cmp want entries &&
+	u=unz/$(basename $d)/attachments && cmp $u/surat.pdf surat.pdf &&
+	cmp $u/$(echo $sha2 | cut -c1-8)-surat.pdf second/attachments/surat.pdf &&
+	test "$(xpath $x "string(//*[local-name()=\"Attachment\"][@sha256=\"$sha2\"]/@name)")" = \
+		$(echo $sha2 | cut -c1-8)-surat.pdf &&
+	dispatches_ok
+'
+
 test_expect_success 'the request is no response: the ticket keeps no first response, the report sees none' '
 	test "$(ledger "SELECT count(*) FROM ticket WHERE no = '"'"'PGD-2026-000101'"'"'
 		AND first_response_at IS NULL AND updated_seq = created_seq")" = 1 &&

@@ -73,25 +73,49 @@ static const char item_columns[] =
 	" json_extract(n.detail, '$.description'), json_extract(n.detail, '$.claimAmount'),"
 	" json_extract(n.detail, '$.currency')";
 
-static int add_attachment(struct dispatch_plan *p, const char *name, const char *sha256)
+/*
+ * The entry of an attachment in the dispatch's package, and so the name its
+ * element carries: its own name, or, when another content already has that
+ * name in this dispatch (two letters "surat.pdf" in one ticket history), the
+ * name after the first 8, then 16, then 64 hex digits of its SHA-256, since a
+ * package's entries are unique (SPEC §2).  NULL when out of memory.
+ */
+static const char *add_attachment(struct dispatch_plan *p, const char *name, const char *sha256)
 {
+	static const int prefix[] = { 0, 8, 16, 64 };
 	struct dispatch_attachment *v;
+	char entry[sizeof(v->name)];
 
-	for (size_t i = 0; i < p->n_attachments; i++)
-		if (strcmp(p->attachments[i].name, name) == 0 &&
-		    strcmp(p->attachments[i].sha256, sha256) == 0)
-			return 0;
-	v = realloc(p->attachments, (p->n_attachments + 1) * sizeof(*v));
-	if (v == NULL)
-		return -1;
-	p->attachments = v;
-	snprintf(v[p->n_attachments].name, sizeof(v->name), "%s", name);
-	snprintf(v[p->n_attachments].sha256, sizeof(v->sha256), "%s", sha256);
-	p->n_attachments++;
-	return 0;
+	for (size_t k = 0; k < sizeof(prefix) / sizeof(prefix[0]); k++) {
+		size_t len = strlen(name), keep = sizeof(entry) - 1 - (size_t)prefix[k] - 1;
+		int taken = 0;
+
+		if (prefix[k] == 0)
+			snprintf(entry, sizeof(entry), "%s", name);
+		else /* the name's end: it keeps its extension */
+			snprintf(entry, sizeof(entry), "%.*s-%s", prefix[k], sha256,
+				 len > keep ? name + len - keep : name);
+		for (size_t i = 0; i < p->n_attachments && !taken; i++) {
+			if (strcmp(p->attachments[i].name, entry) != 0)
+				continue;
+			if (strcmp(p->attachments[i].sha256, sha256) == 0)
+				return p->attachments[i].name;
+			taken = 1;
+		}
+		if (taken)
+			continue;
+		v = realloc(p->attachments, (p->n_attachments + 1) * sizeof(*v));
+		if (v == NULL)
+			return NULL;
+		p->attachments = v;
+		snprintf(v[p->n_attachments].name, sizeof(v->name), "%s", entry);
+		snprintf(v[p->n_attachments].sha256, sizeof(v->sha256), "%s", sha256);
+		return v[p->n_attachments++].name;
+	}
+	return NULL; /* a full SHA-256 taken by another content cannot be */
 }
 
-static int attach(void *ctx, const char *name, const char *sha256)
+static const char *attach(void *ctx, const char *name, const char *sha256)
 {
 	return add_attachment(ctx, name, sha256);
 }
@@ -146,16 +170,18 @@ static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 		}
 		sqlite3_bind_int64(atts, 1, sqlite3_column_int64(row, C_CREATED));
 		while ((rc = sqlite3_step(atts)) == SQLITE_ROW) {
+			const char *entry = add_attachment(p, col(atts, 0), col(atts, 1));
+
+			if (entry == NULL) {
+				sqlite3_reset(atts);
+				return err_set(e, ERR_INTERNAL, "out of memory");
+			}
 			xmlout_start(w, "Attachment");
-			xmlout_attr(w, "name", col(atts, 0));
+			xmlout_attr(w, "name", entry);
 			xmlout_attr(w, "sha256", col(atts, 1));
 			xmlout_attr_int(w, "size", sqlite3_column_int64(atts, 2));
 			xmlout_attr(w, "mediaType", col(atts, 3));
 			xmlout_end(w);
-			if (add_attachment(p, col(atts, 0), col(atts, 1)) != 0) {
-				sqlite3_reset(atts);
-				return err_set(e, ERR_INTERNAL, "out of memory");
-			}
 		}
 		sqlite3_reset(atts);
 		if (rc != SQLITE_DONE)

@@ -71,16 +71,18 @@ static int attachments(sqlite3 *db, struct xmlout *w, int64_t seq,
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *entry = attach(ctx, col(st, 0), col(st, 1));
+
+		if (entry == NULL) {
+			sqlite3_finalize(st);
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		}
 		xmlout_start(w, "Attachment");
-		xmlout_attr(w, "name", col(st, 0));
+		xmlout_attr(w, "name", entry);
 		xmlout_attr(w, "sha256", col(st, 1));
 		xmlout_attr_int(w, "size", sqlite3_column_int64(st, 2));
 		xmlout_attr(w, "mediaType", col(st, 3));
 		xmlout_end(w);
-		if (attach(ctx, col(st, 0), col(st, 1)) != 0) {
-			sqlite3_finalize(st);
-			return err_set(e, ERR_INTERNAL, "out of memory");
-		}
 	}
 	sqlite3_finalize(st);
 	return done(db, rc, e);

@@ -22,8 +22,11 @@
 #include "util/err.h"
 #include "xml/xmlout.h"
 
-/* Collect one attachment for the dispatch's package; -1 when out of memory. */
-typedef int dispatch_history_attach_fn(void *ctx, const char *name, const char *sha256);
+/*
+ * Collect one attachment for the dispatch's package: the name its entry and
+ * element carry in this dispatch (unique within it), or NULL when out of memory.
+ */
+typedef const char *dispatch_history_attach_fn(void *ctx, const char *name, const char *sha256);
 
 /*
  * <OjkNotes> of ticket_no up to the Reassign at reassign_seq, included:
