@@ -120,6 +120,33 @@ static const char *attach(void *ctx, const char *name, const char *sha256)
 	return add_attachment(ctx, name, sha256);
 }
 
+/* The <Attachment> elements of event seq, each collected for the package. */
+static int event_attachments(struct xmlout *w, sqlite3_stmt *atts, int64_t seq,
+			     struct dispatch_plan *p, struct err *e)
+{
+	int rc;
+
+	sqlite3_bind_int64(atts, 1, seq);
+	while ((rc = sqlite3_step(atts)) == SQLITE_ROW) {
+		const char *entry = add_attachment(p, col(atts, 0), col(atts, 1));
+
+		if (entry == NULL) {
+			sqlite3_reset(atts);
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		}
+		xmlout_start(w, "Attachment");
+		xmlout_attr(w, "name", entry);
+		xmlout_attr(w, "sha256", col(atts, 1));
+		xmlout_attr_int(w, "size", sqlite3_column_int64(atts, 2));
+		xmlout_attr(w, "mediaType", col(atts, 3));
+		xmlout_end(w);
+	}
+	sqlite3_reset(atts);
+	if (rc != SQLITE_DONE)
+		return err_set(e, ERR_IO, "cannot read attachments");
+	return 0;
+}
+
 static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 		      struct calendar *cal, struct dispatch_plan *p, struct err *e)
 {
@@ -137,7 +164,6 @@ static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 	/* only sisa SLA is shown, and it does not depend on the response days */
 	struct sla_view sla = sla_view_of(cal, &ticket, calendar_day_of(p->today_utc));
 	char due_text[11];
-	int rc;
 
 	calendar_format_day(due, due_text);
 	xmlout_start(w, reassigned_here ? "NewTicket"
@@ -168,24 +194,8 @@ static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 			xmlout_text(w, col(row, C_CLAIM));
 			xmlout_end(w);
 		}
-		sqlite3_bind_int64(atts, 1, sqlite3_column_int64(row, C_CREATED));
-		while ((rc = sqlite3_step(atts)) == SQLITE_ROW) {
-			const char *entry = add_attachment(p, col(atts, 0), col(atts, 1));
-
-			if (entry == NULL) {
-				sqlite3_reset(atts);
-				return err_set(e, ERR_INTERNAL, "out of memory");
-			}
-			xmlout_start(w, "Attachment");
-			xmlout_attr(w, "name", entry);
-			xmlout_attr(w, "sha256", col(atts, 1));
-			xmlout_attr_int(w, "size", sqlite3_column_int64(atts, 2));
-			xmlout_attr(w, "mediaType", col(atts, 3));
-			xmlout_end(w);
-		}
-		sqlite3_reset(atts);
-		if (rc != SQLITE_DONE)
-			return err_set(e, ERR_IO, "cannot read attachments");
+		if (event_attachments(w, atts, sqlite3_column_int64(row, C_CREATED), p, e) != 0)
+			return -1;
 		/* SPEC 1.1: a reassigned ticket comes with OJK's notes so far */
 		if (reassigned_here &&
 		    dispatch_history_notes(sqlite3_db_handle(row), w, col(row, C_TICKET),
