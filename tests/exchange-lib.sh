@@ -27,7 +27,7 @@
 #                        CODE, lists no Result, and the ledger's tickets and
 #                        events are as ledger_counts wrote to ledger.before
 #   dsp_seqs PUJK        the eventSeq of every item of every dispatch
-#                        delivered to PUJK, one a line
+#                        delivered to PUJK, one a line (items only)
 #   take_over, follow_up, proposal, misrouted, decision, closure, ojk_note,
 #   reassign ID TICKET ...   one record element on one line (see each)
 
@@ -192,7 +192,8 @@ rejected_whole() {
 dsp_seqs() {
 	for d in exchange/pujk/$1/download/DSP_*.xml; do
 		test -f "$d" || continue
-		grep -o 'eventSeq="[0-9]*"' "$d" | tr -dc '0-9\n'
+		# items only: a NewTicket's OjkNotes and a TicketHistory's events name seqs too
+		sed -n 's/^    <[A-Za-z]* .* eventSeq="\([0-9]*\)".*/\1/p' "$d"
 	done
 }
 

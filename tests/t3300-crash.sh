@@ -15,6 +15,7 @@ scenario() {
 	rsp RSP_BANKA_20261127_000001 <<-REC &&
 	<TakeOver id="t1"><TicketNo>PGD-2026-000001</TicketNo><At>2026-11-21T10:00:00+07:00</At></TakeOver>
 	<FollowUp id="f1"><TicketNo>PGD-2026-000001</TicketNo><At>2026-11-22T10:00:00+07:00</At><Action>CONTACTED_CONSUMER</Action><Note>Dihubungi.</Note></FollowUp>
+	<HistoryRequest id="h1"><TicketNo>PGD-2026-000001</TicketNo><At>2026-11-22T11:00:00+07:00</At></HistoryRequest>
 	REC
 	drop_rsp RSP_BANKA_20261127_000001.xml SERVICE
 }
@@ -35,7 +36,9 @@ state() {
 			echo "$(basename "$a"): $(xpath "$a" "string(//*[local-name()='FileStatus'])")"
 		done
 		echo "dispatched events:"
-		cat exchange/pujk/*/download/DSP_*.xml | sed -n "s/.* eventSeq=\"\([0-9]*\)\".*/\1/p" | sort -n
+		cat exchange/pujk/*/download/DSP_*.xml | sed -n "s/^    <.* eventSeq=\"\([0-9]*\)\".*/\1/p" | sort -n
+		echo "ticket histories:"
+		cat exchange/pujk/*/download/DSP_*.xml | sed -n "s/^    <TicketHistory id=\"\([^\"]*\)\".*/\1/p"
 		echo "intake dispatched events:"
 		cat exchange/slkt/inbound/DSP_*.xml |
 			sed -n "s/^ *<\([A-Za-z]*\) .* eventSeq=\"\([0-9]*\)\".* pujkCode=\"\([A-Z0-9]*\)\".*/\2 \1 \3/p" | sort -n
@@ -49,11 +52,12 @@ state() {
 test_expect_success 'a run with no fault sets the expected state' '
 	mkdir ref && (cd ref && scenario && slktx run 2>err && state ../expect) &&
 	grep "PGD-2026-000001|BANKA|DITINDAKLANJUTI" expect &&
-	test $(sed -n "/^dispatched events:/,/^intake dispatched events:/p" expect | grep -c "^[0-9]") = 4 &&
+	test $(sed -n "/^dispatched events:/,/^ticket histories:/p" expect | grep -c "^[0-9]") = 5 &&
+	test "$(sed -n "/^ticket histories:/,/^intake dispatched events:/p" expect | grep -c "^h1$")" = 1 &&
 	sed -n "/^intake dispatched events:/,/^archive:/p" expect | grep "^[0-9]" >intake &&
 	(cd ref && ledger "SELECT seq || '"'"' '"'"' || record || '"'"' BANKA'"'"' FROM event
 		WHERE actor <> '"'"'INTAKE'"'"' ORDER BY seq") >want &&
-	test $(wc -l <want) = 2 && test_cmp want intake
+	test $(wc -l <want) = 3 && test_cmp want intake
 '
 
 for point in after-fetch:1 after-fetch:3 mid-fetch:2 before-remote-remove:2 after-remote-remove:1 \

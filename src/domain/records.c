@@ -21,6 +21,7 @@ static const struct {
 	{ "Reassign", REC_REASSIGN },
 	{ "Closure", REC_CLOSURE },
 	{ "OjkNote", REC_OJK_NOTE },
+	{ "HistoryRequest", REC_HISTORY_REQUEST },
 };
 
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)

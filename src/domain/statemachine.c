@@ -23,8 +23,10 @@
 #define ST_ANY_OPEN                                                            \
 	(BIT(ST_BARU) | BIT(ST_DIAMBIL_ALIH) | BIT(ST_DITINDAKLANJUTI) |       \
 	 BIT(ST_DITANGGAPI) | BIT(ST_USULAN_SELESAI) | BIT(ST_DIKEMBALIKAN))
+/* "any": every status of an existing ticket, SELESAI and DITUTUP too */
+#define ST_ANY (ST_ANY_OPEN | BIT(ST_SELESAI) | BIT(ST_DITUTUP))
 #define KIND_BOTH (BIT(KIND_PGD) | BIT(KIND_IND))
-/* OjkNote adds to the history and leaves the status as it was */
+/* OjkNote and HistoryRequest add to the history and leave the status as it was */
 #define ST_UNCHANGED ST_COUNT
 
 struct transition {
@@ -49,6 +51,7 @@ static const struct transition transitions[] = {
 	{ REC_REASSIGN, KIND_BOTH, ST_ANY_OPEN, ST_BARU },
 	{ REC_CLOSURE, KIND_BOTH, ST_ANY_OPEN, ST_DITUTUP },
 	{ REC_OJK_NOTE, KIND_BOTH, ST_ANY_OPEN, ST_UNCHANGED },
+	{ REC_HISTORY_REQUEST, KIND_BOTH, ST_ANY, ST_UNCHANGED },
 };
 
 static const char *const status_names[ST_COUNT] = {
@@ -74,6 +77,7 @@ static const char *const record_names[REC_COUNT] = {
 	[REC_REASSIGN] = "Reassign",
 	[REC_CLOSURE] = "Closure",
 	[REC_OJK_NOTE] = "OjkNote",
+	[REC_HISTORY_REQUEST] = "HistoryRequest",
 };
 
 enum err_code statemachine_next(enum ticket_kind kind, enum ticket_status from,

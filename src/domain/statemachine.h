@@ -33,6 +33,7 @@ enum record_type {
 	REC_REASSIGN,
 	REC_CLOSURE,
 	REC_OJK_NOTE,
+	REC_HISTORY_REQUEST, /* a PUJK asks for the ticket's history again (SPEC 1.1) */
 	REC_COUNT
 };
 

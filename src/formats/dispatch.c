@@ -9,14 +9,17 @@
 
 
 #include "domain/records.h"
+#include "formats/dispatch_history.h"
 #include "xml/xmlout.h"
 #include "domain/sla.h"
 
 static const char events_for[] =
 	" FROM event e JOIN ticket t ON t.no = e.ticket_no"
 	" JOIN event n ON n.seq = t.created_seq"
-	" WHERE e.seq > ?1 AND e.seq <= ?2 AND e.actor = 'INTAKE'"
-	" AND (e.pujk_code = ?3 OR e.prior_pujk = ?3)";
+	" WHERE e.seq > ?1 AND e.seq <= ?2 AND ((e.actor = 'INTAKE'"
+	" AND (e.pujk_code = ?3 OR e.prior_pujk = ?3))"
+	/* SPEC 1.1: its HistoryRequests, each answered by a TicketHistory item */
+	" OR (e.record = 'HistoryRequest' AND e.pujk_code = ?3))";
 
 /* the intake's: every event an officer of a PUJK brought, whatever its record */
 static const char events_for_intake[] =
@@ -82,21 +85,77 @@ static const char item_columns[] =
 	" json_extract(n.detail, '$.description'), json_extract(n.detail, '$.claimAmount'),"
 	" json_extract(n.detail, '$.currency')";
 
-static int add_attachment(struct dispatch_plan *p, const char *name, const char *sha256)
+/*
+ * The entry of an attachment in the dispatch's package, and so the name its
+ * element carries: its own name, or, when another content already has that
+ * name in this dispatch (two letters "surat.pdf" in one ticket history), the
+ * name after the first 8, then 16, then 64 hex digits of its SHA-256, since a
+ * package's entries are unique (SPEC §2).  NULL when out of memory.
+ */
+static const char *add_attachment(struct dispatch_plan *p, const char *name, const char *sha256)
 {
+	static const int prefix[] = { 0, 8, 16, 64 };
 	struct dispatch_attachment *v;
+	char entry[sizeof(v->name)];
 
-	for (size_t i = 0; i < p->n_attachments; i++)
-		if (strcmp(p->attachments[i].name, name) == 0 &&
-		    strcmp(p->attachments[i].sha256, sha256) == 0)
-			return 0;
-	v = realloc(p->attachments, (p->n_attachments + 1) * sizeof(*v));
-	if (v == NULL)
-		return -1;
-	p->attachments = v;
-	snprintf(v[p->n_attachments].name, sizeof(v->name), "%s", name);
-	snprintf(v[p->n_attachments].sha256, sizeof(v->sha256), "%s", sha256);
-	p->n_attachments++;
+	for (size_t k = 0; k < sizeof(prefix) / sizeof(prefix[0]); k++) {
+		size_t len = strlen(name), keep = sizeof(entry) - 1 - (size_t)prefix[k] - 1;
+		int taken = 0;
+
+		if (prefix[k] == 0)
+			snprintf(entry, sizeof(entry), "%s", name);
+		else /* the name's end: it keeps its extension */
+			snprintf(entry, sizeof(entry), "%.*s-%s", prefix[k], sha256,
+				 len > keep ? name + len - keep : name);
+		for (size_t i = 0; i < p->n_attachments && !taken; i++) {
+			if (strcmp(p->attachments[i].name, entry) != 0)
+				continue;
+			if (strcmp(p->attachments[i].sha256, sha256) == 0)
+				return p->attachments[i].name;
+			taken = 1;
+		}
+		if (taken)
+			continue;
+		v = realloc(p->attachments, (p->n_attachments + 1) * sizeof(*v));
+		if (v == NULL)
+			return NULL;
+		p->attachments = v;
+		snprintf(v[p->n_attachments].name, sizeof(v->name), "%s", entry);
+		snprintf(v[p->n_attachments].sha256, sizeof(v->sha256), "%s", sha256);
+		return v[p->n_attachments++].name;
+	}
+	return NULL; /* a full SHA-256 taken by another content cannot be */
+}
+
+static const char *attach(void *ctx, const char *name, const char *sha256)
+{
+	return add_attachment(ctx, name, sha256);
+}
+
+/* The <Attachment> elements of event seq, each collected for the package. */
+static int event_attachments(struct xmlout *w, sqlite3_stmt *atts, int64_t seq,
+			     struct dispatch_plan *p, struct err *e)
+{
+	int rc;
+
+	sqlite3_bind_int64(atts, 1, seq);
+	while ((rc = sqlite3_step(atts)) == SQLITE_ROW) {
+		const char *entry = add_attachment(p, col(atts, 0), col(atts, 1));
+
+		if (entry == NULL) {
+			sqlite3_reset(atts);
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		}
+		xmlout_start(w, "Attachment");
+		xmlout_attr(w, "name", entry);
+		xmlout_attr(w, "sha256", col(atts, 1));
+		xmlout_attr_int(w, "size", sqlite3_column_int64(atts, 2));
+		xmlout_attr(w, "mediaType", col(atts, 3));
+		xmlout_end(w);
+	}
+	sqlite3_reset(atts);
+	if (rc != SQLITE_DONE)
+		return err_set(e, ERR_IO, "cannot read attachments");
 	return 0;
 }
 
@@ -124,31 +183,6 @@ static void write_event_attrs(struct xmlout *w, struct calendar *cal,
 		xmlout_attr_int(w, "slaDaysLeft", sla.days_left);
 }
 
-/* The Attachment elements of event seq, collected for the package. */
-static int write_attachments(struct xmlout *w, sqlite3_stmt *atts, int64_t seq,
-			     struct dispatch_plan *p, struct err *e)
-{
-	int rc;
-
-	sqlite3_bind_int64(atts, 1, seq);
-	while ((rc = sqlite3_step(atts)) == SQLITE_ROW) {
-		xmlout_start(w, "Attachment");
-		xmlout_attr(w, "name", col(atts, 0));
-		xmlout_attr(w, "sha256", col(atts, 1));
-		xmlout_attr_int(w, "size", sqlite3_column_int64(atts, 2));
-		xmlout_attr(w, "mediaType", col(atts, 3));
-		xmlout_end(w);
-		if (add_attachment(p, col(atts, 0), col(atts, 1)) != 0) {
-			sqlite3_reset(atts);
-			return err_set(e, ERR_INTERNAL, "out of memory");
-		}
-	}
-	sqlite3_reset(atts);
-	if (rc != SQLITE_DONE)
-		return err_set(e, ERR_IO, "cannot read attachments");
-	return 0;
-}
-
 static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 		      struct calendar *cal, struct dispatch_plan *p, struct err *e)
 {
@@ -156,8 +190,8 @@ static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 	int reassigned_here = strcmp(record, "Reassign") == 0 &&
 			      strcmp(col(row, C_PUJK), p->pujk_code) == 0;
 
-	xmlout_start(w, reassigned_here ? "NewTicket" : strcmp(record, "Decision") == 0 ? "Decision"
-						 : record);
+	xmlout_start(w, reassigned_here ? "NewTicket"
+		     : strcmp(record, "HistoryRequest") == 0 ? "TicketHistory" : record);
 	xmlout_attr(w, "id", col(row, C_RECORD_ID));
 	write_event_attrs(w, cal, p, sqlite3_column_int64(row, C_SEQ), col(row, C_STATUS),
 			  col(row, C_KIND), sqlite3_column_int(row, C_DUE));
@@ -181,7 +215,16 @@ static int write_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *atts,
 			xmlout_text(w, col(row, C_CLAIM));
 			xmlout_end(w);
 		}
-		if (write_attachments(w, atts, sqlite3_column_int64(row, C_CREATED), p, e) != 0)
+		if (event_attachments(w, atts, sqlite3_column_int64(row, C_CREATED), p, e) != 0)
+			return -1;
+		/* SPEC 1.1: a reassigned ticket comes with OJK's notes so far */
+		if (reassigned_here &&
+		    dispatch_history_notes(sqlite3_db_handle(row), w, col(row, C_TICKET),
+					   sqlite3_column_int64(row, C_SEQ), e) != 0)
+			return -1;
+	} else if (strcmp(record, "HistoryRequest") == 0) {
+		if (dispatch_history_write(sqlite3_db_handle(row), w, sqlite3_column_int64(row, C_SEQ),
+					   attach, p, e) != 0)
 			return -1;
 	} else if (strcmp(record, "Decision") == 0) {
 		xmlout_element(w, "Outcome", col(row, C_OUTCOME));
@@ -251,7 +294,7 @@ static int write_intake_item(struct xmlout *w, sqlite3_stmt *row, sqlite3_stmt *
 	}
 	xmlout_element(w, strcmp(record, "ResolutionProposal") == 0 ? "Summary" : "Note",
 		       col(row, I_NOTE));
-	if (write_attachments(w, atts, seq, p, e) != 0)
+	if (event_attachments(w, atts, seq, p, e) != 0)
 		return -1;
 	xmlout_end(w);
 	return 0;

@@ -31,7 +31,8 @@ struct apply {
 	const struct config *cfg;
 	sqlite3_stmt *get_ticket, *put_ticket, *set_ticket, *get_pujk, *get_same, *get_detail,
 		*put_attachment;
-	/* registered PUJK codes already looked up: a batch names few, a million times */
+	/* active PUJK codes already looked up: a batch names few, a million times;
+	 * only active ones, since no officer is ever removed without a successor */
 	char known[PUJK_CACHE][16];
 	int n_known;
 	struct buf json; /* the current record's detail, reused */
@@ -60,7 +61,8 @@ static const char *const statements[] = {
 	" VALUES (?,?,?,?,?,?,?,0,?,?,?,?)",
 	"UPDATE ticket SET pujk_code = ?, status = ?, assigned_at = ?, due_day = ?, extended = ?,"
 	" first_response_at = ?, proposal_at = ?, closed_at = ?, updated_seq = ? WHERE no = ?",
-	"SELECT 1 FROM pujk WHERE code = ?",
+	"SELECT (SELECT count(DISTINCT o.role) FROM officer o WHERE o.pujk_code = p.code"
+	" AND o.active_to IS NULL) FROM pujk p WHERE p.code = ?",
 	"SELECT seq FROM event WHERE ticket_no = ? AND record = ? AND happened_at = ?"
 	" AND detail = ?",
 	"SELECT detail FROM event WHERE seq = ?",
@@ -271,6 +273,9 @@ int apply_detail_json(const struct record *r, char **out, size_t *len)
 
 /* ---- ledger access ---- */
 
+static int refuse(struct apply_result *res, enum err_code code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 static int64_t col_time(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, i);
@@ -306,24 +311,39 @@ static int load_ticket(struct apply *a, const char *no, struct ticket_row *t, st
 	return 0;
 }
 
-static int pujk_known(struct apply *a, const char *code, int *known, struct err *e)
+/*
+ * Whether a ticket may go to the PUJK code: ERR_NONE when it is registered
+ * with all three roles filled (SPEC §5), else PUJK_UNKNOWN or PUJK_NOT_ACTIVE
+ * in *verdict, with res filled.
+ */
+static int pujk_check(struct apply *a, const char *code, enum err_code *verdict,
+		      struct apply_result *res, struct err *e)
 {
 	sqlite3_stmt *st = a->get_pujk;
-	int rc;
+	int rc, roles = 0;
 
+	*verdict = ERR_NONE;
 	for (int i = 0; i < a->n_known; i++)
-		if (strcmp(a->known[i], code) == 0) {
-			*known = 1;
+		if (strcmp(a->known[i], code) == 0)
 			return 0;
-		}
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		roles = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return ledger_err(a->l, e, "cannot read the registry");
-	*known = rc == SQLITE_ROW;
-	if (*known && a->n_known < PUJK_CACHE)
+	if (rc == SQLITE_DONE) {
+		*verdict = ERR_PUJK_UNKNOWN;
+		return refuse(res, *verdict, "PUJK '%s' is not registered", code);
+	}
+	if (roles < 3) {
+		*verdict = ERR_PUJK_NOT_ACTIVE;
+		return refuse(res, *verdict, "PUJK '%s' is registered without its three officers: "
+			      "no ticket goes to it", code);
+	}
+	if (a->n_known < PUJK_CACHE)
 		snprintf(a->known[a->n_known++], sizeof(a->known[0]), "%s", code);
 	return 0;
 }
@@ -441,9 +461,6 @@ static int insert_attachments(struct apply *a, const struct record *r, int64_t s
 /* ---- the rules ---- */
 
 static int refuse(struct apply_result *res, enum err_code code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int refuse(struct apply_result *res, enum err_code code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -512,7 +529,8 @@ static int apply_new_ticket(struct apply *a, const struct apply_actor *who, int6
 {
 	struct ticket_row t;
 	struct history_event ev;
-	int known, same;
+	enum err_code verdict;
+	int same;
 	int32_t due;
 
 	if (load_ticket(a, r->ticket_no, &t, e) != 0)
@@ -529,10 +547,10 @@ static int apply_new_ticket(struct apply *a, const struct apply_actor *who, int6
 		}
 		return refuse(res, ERR_TICKET_EXISTS, "ticket '%s' already exists", r->ticket_no);
 	}
-	if (pujk_known(a, r->pujk_code, &known, e) != 0)
+	if (pujk_check(a, r->pujk_code, &verdict, res, e) != 0)
 		return -1;
-	if (!known)
-		return refuse(res, ERR_PUJK_UNKNOWN, "PUJK '%s' is not registered", r->pujk_code);
+	if (verdict != ERR_NONE)
+		return 0;
 	if (attachments_refused(r, att, res))
 		return 0;
 	due = due_day(a, r->kind, r->at);
@@ -581,13 +599,12 @@ static int check_record(struct apply *a, const struct apply_actor *who, const st
 		return refuse(res, verdict, "%s is not allowed on a ticket in status %s",
 			      r->element, statemachine_status_name(t->status));
 	if (r->type == REC_REASSIGN) {
-		int known;
+		enum err_code known;
 
-		if (pujk_known(a, r->pujk_code, &known, e) != 0)
+		if (pujk_check(a, r->pujk_code, &known, res, e) != 0)
 			return -1;
-		if (!known)
-			return refuse(res, ERR_PUJK_UNKNOWN, "PUJK '%s' is not registered",
-				      r->pujk_code);
+		if (known != ERR_NONE)
+			return 0;
 		if (strcmp(r->pujk_code, t->pujk_code) == 0)
 			return refuse(res, ERR_INVALID_STATE, "ticket '%s' is already at '%s'",
 				      r->ticket_no, r->pujk_code);
@@ -694,8 +711,13 @@ int apply_record(struct apply *a, const struct apply_actor *who, int64_t file_id
 	ev.status_before = statemachine_status_name(before);
 	ev.status_after = statemachine_status_name(after);
 	ev.detail = json->v;
-	if (history_append(a->h, &ev, e) != 0 || update_ticket(a, r->ticket_no, &t, ev.seq, e) != 0 ||
-	    insert_attachments(a, r, ev.seq, e) != 0)
+	if (history_append(a->h, &ev, e) != 0)
+		return -1;
+	/* a HistoryRequest is in the history only: the ticket's row, its updated_seq
+	 * included, stays as it was (it is no response for the deadline either) */
+	if (r->type != REC_HISTORY_REQUEST &&
+	    (update_ticket(a, r->ticket_no, &t, ev.seq, e) != 0 ||
+	     insert_attachments(a, r, ev.seq, e) != 0))
 		return -1;
 	res->status = APPLY_ACCEPTED;
 	res->event_seq = ev.seq;

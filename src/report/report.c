@@ -66,7 +66,7 @@
 	"  CASE a.record WHEN 'Reassign' THEN a.happened_at ELSE t0.received_at END"     \
 	"   AS start_at,"                                                                \
 	"  (SELECT MIN(happened_at) FROM k WHERE k.ticket_no = t0.no AND k.seq > t0.aseq" \
-	"   AND k.actor <> 'INTAKE') AS first_at,"                                       \
+	"   AND k.actor <> 'INTAKE' AND k.record <> 'HistoryRequest') AS first_at,"      \
 	"  (SELECT MIN(happened_at) FROM k WHERE k.ticket_no = t0.no AND k.seq > t0.aseq" \
 	"   AND k.record = 'ResolutionProposal') AS proposal_at,"                        \
 	"  EXISTS (SELECT 1 FROM k WHERE k.ticket_no = t0.no AND k.seq > t0.aseq"        \

@@ -108,6 +108,45 @@ static int child(struct records_xml *t, const struct xml_node *c, const struct x
 	return 0;
 }
 
+/* Every Attachment below n, at any depth, in document order. */
+static int nested_attachments(struct records_xml *t, const struct xml_node *n, const char *file,
+			      struct err *e)
+{
+	for (const struct xml_node *c = n->first_child; c; c = c->next) {
+		if (strcmp(c->name, "Attachment") == 0) {
+			if (attachment(t, c, file, e) != 0)
+				return -1;
+		} else if (nested_attachments(t, c, file, e) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A dispatch's TicketHistory item (SPEC 1.1), typed as the HistoryRequest it
+ * answers: RequestedAt is its At, and the attachments of its complaint and
+ * events are its own, so that a package check sees every one of them.
+ */
+static int ticket_history(struct records_xml *t, const struct xml_node *n, const char *file,
+			  struct err *e)
+{
+	const struct xml_node *when = NULL;
+	struct record *r = &t->r;
+
+	r->type = REC_HISTORY_REQUEST;
+	for (const struct xml_node *c = n->first_child; c; c = c->next) {
+		if (strcmp(c->name, "TicketNo") == 0)
+			r->ticket_no = c->text;
+		else if (strcmp(c->name, "RequestedAt") == 0)
+			when = c;
+	}
+	if (nested_attachments(t, n, file, e) != 0 ||
+	    (r->ticket_no && typed_time(when, n, "RequestedAt", file, r, e) != 0))
+		return -1;
+	return records_settle(r, file, e);
+}
+
 /* One pass over the children: records are typed a million times a file. */
 int records_xml_type(struct records_xml *t, const struct xml_node *n, const char *file,
 		     struct err *e)
@@ -121,6 +160,8 @@ int records_xml_type(struct records_xml *t, const struct xml_node *n, const char
 	r->line = n->line;
 	r->col = n->col;
 	r->id = xmlstream_attr(n, "id");
+	if (strcmp(n->name, "TicketHistory") == 0)
+		return ticket_history(t, n, file, e);
 	if (records_type_of(n->name, &r->type) != 0)
 		return err_set_at(e, ERR_SCHEMA_INVALID, file, n->line, n->col,
 				  "'%s' is not a record", n->name);

@@ -21,7 +21,9 @@ struct records_xml {
  * valid only during the xmlstream record callback that handed the tree out.
  * Fails with ERR_SCHEMA_INVALID (not a timestamp, a rule the XSD cannot
  * say: records_settle) or ERR_LIMIT_EXCEEDED (too many attachments), both
- * file-level, with the place.
+ * file-level, with the place.  A dispatch's TicketHistory is typed as the
+ * HistoryRequest it answers, with every Attachment below it (SPEC 1.1), so
+ * that a package check sees them all.
  */
 int records_xml_type(struct records_xml *t, const struct xml_node *n, const char *file,
 		     struct err *e);

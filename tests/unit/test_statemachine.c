@@ -81,6 +81,24 @@ static const struct allowed allowed[] = {
 	{ KIND_IND, REC_OJK_NOTE, ST_DITANGGAPI, ST_DITANGGAPI },
 	{ KIND_IND, REC_OJK_NOTE, ST_USULAN_SELESAI, ST_USULAN_SELESAI },
 	{ KIND_IND, REC_OJK_NOTE, ST_DIKEMBALIKAN, ST_DIKEMBALIKAN },
+
+	/* any status, both kinds, the status unchanged */
+	{ KIND_PGD, REC_HISTORY_REQUEST, ST_BARU, ST_BARU },
+	{ KIND_PGD, REC_HISTORY_REQUEST, ST_DIAMBIL_ALIH, ST_DIAMBIL_ALIH },
+	{ KIND_PGD, REC_HISTORY_REQUEST, ST_DITINDAKLANJUTI, ST_DITINDAKLANJUTI },
+	{ KIND_PGD, REC_HISTORY_REQUEST, ST_DITANGGAPI, ST_DITANGGAPI },
+	{ KIND_PGD, REC_HISTORY_REQUEST, ST_USULAN_SELESAI, ST_USULAN_SELESAI },
+	{ KIND_PGD, REC_HISTORY_REQUEST, ST_SELESAI, ST_SELESAI },
+	{ KIND_PGD, REC_HISTORY_REQUEST, ST_DIKEMBALIKAN, ST_DIKEMBALIKAN },
+	{ KIND_PGD, REC_HISTORY_REQUEST, ST_DITUTUP, ST_DITUTUP },
+	{ KIND_IND, REC_HISTORY_REQUEST, ST_BARU, ST_BARU },
+	{ KIND_IND, REC_HISTORY_REQUEST, ST_DIAMBIL_ALIH, ST_DIAMBIL_ALIH },
+	{ KIND_IND, REC_HISTORY_REQUEST, ST_DITINDAKLANJUTI, ST_DITINDAKLANJUTI },
+	{ KIND_IND, REC_HISTORY_REQUEST, ST_DITANGGAPI, ST_DITANGGAPI },
+	{ KIND_IND, REC_HISTORY_REQUEST, ST_USULAN_SELESAI, ST_USULAN_SELESAI },
+	{ KIND_IND, REC_HISTORY_REQUEST, ST_SELESAI, ST_SELESAI },
+	{ KIND_IND, REC_HISTORY_REQUEST, ST_DIKEMBALIKAN, ST_DIKEMBALIKAN },
+	{ KIND_IND, REC_HISTORY_REQUEST, ST_DITUTUP, ST_DITUTUP },
 };
 
 /* the records that never fit an indication: answered NOT_APPLICABLE */
@@ -142,8 +160,8 @@ static void test_every_combination(void **state)
 			}
 		}
 	}
-	/* 2 kinds x 9 statuses x 10 records, every one of them checked */
-	assert_int_equal(n_allowed + n_invalid + n_not_applicable, 2 * 9 * 10);
+	/* 2 kinds x 9 statuses x 11 records, every one of them checked */
+	assert_int_equal(n_allowed + n_invalid + n_not_applicable, 2 * 9 * 11);
 	assert_int_equal(n_allowed, (int)(sizeof(allowed) / sizeof(allowed[0])));
 	assert_int_equal(n_not_applicable, 4 * 9);
 }
@@ -192,6 +210,7 @@ static void test_record_names(void **state)
 	assert_string_equal(statemachine_record_name(REC_REASSIGN), "Reassign");
 	assert_string_equal(statemachine_record_name(REC_CLOSURE), "Closure");
 	assert_string_equal(statemachine_record_name(REC_OJK_NOTE), "OjkNote");
+	assert_string_equal(statemachine_record_name(REC_HISTORY_REQUEST), "HistoryRequest");
 	assert_string_equal(statemachine_record_name(0), "?");
 	assert_string_equal(statemachine_record_name(REC_COUNT), "?");
 }
