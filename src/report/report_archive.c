@@ -293,7 +293,7 @@ int report_archive_day(const struct config *cfg, struct ledger *l, int32_t wib_d
 		       int64_t now, char *out_path, size_t size, struct err *e)
 {
 	struct report_request req = { .from_day = wib_day, .to_day = wib_day, .pujk = NULL,
-				      .now = 0, .csv_bom = cfg->report.csv_bom };
+				      .now = 0 };
 	struct report_files files;
 	struct writer w = { 0 };
 	char day[11], top[64], month_dir[PATH_MAX], tmp[PATH_MAX] = "", final[PATH_MAX];
