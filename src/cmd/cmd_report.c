@@ -16,7 +16,7 @@
 #include "ledger/tickets.h"
 
 static const char report_synopsis[] =
-	"report --from YYYY-MM-DD --to YYYY-MM-DD [--pujk CODE] --out DIR";
+	"report --from YYYY-MM-DD --to YYYY-MM-DD [--pujk CODE] [--backlog] --out DIR";
 static const char archive_synopsis[] = "archive [--date YYYY-MM-DD]";
 static const char verify_synopsis[] = "verify-archive FILE [--cafile CA]";
 
@@ -37,6 +37,21 @@ static int parse_day(const char *opt, const char *s, int32_t *day)
 	return 0;
 }
 
+/* Take --backlog (the one flag without a value) out of argv; 1 when it was there. */
+static int take_backlog(int *argc, char **argv)
+{
+	int found = 0, out = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--backlog") == 0)
+			found = 1;
+		else
+			argv[out++] = argv[i];
+	}
+	*argc = out;
+	return found;
+}
+
 int cmd_report(int argc, char **argv, const struct cmd_globals *g)
 {
 	const char *from = NULL, *to = NULL, *pujk = NULL, *out = NULL;
@@ -53,6 +68,8 @@ int cmd_report(int argc, char **argv, const struct cmd_globals *g)
 
 	memset(&files, 0, sizeof(files));
 	err_clear(&e);
+	/* the daily archive's view: also every ticket open at AsOf */
+	req.open_at_as_of = take_backlog(&argc, argv);
 	rc = cmd_parse(argc - 1, argv + 1, opts, NULL, 0, report_synopsis);
 	if (rc != 0)
 		goto done;
