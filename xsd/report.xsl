@@ -103,7 +103,7 @@
 :root { --ink: #1d2733; --muted: #5b6b7c; --line: #d5dde6; --band: #f3f6f9; --accent: #0b5394; --late: #c0392b; }
 * { box-sizing: border-box; }
 body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: var(--ink); margin: 0; background: #fff; font-size: 14px; line-height: 1.45; }
-main { max-width: 1200px; margin: 0 auto; padding: 28px 32px 48px; }
+main { max-width: 1280px; margin: 0 auto; padding: 28px 32px 48px; }
 header.top { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bottom: 20px; }
 h1 { font-size: 24px; margin: 0 0 4px; color: var(--accent); }
 h2 { font-size: 18px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
@@ -129,6 +129,7 @@ tfoot tr.total td { font-weight: 700; background: #eef3f8; border-top: 2px solid
 #figures td.t { min-width: 8.5em; }
 #figures th { hyphens: auto; }
 #figures th.age { white-space: nowrap; }
+.scroll { overflow-x: auto; }
 td.late, td.neg { color: var(--late); font-weight: 700; }
 table.list td.subject { text-align: left; overflow-wrap: anywhere; min-width: 10em; }
 table.list td.mono, table.list td.sisa { white-space: nowrap; }
@@ -253,6 +254,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
 
           <section>
             <h2>Angka per PUJK</h2>
+            <div class="scroll">
             <table id="figures">
               <thead>
                 <tr>
@@ -293,6 +295,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
                 </xsl:for-each>
               </tfoot>
             </table>
+            </div>
           </section>
 
           <section>
@@ -398,6 +401,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
     <xsl:param name="csv"/>
     <xsl:choose>
       <xsl:when test="$items">
+        <div class="scroll">
         <table id="{$id}" class="list">
           <thead><tr><xsl:call-template name="ticket-head"/><th class="t">Perihal</th></tr></thead>
           <tbody>
@@ -409,6 +413,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
             </xsl:for-each>
           </tbody>
         </table>
+        </div>
         <xsl:if test="$count &gt; count($items)">
           <p class="more" id="{$id}-more"><xsl:call-template name="n"><xsl:with-param name="v" select="$count - count($items)"/></xsl:call-template> tiket lainnya ada di <xsl:value-of select="$csv"/>.</p>
         </xsl:if>
@@ -418,6 +423,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
   </xsl:template>
 
   <xsl:template name="ticket-table">
+    <div class="scroll">
     <table id="tickets" class="list">
       <thead>
         <tr>
@@ -446,6 +452,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
         </xsl:for-each>
       </tbody>
     </table>
+    </div>
   </xsl:template>
 
   <!-- ======================================================== charts -->
@@ -475,8 +482,16 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
     <xsl:param name="items"/>
     <xsl:variable name="n" select="count($items)"/>
     <xsl:variable name="largest"><xsl:call-template name="max"><xsl:with-param name="nodes" select="$items/@received | $items/@closed"/></xsl:call-template></xsl:variable>
-    <!-- even, so that the middle grid line is a whole number -->
-    <xsl:variable name="max" select="ceiling($largest div 2) * 2"/>
+    <!-- rounded up to a multiple of half its power of ten (3.334 to 3.500),
+         and even, so that the middle grid line is a whole round number -->
+    <xsl:variable name="mag" select="number(substring('1000000000000', 1, string-length(string(floor($largest)))))"/>
+    <xsl:variable name="grain">
+      <xsl:choose>
+        <xsl:when test="$mag &gt;= 10"><xsl:value-of select="$mag div 2"/></xsl:when>
+        <xsl:otherwise>2</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="max" select="ceiling($largest div $grain) * $grain"/>
     <xsl:variable name="slot" select="1000 div ($n + ($n = 0))"/>
     <xsl:variable name="step" select="ceiling($n div 31)"/>
     <svg id="{$id}" role="img" viewBox="0 0 1100 240" width="100%">
