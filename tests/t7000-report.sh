@@ -396,7 +396,7 @@ test_expect_success '--backlog: every ticket open at AsOf is listed, the figures
 	EOT
 	test_cmp expect actual &&
 	test "$(xfig bl/report.xml Total Received)" = 1 &&
-	test $(grep -c "<Ticket backlog=\"true\">" bl/report.xml) -ge 7 &&
+	test $(grep -o "<Ticket backlog=\"true\">" bl/report.xml | wc -l) -ge 7 &&
 	csv bl/report-overdue.csv | cut -d, -f1,7 >actual &&
 	cat >expect <<-\EOT &&
 	ticket,sisa_sla
