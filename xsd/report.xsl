@@ -20,7 +20,8 @@
   <!-- Indonesian numbers: ',' before the decimals, '.' between thousands -->
   <xsl:decimal-format name="id" decimal-separator="," grouping-separator="."/>
 
-  <!-- the most rows a list shows; the CSV files hold them all -->
+  <!-- the most rows a list shows (REPORT_PAGE_ROWS in report.h: the page's
+       copy of the XML holds no more); the CSV files hold them all -->
   <xsl:variable name="rows" select="200"/>
   <xsl:variable name="pujks" select="/r:Report/r:Summary/r:Pujk"/>
   <xsl:variable name="total" select="/r:Report/r:Summary/r:Total"/>
@@ -161,6 +162,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
   #figures td.t { min-width: 0; }
   .mono { font-size: 7.5pt; }
   thead { display: table-header-group; }
+  .scroll { overflow: visible; }
   tbody tr:nth-child(even) td { background: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }

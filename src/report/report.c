@@ -602,7 +602,10 @@ out:
 	return rc;
 }
 
-/* for qsort over indexes: least sisa SLA first, then by number */
+/*
+ * For qsort over indexes (qsort passes no context; a report is made on one
+ * thread): least sisa SLA first, then by number.
+ */
 static const struct ticket_row *sort_rows;
 
 static int cmp_urgency(const void *a, const void *b)
