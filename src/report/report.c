@@ -1236,6 +1236,8 @@ static int read_period(const struct config *cfg, struct calendar *cal, struct le
 	}
 	if (run_sql(l, "RELEASE report_read") < 0)
 		return ledger_err(l, e, "cannot end reading the ledger");
+	/* the page cache is not read again: its memory serves the files instead */
+	sqlite3_db_release_memory(ledger_db(l));
 	return 0;
 }
 
