@@ -133,7 +133,7 @@ tfoot tr.total td { font-weight: 700; background: #eef3f8; border-top: 2px solid
 .scroll { overflow-x: auto; }
 td.late, td.neg { color: var(--late); font-weight: 700; }
 table.list td.subject { text-align: left; overflow-wrap: anywhere; min-width: 10em; }
-table.list td.mono, table.list td.sisa { white-space: nowrap; }
+table.list td.mono, table.list td.sisa, table.list td.d { white-space: nowrap; }
 p.more { margin: 6px 0 0; color: var(--muted); font-size: 12.5px; }
 .chart-legend { display: flex; gap: 14px; font-size: 12px; margin-top: 4px; }
 .chart-legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; margin-right: 5px; background: var(--c); vertical-align: -1px; }
@@ -381,8 +381,8 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
     <td class="t"><xsl:value-of select="r:Kind"/></td>
     <td class="t"><xsl:value-of select="r:PujkCode"/></td>
     <td class="t"><xsl:call-template name="status-label"><xsl:with-param name="s" select="r:Status"/></xsl:call-template></td>
-    <td class="t"><xsl:call-template name="time"><xsl:with-param name="t" select="r:ReceivedAt"/></xsl:call-template></td>
-    <td class="t"><xsl:call-template name="day"><xsl:with-param name="d" select="r:DueDate"/></xsl:call-template></td>
+    <td class="t d"><xsl:call-template name="time"><xsl:with-param name="t" select="r:ReceivedAt"/></xsl:call-template></td>
+    <td class="t d"><xsl:call-template name="day"><xsl:with-param name="d" select="r:DueDate"/></xsl:call-template></td>
     <xsl:choose>
       <xsl:when test="r:SisaSla &lt; 0"><td class="sisa neg"><xsl:value-of select="format-number(r:SisaSla, '#.##0', 'id')"/></td></xsl:when>
       <xsl:when test="string(r:SisaSla)"><td class="sisa"><xsl:value-of select="format-number(r:SisaSla, '#.##0', 'id')"/></td></xsl:when>
