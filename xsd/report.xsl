@@ -7,7 +7,8 @@
   without the rows the page does not show; `xsltproc report.xsl report.xml`
   gives the same page, because the page reads only the first 200 rows of
   Overdue, the Urgent list, and the Tickets rows when there are at most 200
-  (otherwise only their count).  Numbers are written the Indonesian way
+  (otherwise only their count); the overdue and urgent rows are looked up
+  in Tickets by number (the page's copy keeps those rows).  Numbers are written the Indonesian way
   (1.234; 92,2%), days as "26 Nov 2026".  XSLT 1.0, no extension.
 -->
 <xsl:stylesheet version="1.0"
@@ -24,6 +25,8 @@
        copy of the XML holds no more); the CSV files hold them all -->
   <xsl:variable name="rows" select="200"/>
   <xsl:variable name="pujks" select="/r:Report/r:Summary/r:Pujk"/>
+  <!-- a ticket's row by its number, for the overdue and urgent lists' TicketRef -->
+  <xsl:key name="ticket" match="r:Tickets/r:Ticket" use="r:TicketNo"/>
   <xsl:variable name="total" select="/r:Report/r:Summary/r:Total"/>
 
   <!-- ======================================================= helpers -->
@@ -305,7 +308,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
             <p class="sub">Tiket yang masih menunggu PUJK setelah batas waktunya, paling terlambat lebih dulu.</p>
             <xsl:call-template name="list">
               <xsl:with-param name="id" select="'overdue'"/>
-              <xsl:with-param name="items" select="r:Overdue/r:Ticket[position() &lt;= $rows]"/>
+              <xsl:with-param name="items" select="r:Overdue/r:TicketRef[position() &lt;= $rows]"/>
               <xsl:with-param name="count" select="r:Overdue/@count"/>
               <xsl:with-param name="csv" select="'report-overdue.csv'"/>
             </xsl:call-template>
@@ -316,7 +319,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
             <p class="sub">Tiket terbuka yang masih dalam batas waktu, sisa SLA terkecil lebih dulu.</p>
             <xsl:call-template name="list">
               <xsl:with-param name="id" select="'urgent'"/>
-              <xsl:with-param name="items" select="r:Urgent/r:Ticket[position() &lt;= $rows]"/>
+              <xsl:with-param name="items" select="r:Urgent/r:TicketRef[position() &lt;= $rows]"/>
               <xsl:with-param name="count" select="r:Urgent/@count"/>
               <xsl:with-param name="csv" select="'report-tickets.csv'"/>
             </xsl:call-template>
@@ -408,10 +411,12 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
           <thead><tr><xsl:call-template name="ticket-head"/><th class="t">Perihal</th></tr></thead>
           <tbody>
             <xsl:for-each select="$items">
-              <tr id="{$id}-{r:TicketNo}">
-                <xsl:call-template name="ticket-cells"/>
-                <td class="subject"><xsl:value-of select="r:Subject"/></td>
-              </tr>
+              <xsl:for-each select="key('ticket', @no)">
+                <tr id="{$id}-{r:TicketNo}">
+                  <xsl:call-template name="ticket-cells"/>
+                  <td class="subject"><xsl:value-of select="r:Subject"/></td>
+                </tr>
+              </xsl:for-each>
             </xsl:for-each>
           </tbody>
         </table>

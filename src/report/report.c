@@ -129,7 +129,8 @@ struct ticket_row {
 	char status[24];
 	int64_t received_at, start_at, first_at, proposal_at; /* 0: none */
 	unsigned extended : 1, took : 1, followed : 1, proposed : 1, accepted : 1,
-		rejected : 1, in_period : 1;
+		rejected : 1, in_period : 1,
+		on_page : 1; /* in the page's overdue or urgent rows */
 	char nik[17];   /* masked, "" when none */
 	char *subject;  /* "" when none */
 	int32_t due_day;
@@ -826,10 +827,9 @@ static void write_header(struct xw *x, const struct config *cfg,
 /*
  * One ticket, on a line of its own (the lists are written without the
  * writer's indentation: a Ticket a line is as readable, greps well, and
- * gives the validator one whitespace node a ticket instead of a dozen);
- * with_nik 0 for the overdue and urgent lists (no consumer data).
+ * gives the validator one whitespace node a ticket instead of a dozen).
  */
-static void write_ticket(struct xw *x, const struct ticket_row *t, int with_nik)
+static void write_ticket(struct xw *x, const struct ticket_row *t)
 {
 	xw_check(x, xmlTextWriterWriteRaw(x->w, BAD_CAST "\n  "));
 	start(x, "Ticket");
@@ -848,7 +848,7 @@ static void write_ticket(struct xw *x, const struct ticket_row *t, int with_nik)
 	if (t->proposal_at)
 		el_time(x, "ProposalAt", t->proposal_at);
 	el(x, "Late", t->sla.late ? "true" : "false");
-	if (with_nik && t->nik[0])
+	if (t->nik[0])
 		el(x, "Nik", t->nik);
 	el(x, "Subject", t->subject ? t->subject : "");
 	end(x);
@@ -874,8 +874,10 @@ static void write_trend(struct xw *x, const char *name, const char *attr_name,
 }
 
 /*
- * The list of indexes idx (n of them) as element name with its count; the
- * page's copy (limit > 0) holds only the first limit rows.
+ * The list of indexes idx (n of them) as element name with its count, a
+ * TicketRef (number and sisa SLA) a ticket in the list's order: the row
+ * itself is in Tickets once, so that the overdue list does not hold a
+ * second copy of up to every ticket.  With limit > 0 only the first limit.
  */
 static void write_list(struct xw *x, const char *name, const struct report_data *d,
 		       const size_t *idx, size_t n, size_t limit, const char *lead)
@@ -883,8 +885,13 @@ static void write_list(struct xw *x, const char *name, const struct report_data 
 	xw_check(x, xmlTextWriterWriteRaw(x->w, BAD_CAST lead));
 	start(x, name);
 	attr_num(x, "count", (long)n);
-	for (size_t i = 0; i < n && (limit == 0 || i < limit); i++)
-		write_ticket(x, &d->tickets[idx[i]], 0);
+	for (size_t i = 0; i < n && (limit == 0 || i < limit); i++) {
+		xw_check(x, xmlTextWriterWriteRaw(x->w, BAD_CAST "\n  "));
+		start(x, "TicketRef");
+		attr(x, "no", d->tickets[idx[i]].no);
+		attr_num(x, "sisaSla", d->tickets[idx[i]].sla.days_left);
+		end(x);
+	}
 	if (n > 0)
 		xw_check(x, xmlTextWriterWriteRaw(x->w, BAD_CAST "\n "));
 	end(x);
@@ -893,8 +900,9 @@ static void write_list(struct xw *x, const char *name, const struct report_data 
 /*
  * report.xml (page 0) or the page's XML (page 1): the same document, the
  * page's without the rows the page does not show (the overdue list past
- * REPORT_PAGE_ROWS, the ticket list when it is longer), so that xsltproc
- * on report.xml makes the same page.
+ * REPORT_PAGE_ROWS; when there are more tickets than that, every ticket
+ * but those its overdue and urgent rows name), so that xsltproc on
+ * report.xml makes the same page.
  */
 static int write_xml(const struct config *cfg, const struct report_request *r,
 		     struct report_data *d, struct calendar *cal, int page, struct report_buf *b)
@@ -929,15 +937,22 @@ static int write_xml(const struct config *cfg, const struct report_request *r,
 	write_trend(&x, "Monthly", "month", d->monthly, MONTHS, 1);
 	end(&x);
 	xw_check(&x, xmlTextWriterSetIndent(x.w, 0));
+	for (size_t i = 0; i < d->n_tickets; i++)
+		d->tickets[i].on_page = 0;
+	for (size_t i = 0; i < d->n_overdue && i < REPORT_PAGE_ROWS; i++)
+		d->tickets[d->overdue[i]].on_page = 1;
+	for (size_t i = 0; i < d->n_urgent && i < REPORT_PAGE_ROWS; i++)
+		d->tickets[d->urgent[i]].on_page = 1;
 	/* the writer ended </Trends> with its newline: one space to indent */
 	write_list(&x, "Overdue", d, d->overdue, d->n_overdue, page ? REPORT_PAGE_ROWS : 0, " ");
 	write_list(&x, "Urgent", d, d->urgent, d->n_urgent, REPORT_PAGE_ROWS, "\n ");
 	xw_check(&x, xmlTextWriterWriteRaw(x.w, BAD_CAST "\n "));
 	start(&x, "Tickets");
 	attr_num(&x, "count", (long)d->n_tickets);
-	for (size_t i = 0; i < d->n_tickets && (!page || d->n_tickets <= REPORT_PAGE_ROWS); i++)
-		write_ticket(&x, &d->tickets[i], 1);
-	if (d->n_tickets > 0 && (!page || d->n_tickets <= REPORT_PAGE_ROWS))
+	for (size_t i = 0; i < d->n_tickets; i++)
+		if (!page || d->n_tickets <= REPORT_PAGE_ROWS || d->tickets[i].on_page)
+			write_ticket(&x, &d->tickets[i]);
+	if (d->n_tickets > 0)
 		xw_check(&x, xmlTextWriterWriteRaw(x.w, BAD_CAST "\n "));
 	end(&x);
 	xw_check(&x, xmlTextWriterWriteRaw(x.w, BAD_CAST "\n"));
