@@ -1,19 +1,22 @@
 /*
  * genbatch - write a large valid complaint batch for benchmarks and tests.
  *
- * usage: genbatch [-n RECORDS] [-s SEED] [-p PUJK[,PUJK...]] [-d YYYYMMDD] [-q SEQ]
+ * usage: genbatch [-n RECORDS] [-s SEED] [-p PUJK[,PUJK...]] [-d YYYYMMDD] [-a DAYS] [-q SEQ]
  *                 [-b BASE] [-o FILE]
  *
  * Records are NewTickets with realistic field sizes (about 750 bytes each),
  * alternating PGD and IND numbers so that a million fit the six-digit
  * ticket number (numbered from BASE + 1, so that batches sent one after
  * another into one ledger do not meet); the same seed gives the same bytes.  The file is named
- * by the caller; its BatchId is CB_OJK_<date>_<seq>.
+ * by the caller; its BatchId is CB_OJK_<date>_<seq>.  With -a DAYS the
+ * ReceivedAt days are spread evenly over the DAYS days ending with -d (a
+ * month of tickets for the report's bench); otherwise they are all -d.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static uint64_t rng_state;
@@ -65,9 +68,24 @@ static const char *const sentences[] = {
 	"Konsumen merasa tidak mendapatkan informasi yang cukup saat menandatangani perjanjian. ",
 };
 
+/* "YYYY-MM-DD" of the day back days before date (YYYYMMDD) */
+static void received_day(const char *date, long back, char out[11])
+{
+	struct tm tm = { 0 };
+	time_t t;
+
+	tm.tm_year = atoi((char[5]){ date[0], date[1], date[2], date[3], 0 }) - 1900;
+	tm.tm_mon = atoi((char[3]){ date[4], date[5], 0 }) - 1;
+	tm.tm_mday = atoi(date + 6) - (int)back;
+	tm.tm_hour = 12;
+	t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 int main(int argc, char **argv)
 {
-	long n = 1000, seq = 1, base = 0;
+	long n = 1000, seq = 1, base = 0, days = 1;
 	const char *pujk_list = "BANKA", *date = "20261127", *out = NULL;
 	char *pujks[16];
 	int n_pujk = 0, opt;
@@ -75,24 +93,26 @@ int main(int argc, char **argv)
 	char *list;
 
 	rng_state = 1;
-	while ((opt = getopt(argc, argv, "n:s:p:d:q:b:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:p:d:a:q:b:o:")) != -1) {
 		switch (opt) {
 		case 'n': n = atol(optarg); break;
 		case 's': rng_state = strtoull(optarg, NULL, 10); break;
 		case 'p': pujk_list = optarg; break;
 		case 'd': date = optarg; break;
+		case 'a': days = atol(optarg); break;
 		case 'q': seq = atol(optarg); break;
 		case 'b': base = atol(optarg); break;
 		case 'o': out = optarg; break;
 		default:
 			fprintf(stderr, "usage: genbatch [-n RECORDS] [-s SEED] [-p PUJK,...] "
-					"[-d YYYYMMDD] [-q SEQ] [-b BASE] [-o FILE]\n");
+					"[-d YYYYMMDD] [-a DAYS] [-q SEQ] [-b BASE] [-o FILE]\n");
 			return 64;
 		}
 	}
-	if (n < 1 || base < 0 || base + (n + 1) / 2 > 999999 || strlen(date) != 8) {
+	if (n < 1 || base < 0 || base + (n + 1) / 2 > 999999 || strlen(date) != 8 || days < 1 ||
+	    days > 366) {
 		fprintf(stderr, "genbatch: -n must be 1..1999998, -b at most 999999 - n/2,"
-				" and -d YYYYMMDD\n");
+				" -d YYYYMMDD and -a 1..366\n");
 		return 64;
 	}
 	list = strdup(pujk_list);
@@ -116,12 +136,15 @@ int main(int argc, char **argv)
 		const char *kind = i % 2 ? "IND" : "PGD";
 		long number = base + i / 2 + 1;
 		int sentences_n = 2 + (int)(rng() % 2);
+		char day[11];
+
+		received_day(date, days - 1 - i * days / n, day);
 
 		fprintf(f,
 			"    <NewTicket id=\"nt-%ld\">\n"
 			"      <TicketNo>%s-%.4s-%06ld</TicketNo>\n"
 			"      <PujkCode>%s</PujkCode>\n"
-			"      <ReceivedAt>%.4s-%.2s-%.2sT%02d:%02d:%02d+07:00</ReceivedAt>\n"
+			"      <ReceivedAt>%sT%02d:%02d:%02d+07:00</ReceivedAt>\n"
 			"      <Channel>%s</Channel>\n"
 			"      <Product>%s</Product>\n"
 			"      <Consumer>\n"
@@ -132,7 +155,7 @@ int main(int argc, char **argv)
 			"      </Consumer>\n"
 			"      <Subject>%s</Subject>\n"
 			"      <Description>",
-			i + 1, kind, date, number, pujks[i % n_pujk], date, date + 4, date + 6,
+			i + 1, kind, date, number, pujks[i % n_pujk], day,
 			(int)(rng() % 10), (int)(rng() % 60), (int)(rng() % 60), PICK(channels),
 			PICK(products), PICK(first_names), PICK(last_names),
 			(unsigned long long)(rng() % 10000000000000000ULL),

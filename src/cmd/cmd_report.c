@@ -16,7 +16,7 @@
 #include "ledger/tickets.h"
 
 static const char report_synopsis[] =
-	"report --from YYYY-MM-DD --to YYYY-MM-DD [--pujk CODE] [--bom] --out DIR";
+	"report --from YYYY-MM-DD --to YYYY-MM-DD [--pujk CODE] [--backlog] --out DIR";
 static const char archive_synopsis[] = "archive [--date YYYY-MM-DD]";
 static const char verify_synopsis[] = "verify-archive FILE [--cafile CA]";
 
@@ -37,6 +37,21 @@ static int parse_day(const char *opt, const char *s, int32_t *day)
 	return 0;
 }
 
+/* Take --backlog (the one flag without a value) out of argv; 1 when it was there. */
+static int take_backlog(int *argc, char **argv)
+{
+	int found = 0, out = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--backlog") == 0)
+			found = 1;
+		else
+			argv[out++] = argv[i];
+	}
+	*argc = out;
+	return found;
+}
+
 int cmd_report(int argc, char **argv, const struct cmd_globals *g)
 {
 	const char *from = NULL, *to = NULL, *pujk = NULL, *out = NULL;
@@ -49,22 +64,13 @@ int cmd_report(int argc, char **argv, const struct cmd_globals *g)
 	struct ledger *l = NULL;
 	struct config cfg;
 	struct err e;
-	char **args = calloc((size_t)argc + 1, sizeof(*args));
-	int nargs = 0, bom = 0, rc;
+	int rc;
 
 	memset(&files, 0, sizeof(files));
 	err_clear(&e);
-	if (args == NULL) {
-		fprintf(stderr, "slktx: out of memory\n");
-		return EX_SOFTWARE;
-	}
-	for (int i = 1; i < argc; i++) { /* --bom is the one flag without a value */
-		if (strcmp(argv[i], "--bom") == 0)
-			bom = 1;
-		else
-			args[nargs++] = argv[i];
-	}
-	rc = cmd_parse(nargs, args, opts, NULL, 0, report_synopsis);
+	/* the daily archive's view: also every ticket open at AsOf */
+	req.open_at_as_of = take_backlog(&argc, argv);
+	rc = cmd_parse(argc - 1, argv + 1, opts, NULL, 0, report_synopsis);
 	if (rc != 0)
 		goto done;
 	if (parse_day("--from", from, &req.from_day) < 0 || parse_day("--to", to, &req.to_day) < 0) {
@@ -80,7 +86,6 @@ int cmd_report(int argc, char **argv, const struct cmd_globals *g)
 		rc = cmd_exit_status(&e);
 		goto done;
 	}
-	req.csv_bom = bom || cfg.report.csv_bom;
 	if (report_make(&cfg, l, &req, &files, &e) < 0 || report_files_write(&files, out, &e) < 0) {
 		cmd_print_err(&e);
 		rc = cmd_exit_status(&e);
@@ -93,7 +98,6 @@ int cmd_report(int argc, char **argv, const struct cmd_globals *g)
 done:
 	report_files_free(&files);
 	ledger_close(l);
-	free(args);
 	return rc;
 }
 

@@ -41,7 +41,7 @@ static const struct command {
 	  "ticket attachment N NAME -o FILE" },
 	{ "audit", cmd_audit, "audit verify" },
 	{ "report", cmd_report,
-	  "report --from YYYY-MM-DD --to YYYY-MM-DD [--pujk CODE] [--bom] --out DIR" },
+	  "report --from YYYY-MM-DD --to YYYY-MM-DD [--pujk CODE] [--backlog] --out DIR" },
 	{ "archive", cmd_archive, "archive [--date YYYY-MM-DD]" },
 	{ "verify-archive", cmd_verify_archive, "verify-archive FILE [--cafile CA]" },
 	{ "backup", cmd_backup, "backup FILE" },

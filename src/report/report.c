@@ -3,11 +3,19 @@
  *
  * Offers report_make (figures, XML, HTML, CSV in memory), report_files_write
  * and the small pieces the unit tests call (masking, median, CSV quoting);
- * see report.h.  The ledger is read in one transaction so that the figures
- * and the ticket rows agree.  Which tickets count and how is defined in
- * docs/DESIGN.md "Reports": the SQL below gathers one row per ticket as of
- * the report's AsOf instant and counts them per PUJK; the working-day
- * figures (due day, lateness, medians, ages) are computed here with sla.c.
+ * see report.h.  Which tickets count and how is defined in docs/DESIGN.md
+ * "Reports".  The ledger is read in one transaction: one statement returns
+ * the events recorded by AsOf of every ticket in the report, ordered by
+ * ticket, and each ticket is folded here as its rows go by (status, PUJK,
+ * responses since the assignment); its sisa SLA and lateness come from
+ * sla_view_of, as for every view.  A second statement counts the trends.
+ *
+ * Made to hold 100,000 tickets in a few seconds and a bounded memory: the
+ * ticket rows are small structs, report.xml is written by libxml2's writer
+ * into one buffer and checked against report.xsd by the streaming reader,
+ * and the HTML page is made from a second, small XML (the same document
+ * without the full ticket list, which the page does not show), so that
+ * no tree of every ticket is ever built.
  *
  * Errors: ERR_USAGE for a period that ends before it starts, ERR_NOT_FOUND
  * for a PUJK the ledger does not know, ERR_IO for the ledger and the disk,
@@ -29,7 +37,9 @@
 #include <unistd.h>
 
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
+#include <libxml/xmlwriter.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/xsltInternals.h>
@@ -45,72 +55,44 @@
 #include "domain/sla.h"
 #include "domain/statemachine.h"
 
+/*
+ * The events recorded by AsOf (?1) of every ticket in the report, in ticket
+ * then ledger order: the tickets received in the period ([?2, ?3) in UTC),
+ * and with ?4 = 1 also those received before it that may be open at AsOf
+ * (open now, or changed after AsOf: a PK lookup of the last event), whose
+ * state at AsOf the fold decides.  The JSON is read only where it matters:
+ * the NewTicket's NIK and subject, a FollowUp's action, a Decision's outcome.
+ * The ticket table is scanned in its key order and event_ticket's index
+ * keeps each ticket's events in seq order, so nothing is sorted.
+ */
+static const char events_sql[] =
+	"SELECT t.no, t.kind, t.received_at, t.received_at >= ?2, e.record, e.actor,"
+	" e.pujk_code, e.happened_at, e.status_after,"
+	" CASE WHEN e.record = 'NewTicket' THEN json_extract(e.detail, '$.consumer.nik') END,"
+	" CASE WHEN e.record = 'NewTicket' THEN json_extract(e.detail, '$.subject') END,"
+	" CASE e.record WHEN 'FollowUp' THEN json_extract(e.detail, '$.action')"
+	"  WHEN 'Decision' THEN json_extract(e.detail, '$.outcome') END"
+	" FROM ticket t JOIN event e ON e.ticket_no = t.no"
+	" WHERE e.recorded_at <= ?1 AND t.received_at < ?3 AND (t.received_at >= ?2"
+	"  OR (?4 AND (t.status NOT IN ('SELESAI', 'DITUTUP')"
+	"   OR (SELECT u.recorded_at FROM event u WHERE u.seq = t.updated_seq) > ?1)))"
+	" ORDER BY t.no, e.seq";
 
 /*
- * One row per ticket received in the period, as the ledger knew it at ?1
- * (AsOf): only events recorded by then count.  "Since the assignment" is
- * after the last NewTicket or Reassign event: what the PUJK now responsible
- * did.  ?2 and ?3 bound ReceivedAt (UTC instants of the period's WIB days),
- * ?4 is the one PUJK or NULL.  k is not materialized, so that each lookup
- * in it uses event's ticket index.
+ * The trends: tickets received (a NewTicket; for one PUJK also a Reassign
+ * to it) and closed (an event leaving the ticket SELESAI or DITUTUP) by the
+ * WIB day they happened in [?2, ?3), recorded by AsOf (?1), of the PUJK ?4
+ * (the event's PUJK) or of any.
  */
-#define SCOPE_SQL                                                                        \
-	"WITH k AS NOT MATERIALIZED (SELECT * FROM event WHERE recorded_at <= ?1),"                       \
-	" t0 AS (SELECT t.no, t.kind, t.received_at, t.created_seq,"                     \
-	"  (SELECT MAX(seq) FROM k WHERE k.ticket_no = t.no"                             \
-	"   AND k.record IN ('NewTicket', 'Reassign')) AS aseq,"                         \
-	"  (SELECT MAX(seq) FROM k WHERE k.ticket_no = t.no) AS lseq"                    \
-	"  FROM ticket t WHERE t.received_at >= ?2 AND t.received_at < ?3),"             \
-	" s AS (SELECT t0.no AS no, t0.kind AS kind, t0.received_at AS received_at,"     \
-	"  l.pujk_code AS pujk, l.status_after AS status,"                               \
-	"  CASE a.record WHEN 'Reassign' THEN a.happened_at ELSE t0.received_at END"     \
-	"   AS start_at,"                                                                \
-	"  (SELECT MIN(happened_at) FROM k WHERE k.ticket_no = t0.no AND k.seq > t0.aseq" \
-	"   AND k.actor <> 'INTAKE' AND k.record <> 'HistoryRequest') AS first_at,"      \
-	"  (SELECT MIN(happened_at) FROM k WHERE k.ticket_no = t0.no AND k.seq > t0.aseq" \
-	"   AND k.record = 'ResolutionProposal') AS proposal_at,"                        \
-	"  EXISTS (SELECT 1 FROM k WHERE k.ticket_no = t0.no AND k.seq > t0.aseq"        \
-	"   AND k.record = 'FollowUp'"                                                   \
-	"   AND json_extract(k.detail, '$.action') = 'EXTENSION') AS extended,"          \
-	"  EXISTS (SELECT 1 FROM k WHERE k.ticket_no = t0.no AND k.seq > t0.aseq"        \
-	"   AND k.record = 'TakeOver') AS took,"                                         \
-	"  EXISTS (SELECT 1 FROM k WHERE k.ticket_no = t0.no AND k.seq > t0.aseq"        \
-	"   AND k.record = 'FollowUp') AS followed,"                                     \
-	"  EXISTS (SELECT 1 FROM k WHERE k.ticket_no = t0.no AND k.seq > t0.aseq"        \
-	"   AND k.record = 'ResolutionProposal') AS proposed,"                           \
-	"  EXISTS (SELECT 1 FROM k WHERE k.ticket_no = t0.no AND k.seq > t0.aseq"        \
-	"   AND k.record = 'Decision'"                                                   \
-	"   AND json_extract(k.detail, '$.outcome') = 'ACCEPTED') AS accepted,"          \
-	"  EXISTS (SELECT 1 FROM k WHERE k.ticket_no = t0.no AND k.seq > t0.aseq"        \
-	"   AND k.record = 'Decision'"                                                   \
-	"   AND json_extract(k.detail, '$.outcome') = 'REJECTED') AS rejected,"          \
-	"  (SELECT json_extract(e.detail, '$.consumer.nik') FROM event e"                \
-	"   WHERE e.seq = t0.created_seq) AS nik"                                        \
-	"  FROM t0 JOIN k l ON l.seq = t0.lseq JOIN k a ON a.seq = t0.aseq"              \
-	"  WHERE ?4 IS NULL OR l.pujk_code = ?4)"
+static const char trends_sql[] =
+	"SELECT e.happened_at, e.status_after IN ('SELESAI', 'DITUTUP'),"
+	" e.record = 'NewTicket' OR (?4 IS NOT NULL AND e.record = 'Reassign')"
+	" FROM event e WHERE e.recorded_at <= ?1 AND e.happened_at >= ?2"
+	" AND e.happened_at < ?3 AND (?4 IS NULL OR e.pujk_code = ?4)"
+	" AND (e.record IN ('NewTicket', 'Reassign') OR e.status_after IN ('SELESAI', 'DITUTUP'))";
 
-static const char tickets_sql[] =
-	SCOPE_SQL
-	" SELECT no, kind, pujk, status, received_at, start_at, first_at, proposal_at,"
-	" extended, nik FROM s ORDER BY no";
-
-/* Every registered PUJK (or the one asked for), also without tickets. */
-static const char counts_sql[] =
-	SCOPE_SQL
-	", codes AS (SELECT code FROM pujk WHERE ?4 IS NULL OR code = ?4"
-	"  UNION SELECT pujk FROM s)"
-	" SELECT c.code, COALESCE(p.name, ''), COUNT(s.no),"
-	" COUNT(CASE WHEN s.kind = 'PGD' THEN 1 END),"
-	" COUNT(CASE WHEN s.kind = 'IND' THEN 1 END),"
-	" COUNT(CASE WHEN s.took THEN 1 END),"
-	" COUNT(CASE WHEN s.followed THEN 1 END),"
-	" COUNT(CASE WHEN s.proposed THEN 1 END),"
-	" COUNT(CASE WHEN s.accepted THEN 1 END),"
-	" COUNT(CASE WHEN s.rejected THEN 1 END),"
-	" COUNT(CASE WHEN s.status IN ('SELESAI', 'DITUTUP') THEN 1 END),"
-	" COUNT(CASE WHEN s.status NOT IN ('SELESAI', 'DITUTUP') THEN 1 END)"
-	" FROM codes c LEFT JOIN pujk p ON p.code = c.code LEFT JOIN s ON s.pujk = c.code"
-	" GROUP BY c.code ORDER BY c.code";
+static const char pujk_sql[] =
+	"SELECT code, name FROM pujk WHERE ?1 IS NULL OR code = ?1 ORDER BY code";
 
 enum count_col {
 	C_RECEIVED,
@@ -123,11 +105,11 @@ enum count_col {
 	C_REJECTED,
 	C_CLOSED,
 	C_OPEN,
-	C_SQL_COUNT
+	C_COUNT
 };
 
 struct figures {
-	long n[C_SQL_COUNT];
+	long n[C_COUNT];
 	long late, answered, on_time;
 	long age[4];          /* <= 5, 6-10, 11-20, > 20 working days */
 	int *to_first, *to_proposal; /* working days, one per answered / proposed ticket */
@@ -146,11 +128,22 @@ struct ticket_row {
 	char pujk[16];
 	char status[24];
 	int64_t received_at, start_at, first_at, proposal_at; /* 0: none */
-	int extended;
+	unsigned extended : 1, took : 1, followed : 1, proposed : 1, accepted : 1,
+		rejected : 1, in_period : 1,
+		on_page : 1; /* in the page's overdue or urgent rows */
 	char nik[17];   /* masked, "" when none */
+	char *subject;  /* "" when none */
 	int32_t due_day;
-	int late;
+	struct sla_view sla;
 };
+
+/* received and closed in one day or month of a trend */
+struct trend {
+	int32_t first_day; /* the day, or the month's first day */
+	long received, closed;
+};
+
+#define MONTHS 12
 
 struct report_data {
 	int64_t as_of;
@@ -160,8 +153,13 @@ struct report_data {
 	struct pujk_row *pujk;
 	size_t n_pujk;
 	struct ticket_row *tickets;
-	size_t n_tickets;
+	size_t n_tickets, cap_tickets;
+	size_t *overdue, n_overdue; /* indexes into tickets, most late first */
+	size_t *urgent, n_urgent;   /* running, not overdue, least sisa SLA first */
 	struct figures total;
+	struct trend *daily;
+	size_t n_daily;
+	struct trend monthly[MONTHS];
 };
 
 /* ------------------------------------------------------------ pieces */
@@ -231,21 +229,8 @@ void report_csv_field(struct report_buf *b, const char *field)
 	csv_cell(field, put_buf, b);
 }
 
-/* ---------------------------------------------------------- figures */
 
-static int bind_scope(sqlite3_stmt *st, const struct report_request *r, int64_t as_of)
-{
-	int64_t from = calendar_day_start(r->from_day);
-	int64_t to = calendar_day_start(r->to_day + 1);
-
-	if (sqlite3_bind_int64(st, 1, as_of) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, from) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, to) != SQLITE_OK)
-		return -1;
-	if (r->pujk)
-		return sqlite3_bind_text(st, 4, r->pujk, -1, SQLITE_STATIC) == SQLITE_OK ? 0 : -1;
-	return sqlite3_bind_null(st, 4) == SQLITE_OK ? 0 : -1;
-}
+/* ---------------------------------------------------------- reading */
 
 static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
@@ -254,42 +239,65 @@ static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
 	snprintf(dst, size, "%s", s ? (const char *)s : "");
 }
 
-static int read_counts(struct ledger *l, const struct report_request *r,
-		       struct report_data *d, struct err *e)
+static int cmp_pujk(const void *key, const void *row)
+{
+	return strcmp(key, ((const struct pujk_row *)row)->code);
+}
+
+static int cmp_pujk_rows(const void *a, const void *b)
+{
+	return strcmp(((const struct pujk_row *)a)->code, ((const struct pujk_row *)b)->code);
+}
+
+/* The row of code; one is added (without a name) for a PUJK not registered. */
+static struct pujk_row *pujk_of(struct report_data *d, const char *code)
+{
+	struct pujk_row *p = bsearch(code, d->pujk, d->n_pujk, sizeof(d->pujk[0]), cmp_pujk);
+
+	if (p != NULL)
+		return p;
+	p = realloc(d->pujk, (d->n_pujk + 1) * sizeof(*p));
+	if (p == NULL)
+		return NULL;
+	d->pujk = p;
+	p = &d->pujk[d->n_pujk++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->code, sizeof(p->code), "%s", code);
+	if ((p->name = strdup("")) == NULL)
+		return NULL;
+	qsort(d->pujk, d->n_pujk, sizeof(d->pujk[0]), cmp_pujk_rows);
+	return bsearch(code, d->pujk, d->n_pujk, sizeof(d->pujk[0]), cmp_pujk);
+}
+
+/* Every registered PUJK (or the one asked for), also those without tickets. */
+static int read_pujk(struct ledger *l, const struct report_request *r, struct report_data *d,
+		     struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = -1, step;
 
-	if (sqlite3_prepare_v2(ledger_db(l), counts_sql, -1, &st, NULL) != SQLITE_OK ||
-	    bind_scope(st, r, d->as_of) < 0) {
-		ledger_err(l, e, "cannot count the report's tickets");
+	if (sqlite3_prepare_v2(ledger_db(l), pujk_sql, -1, &st, NULL) != SQLITE_OK ||
+	    (r->pujk ? sqlite3_bind_text(st, 1, r->pujk, -1, SQLITE_STATIC)
+		     : sqlite3_bind_null(st, 1)) != SQLITE_OK) {
+		ledger_err(l, e, "cannot read the PUJK");
 		goto out;
 	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct pujk_row *p = realloc(d->pujk, (d->n_pujk + 1) * sizeof(*p));
 
-		if (p == NULL) {
-			err_set(e, ERR_INTERNAL, "out of memory");
-			goto out;
-		}
+		if (p == NULL)
+			goto oom;
 		d->pujk = p;
-		p = &d->pujk[d->n_pujk];
+		p = &d->pujk[d->n_pujk++];
 		memset(p, 0, sizeof(*p));
-		d->n_pujk++;
 		copy_col(p->code, sizeof(p->code), st, 0);
 		p->name = strdup(sqlite3_column_text(st, 1)
 					 ? (const char *)sqlite3_column_text(st, 1) : "");
-		if (p->name == NULL) {
-			err_set(e, ERR_INTERNAL, "out of memory");
-			goto out;
-		}
-		for (int c = 0; c < C_SQL_COUNT; c++) {
-			p->f.n[c] = (long)sqlite3_column_int64(st, 2 + c);
-			d->total.n[c] += p->f.n[c];
-		}
+		if (p->name == NULL)
+			goto oom;
 	}
 	if (step != SQLITE_DONE) {
-		ledger_err(l, e, "cannot count the report's tickets");
+		ledger_err(l, e, "cannot read the PUJK");
 		goto out;
 	}
 	if (r->pujk && d->n_pujk == 0) {
@@ -297,57 +305,93 @@ static int read_counts(struct ledger *l, const struct report_request *r,
 		goto out;
 	}
 	rc = 0;
+	goto out;
+oom:
+	err_set(e, ERR_INTERNAL, "out of memory");
 out:
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static int read_tickets(struct ledger *l, const struct report_request *r,
-			struct report_data *d, struct err *e)
+static int col_is(sqlite3_stmt *st, int col, const char *s)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
+	const unsigned char *v = sqlite3_column_text(st, col);
 
-	if (sqlite3_prepare_v2(ledger_db(l), tickets_sql, -1, &st, NULL) != SQLITE_OK ||
-	    bind_scope(st, r, d->as_of) < 0) {
-		ledger_err(l, e, "cannot read the report's tickets");
-		goto out;
-	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ticket_row *t = realloc(d->tickets, (d->n_tickets + 1) * sizeof(*t));
+	return v != NULL && strcmp((const char *)v, s) == 0;
+}
 
-		if (t == NULL) {
-			err_set(e, ERR_INTERNAL, "out of memory");
-			goto out;
-		}
+/* A new ticket row from the first event row of its ticket. */
+static struct ticket_row *ticket_begin(struct report_data *d, sqlite3_stmt *st)
+{
+	struct ticket_row *t;
+
+	if (d->n_tickets == d->cap_tickets) {
+		size_t cap = d->cap_tickets ? d->cap_tickets * 2 : 256;
+
+		t = realloc(d->tickets, cap * sizeof(*t));
+		if (t == NULL)
+			return NULL;
 		d->tickets = t;
-		t = &d->tickets[d->n_tickets++];
-		memset(t, 0, sizeof(*t));
-		copy_col(t->no, sizeof(t->no), st, 0);
-		copy_col(t->kind, sizeof(t->kind), st, 1);
-		copy_col(t->pujk, sizeof(t->pujk), st, 2);
-		copy_col(t->status, sizeof(t->status), st, 3);
-		t->received_at = sqlite3_column_int64(st, 4);
-		t->start_at = sqlite3_column_int64(st, 5);
-		t->first_at = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 6);
-		t->proposal_at = sqlite3_column_type(st, 7) == SQLITE_NULL ? 0
-									    : sqlite3_column_int64(st, 7);
-		t->extended = sqlite3_column_int(st, 8);
-		report_mask_nik((const char *)sqlite3_column_text(st, 9), t->nik);
+		d->cap_tickets = cap;
 	}
-	if (step != SQLITE_DONE) {
-		ledger_err(l, e, "cannot read the report's tickets");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	t = &d->tickets[d->n_tickets++];
+	memset(t, 0, sizeof(*t));
+	copy_col(t->no, sizeof(t->no), st, 0);
+	copy_col(t->kind, sizeof(t->kind), st, 1);
+	t->received_at = sqlite3_column_int64(st, 2);
+	t->start_at = t->received_at;
+	t->in_period = sqlite3_column_int(st, 3) != 0;
+	return t;
 }
 
-static int cmp_pujk(const void *key, const void *row)
+/*
+ * Fold one event into its ticket.  "Since the assignment" restarts at a
+ * NewTicket or a Reassign: what the PUJK now responsible did (DESIGN
+ * "Reports").  Columns as in events_sql.
+ */
+static int ticket_event(struct ticket_row *t, sqlite3_stmt *st)
 {
-	return strcmp(key, ((const struct pujk_row *)row)->code);
+	int64_t at = sqlite3_column_int64(st, 7);
+	int is_new = col_is(st, 4, "NewTicket"), reassign = col_is(st, 4, "Reassign");
+
+	copy_col(t->pujk, sizeof(t->pujk), st, 6);
+	copy_col(t->status, sizeof(t->status), st, 8);
+	if (is_new || reassign) {
+		t->first_at = t->proposal_at = 0;
+		t->extended = t->took = t->followed = t->proposed = 0;
+		t->accepted = t->rejected = 0;
+		t->start_at = reassign ? at : t->received_at;
+	}
+	if (is_new) {
+		report_mask_nik((const char *)sqlite3_column_text(st, 9), t->nik);
+		free(t->subject);
+		t->subject = strdup(sqlite3_column_text(st, 10)
+					    ? (const char *)sqlite3_column_text(st, 10) : "");
+		if (t->subject == NULL)
+			return -1;
+		return 0;
+	}
+	/* a HistoryRequest asks, it does not answer: not a first response */
+	if (!col_is(st, 5, "INTAKE") && !col_is(st, 4, "HistoryRequest") &&
+	    (t->first_at == 0 || at < t->first_at))
+		t->first_at = at;
+	if (col_is(st, 4, "TakeOver")) {
+		t->took = 1;
+	} else if (col_is(st, 4, "FollowUp")) {
+		t->followed = 1;
+		if (col_is(st, 11, "EXTENSION"))
+			t->extended = 1;
+	} else if (col_is(st, 4, "ResolutionProposal")) {
+		t->proposed = 1;
+		if (t->proposal_at == 0 || at < t->proposal_at)
+			t->proposal_at = at;
+	} else if (col_is(st, 4, "Decision")) {
+		if (col_is(st, 11, "ACCEPTED"))
+			t->accepted = 1;
+		else if (col_is(st, 11, "REJECTED"))
+			t->rejected = 1;
+	}
+	return 0;
 }
 
 static int add_value(int **arr, size_t *n, int v)
@@ -361,13 +405,22 @@ static int add_value(int **arr, size_t *n, int v)
 	return 0;
 }
 
-/* Fold one ticket's working-day figures into f. */
+/* Fold one ticket into f: the counts and the working-day figures. */
 static int count_ticket(struct figures *f, struct calendar *cal, const struct ticket_row *t,
 			int32_t as_of_day)
 {
 	int32_t start_day = calendar_day_of(t->start_at);
 	enum ticket_status status = statemachine_status_from_name(t->status);
+	int closed = !statemachine_is_open(status);
 
+	f->n[C_RECEIVED]++;
+	f->n[strcmp(t->kind, "PGD") == 0 ? C_PGD : C_IND]++;
+	f->n[C_TAKEN_OVER] += t->took;
+	f->n[C_FOLLOWED_UP] += t->followed;
+	f->n[C_PROPOSED] += t->proposed;
+	f->n[C_ACCEPTED] += t->accepted;
+	f->n[C_REJECTED] += t->rejected;
+	f->n[closed ? C_CLOSED : C_OPEN]++;
 	if (t->first_at != 0) {
 		int days = calendar_working_days_between(cal, start_day, calendar_day_of(t->first_at));
 
@@ -384,9 +437,9 @@ static int count_ticket(struct figures *f, struct calendar *cal, const struct ti
 		if (add_value(&f->to_proposal, &f->n_proposal, days < 0 ? 0 : days) < 0)
 			return -1;
 	}
-	if (t->late)
+	if (t->sla.late)
 		f->late++;
-	if (statemachine_is_open(status)) {
+	if (!closed) {
 		int age = calendar_working_days_between(cal, start_day, as_of_day);
 
 		f->age[age <= 5 ? 0 : age <= 10 ? 1 : age <= 20 ? 2 : 3]++;
@@ -394,34 +447,203 @@ static int count_ticket(struct figures *f, struct calendar *cal, const struct ti
 	return 0;
 }
 
-static int compute(const struct config *cfg, struct calendar *cal, struct report_data *d,
-		   struct err *e)
+/*
+ * A ticket's events are all folded: keep it or drop it (another PUJK at
+ * AsOf; received before the period and no longer open), and give it its
+ * due day, sisa SLA and lateness by sla_view_of, the one definition.
+ */
+static int ticket_end(const struct config *cfg, struct calendar *cal,
+		      const struct report_request *r, struct report_data *d, struct err *e)
 {
-	for (size_t i = 0; i < d->n_tickets; i++) {
-		struct ticket_row *t = &d->tickets[i];
-		int is_pgd = strcmp(t->kind, "PGD") == 0;
-		struct sla_ticket s = {
-			.kind = is_pgd ? KIND_PGD : KIND_IND,
-			.status = statemachine_status_from_name(t->status),
-			.first_response_day = t->first_at ? calendar_day_of(t->first_at) : SLA_NO_DAY,
-			.proposal_day = t->proposal_at ? calendar_day_of(t->proposal_at) : SLA_NO_DAY,
-		};
-		struct pujk_row *p = bsearch(t->pujk, d->pujk, d->n_pujk, sizeof(d->pujk[0]),
-					     cmp_pujk);
+	struct ticket_row *t = &d->tickets[d->n_tickets - 1];
+	int is_pgd = strcmp(t->kind, "PGD") == 0;
+	struct sla_ticket s = {
+		.kind = is_pgd ? KIND_PGD : KIND_IND,
+		.status = statemachine_status_from_name(t->status),
+		.first_response_day = t->first_at ? calendar_day_of(t->first_at) : SLA_NO_DAY,
+		.proposal_day = t->proposal_at ? calendar_day_of(t->proposal_at) : SLA_NO_DAY,
+	};
+	struct pujk_row *p;
 
-		t->due_day = sla_due_day(cal, is_pgd ? cfg->sla.pengaduan_days
-						     : cfg->sla.indikasi_days, t->start_at);
-		if (t->extended)
-			t->due_day = sla_extend(cal, t->due_day, cfg->sla.extension_days);
-		s.due_day = t->due_day;
-		t->late = sla_view_of(cal, &s, d->as_of_day).late;
-		if (p == NULL)
-			return err_set(e, ERR_INTERNAL, "ticket '%s' of PUJK '%s' was not counted",
-				       t->no, t->pujk);
-		if (count_ticket(&p->f, cal, t, d->as_of_day) < 0 ||
-		    count_ticket(&d->total, cal, t, d->as_of_day) < 0)
-			return err_set(e, ERR_INTERNAL, "out of memory");
+	if ((r->pujk && strcmp(t->pujk, r->pujk) != 0) ||
+	    (!t->in_period && !statemachine_is_open(s.status))) {
+		free(t->subject);
+		d->n_tickets--;
+		return 0;
 	}
+	t->due_day = sla_due_day(cal, is_pgd ? cfg->sla.pengaduan_days : cfg->sla.indikasi_days,
+				 t->start_at);
+	if (t->extended)
+		t->due_day = sla_extend(cal, t->due_day, cfg->sla.extension_days);
+	s.due_day = t->due_day;
+	t->sla = sla_view_of(cal, &s, d->as_of_day);
+	if (!t->in_period)
+		return 0; /* the backlog: listed, not counted */
+	if ((p = pujk_of(d, t->pujk)) == NULL || count_ticket(&p->f, cal, t, d->as_of_day) < 0 ||
+	    count_ticket(&d->total, cal, t, d->as_of_day) < 0)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	return 0;
+}
+
+static int bind_events(sqlite3_stmt *st, const struct report_request *r, int64_t as_of)
+{
+	return sqlite3_bind_int64(st, 1, as_of) != SQLITE_OK ||
+	       sqlite3_bind_int64(st, 2, calendar_day_start(r->from_day)) != SQLITE_OK ||
+	       sqlite3_bind_int64(st, 3, calendar_day_start(r->to_day + 1)) != SQLITE_OK ||
+	       sqlite3_bind_int(st, 4, r->open_at_as_of != 0) != SQLITE_OK ? -1 : 0;
+}
+
+/* Every ticket of the report, folded from its events as they come. */
+static int read_tickets(const struct config *cfg, struct calendar *cal, struct ledger *l,
+			const struct report_request *r, struct report_data *d, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct ticket_row *t = NULL;
+	int rc = -1, step;
+
+	if (sqlite3_prepare_v2(ledger_db(l), events_sql, -1, &st, NULL) != SQLITE_OK ||
+	    bind_events(st, r, d->as_of) < 0) {
+		ledger_err(l, e, "cannot read the report's tickets");
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *no = sqlite3_column_text(st, 0);
+
+		if (t == NULL || no == NULL || strcmp(t->no, (const char *)no) != 0) {
+			if (t != NULL && ticket_end(cfg, cal, r, d, e) < 0)
+				goto out;
+			if ((t = ticket_begin(d, st)) == NULL)
+				goto oom;
+		}
+		if (ticket_event(t, st) < 0)
+			goto oom;
+	}
+	if (step != SQLITE_DONE) {
+		ledger_err(l, e, "cannot read the report's tickets");
+		goto out;
+	}
+	if (t != NULL && ticket_end(cfg, cal, r, d, e) < 0)
+		goto out;
+	rc = 0;
+	goto out;
+oom:
+	err_set(e, ERR_INTERNAL, "out of memory");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Month arithmetic on WIB days: the first day of the month of day, moved by delta months. */
+static int32_t month_start(int32_t day, int delta)
+{
+	char buf[11];
+	int y, m;
+	int32_t out;
+
+	calendar_format_day(day, buf);
+	y = atoi(buf);
+	m = atoi(buf + 5) - 1 + delta;
+	y += m >= 0 ? m / 12 : -((11 - m) / 12);
+	m = ((m % 12) + 12) % 12;
+	snprintf(buf, sizeof(buf), "%04d-%02d-01", y, m + 1);
+	return calendar_parse_day(buf, &out) < 0 ? day : out;
+}
+
+/* The trend a day falls in: a day of the period, or one of the 12 months. */
+static void trend_count(struct report_data *d, int32_t day, int received, int closed)
+{
+	struct trend *m = NULL;
+
+	if (day >= d->daily[0].first_day && (size_t)(day - d->daily[0].first_day) < d->n_daily) {
+		d->daily[day - d->daily[0].first_day].received += received;
+		d->daily[day - d->daily[0].first_day].closed += closed;
+	}
+	for (int i = MONTHS - 1; i >= 0 && m == NULL; i--)
+		if (day >= d->monthly[i].first_day)
+			m = &d->monthly[i];
+	if (m != NULL) {
+		m->received += received;
+		m->closed += closed;
+	}
+}
+
+/* Received and closed per day of the period and per month of the 12 ending with it. */
+static int read_trends(struct ledger *l, const struct report_request *r, struct report_data *d,
+		       struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int32_t from, to = r->to_day + 1;
+	int rc = -1, step;
+
+	d->n_daily = (size_t)(r->to_day - r->from_day + 1);
+	if ((d->daily = calloc(d->n_daily, sizeof(d->daily[0]))) == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	for (size_t i = 0; i < d->n_daily; i++)
+		d->daily[i].first_day = r->from_day + (int32_t)i;
+	for (int i = 0; i < MONTHS; i++)
+		d->monthly[i].first_day = month_start(r->to_day, i - (MONTHS - 1));
+	from = d->monthly[0].first_day < r->from_day ? d->monthly[0].first_day : r->from_day;
+	if (sqlite3_prepare_v2(ledger_db(l), trends_sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, d->as_of) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, calendar_day_start(from)) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, calendar_day_start(to)) != SQLITE_OK ||
+	    (r->pujk ? sqlite3_bind_text(st, 4, r->pujk, -1, SQLITE_STATIC)
+		     : sqlite3_bind_null(st, 4)) != SQLITE_OK) {
+		ledger_err(l, e, "cannot count the report's trends");
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		trend_count(d, calendar_day_of(sqlite3_column_int64(st, 0)),
+			    sqlite3_column_int(st, 2), sqlite3_column_int(st, 1));
+	if (step != SQLITE_DONE) {
+		ledger_err(l, e, "cannot count the report's trends");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * For qsort over indexes (qsort passes no context; a report is made on one
+ * thread): least sisa SLA first, then by number.
+ */
+static const struct ticket_row *sort_rows;
+
+static int cmp_urgency(const void *a, const void *b)
+{
+	const struct ticket_row *x = &sort_rows[*(const size_t *)a];
+	const struct ticket_row *y = &sort_rows[*(const size_t *)b];
+
+	if (x->sla.days_left != y->sla.days_left)
+		return x->sla.days_left < y->sla.days_left ? -1 : 1;
+	return strcmp(x->no, y->no);
+}
+
+/*
+ * The overdue list (sisa SLA negative, most late first) and the urgent one
+ * (sisa SLA running, not negative, least first; the page shows the first
+ * REPORT_PAGE_ROWS of each).
+ */
+static int order_lists(struct report_data *d, struct err *e)
+{
+	d->overdue = malloc((d->n_tickets + 1) * sizeof(size_t));
+	d->urgent = malloc((d->n_tickets + 1) * sizeof(size_t));
+	if (d->overdue == NULL || d->urgent == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	for (size_t i = 0; i < d->n_tickets; i++) {
+		const struct sla_view *v = &d->tickets[i].sla;
+
+		if (v->running && v->days_left < 0)
+			d->overdue[d->n_overdue++] = i;
+		else if (v->running)
+			d->urgent[d->n_urgent++] = i;
+	}
+	sort_rows = d->tickets;
+	qsort(d->overdue, d->n_overdue, sizeof(size_t), cmp_urgency);
+	qsort(d->urgent, d->n_urgent, sizeof(size_t), cmp_urgency);
+	sort_rows = NULL;
 	return 0;
 }
 
@@ -438,7 +660,12 @@ static void data_free(struct report_data *d)
 		figures_free(&d->pujk[i].f);
 	}
 	free(d->pujk);
+	for (size_t i = 0; i < d->n_tickets; i++)
+		free(d->tickets[i].subject);
 	free(d->tickets);
+	free(d->overdue);
+	free(d->urgent);
+	free(d->daily);
 	figures_free(&d->total);
 }
 
@@ -457,134 +684,283 @@ static void format_share(long part, long whole, char buf[32])
 	snprintf(buf, 32, "%ld.%ld", tenths / 10, tenths % 10);
 }
 
-static xmlNodePtr add_el(xmlNodePtr parent, const char *name, const char *text)
+/* libxml2's writer into a report_buf; errors are sticky (failed) */
+struct xw {
+	xmlTextWriterPtr w;
+	int failed;
+};
+
+static int xw_write(void *ctx, const char *s, int len)
 {
-	return xmlNewTextChild(parent, NULL, BAD_CAST name, text ? BAD_CAST text : NULL);
+	struct report_buf *b = ctx;
+
+	report_buf_add(b, s, (size_t)len);
+	return b->failed ? -1 : len;
 }
 
-static void add_num(xmlNodePtr parent, const char *name, long v)
+static int xw_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static void xw_check(struct xw *x, int rc)
+{
+	if (rc < 0)
+		x->failed = 1;
+}
+
+static void el(struct xw *x, const char *name, const char *text)
+{
+	xw_check(x, xmlTextWriterWriteElement(x->w, BAD_CAST name, BAD_CAST text));
+}
+
+static void el_num(struct xw *x, const char *name, long v)
 {
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%ld", v);
-	add_el(parent, name, buf);
+	el(x, name, buf);
 }
 
-static void num_attr(xmlNodePtr node, const char *name, long v)
+static void start(struct xw *x, const char *name)
+{
+	xw_check(x, xmlTextWriterStartElement(x->w, BAD_CAST name));
+}
+
+static void end(struct xw *x)
+{
+	xw_check(x, xmlTextWriterEndElement(x->w));
+}
+
+static void attr(struct xw *x, const char *name, const char *v)
+{
+	xw_check(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST v));
+}
+
+static void attr_num(struct xw *x, const char *name, long v)
 {
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%ld", v);
-	xmlNewProp(node, BAD_CAST name, BAD_CAST buf);
+	attr(x, name, buf);
 }
 
-static const char *const count_names[C_SQL_COUNT] = {
+static void el_time(struct xw *x, const char *name, int64_t t)
+{
+	char buf[32];
+
+	records_format_wib(t, buf);
+	el(x, name, buf);
+}
+
+static void el_day(struct xw *x, const char *name, int32_t day)
+{
+	char buf[11];
+
+	calendar_format_day(day, buf);
+	el(x, name, buf);
+}
+
+static const char *const count_names[C_COUNT] = {
 	"Received", "ReceivedPgd", "ReceivedInd", "TakenOver", "FollowedUp",
 	"Proposed", "Accepted", "Rejected", "Closed", "Open",
 };
 
-static void add_figures(xmlNodePtr node, struct figures *f)
+static void write_figures(struct xw *x, struct figures *f)
 {
 	char buf[32];
-	xmlNodePtr age;
 	long m2;
 
-	for (int c = 0; c < C_SQL_COUNT; c++)
-		add_num(node, count_names[c], f->n[c]);
-	add_num(node, "Late", f->late);
-	add_num(node, "Answered", f->answered);
-	add_num(node, "AnsweredOnTime", f->on_time);
+	for (int c = 0; c < C_COUNT; c++)
+		el_num(x, count_names[c], f->n[c]);
+	el_num(x, "Late", f->late);
+	el_num(x, "Answered", f->answered);
+	el_num(x, "AnsweredOnTime", f->on_time);
 	if (f->answered > 0) {
 		format_share(f->on_time, f->answered, buf);
-		add_el(node, "OnTimeShare", buf);
+		el(x, "OnTimeShare", buf);
 	}
 	if ((m2 = report_median2(f->to_first, f->n_first)) >= 0) {
 		format_median(m2, buf);
-		add_el(node, "MedianDaysToFirstResponse", buf);
+		el(x, "MedianDaysToFirstResponse", buf);
 	}
 	if ((m2 = report_median2(f->to_proposal, f->n_proposal)) >= 0) {
 		format_median(m2, buf);
-		add_el(node, "MedianDaysToProposal", buf);
+		el(x, "MedianDaysToProposal", buf);
 	}
-	age = add_el(node, "OpenByAge", NULL);
-	num_attr(age, "upTo5", f->age[0]);
-	num_attr(age, "from6To10", f->age[1]);
-	num_attr(age, "from11To20", f->age[2]);
-	num_attr(age, "over20", f->age[3]);
+	start(x, "OpenByAge");
+	attr_num(x, "upTo5", f->age[0]);
+	attr_num(x, "from6To10", f->age[1]);
+	attr_num(x, "from11To20", f->age[2]);
+	attr_num(x, "over20", f->age[3]);
+	end(x);
 }
 
-static xmlDocPtr build_xml(const struct config *cfg, const struct report_request *r,
-			   struct report_data *d, struct calendar *cal)
+static void write_header(struct xw *x, const struct config *cfg,
+			 const struct report_request *r, struct report_data *d,
+			 struct calendar *cal)
 {
-	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-	xmlNodePtr root, hdr, sla, sum, tickets, node;
-	char buf[64];
-
-	if (doc == NULL)
-		return NULL;
-	root = xmlNewDocNode(doc, NULL, BAD_CAST "Report", NULL);
-	xmlDocSetRootElement(doc, root);
-	xmlSetNs(root, xmlNewNs(root, BAD_CAST SCHEMA_NS, NULL));
-	xmlNewProp(root, BAD_CAST "schemaVersion", BAD_CAST "1.0");
-
-	hdr = add_el(root, "Header", NULL);
-	records_format_wib(r->now, buf);
-	add_el(hdr, "CreatedAt", buf);
-	calendar_format_day(r->from_day, buf);
-	add_el(hdr, "PeriodFrom", buf);
-	calendar_format_day(r->to_day, buf);
-	add_el(hdr, "PeriodTo", buf);
-	records_format_wib(d->as_of, buf);
-	add_el(hdr, "AsOf", buf);
+	start(x, "Header");
+	el_time(x, "CreatedAt", r->now);
+	el_day(x, "PeriodFrom", r->from_day);
+	el_day(x, "PeriodTo", r->to_day);
+	el_time(x, "AsOf", d->as_of);
 	if (r->pujk)
-		add_el(hdr, "PujkCode", r->pujk);
-	sla = add_el(hdr, "Sla", NULL);
-	num_attr(sla, "pengaduanDays", cfg->sla.pengaduan_days);
-	num_attr(sla, "indikasiDays", cfg->sla.indikasi_days);
-	num_attr(sla, "extensionDays", cfg->sla.extension_days);
+		el(x, "PujkCode", r->pujk);
+	if (r->open_at_as_of)
+		el(x, "OpenAtAsOf", "true");
+	start(x, "Sla");
+	attr_num(x, "pengaduanDays", cfg->sla.pengaduan_days);
+	attr_num(x, "indikasiDays", cfg->sla.indikasi_days);
+	attr_num(x, "extensionDays", cfg->sla.extension_days);
+	end(x);
 	if (d->head_seq > 0) {
-		node = add_el(hdr, "ChainHead", NULL);
-		num_attr(node, "seq", (long)d->head_seq);
-		xmlNewProp(node, BAD_CAST "hash", BAD_CAST d->head_hash);
+		start(x, "ChainHead");
+		attr_num(x, "seq", (long)d->head_seq);
+		attr(x, "hash", d->head_hash);
+		end(x);
 	}
 	if (calendar_missing_year(cal) != 0)
-		add_num(hdr, "CalendarWarning", calendar_missing_year(cal));
+		el_num(x, "CalendarWarning", calendar_missing_year(cal));
+	end(x);
+}
 
-	sum = add_el(root, "Summary", NULL);
+/*
+ * One ticket, on a line of its own (the lists are written without the
+ * writer's indentation: a Ticket a line is as readable, greps well, and
+ * gives the validator one whitespace node a ticket instead of a dozen).
+ */
+static void write_ticket(struct xw *x, const struct ticket_row *t)
+{
+	xw_check(x, xmlTextWriterWriteRaw(x->w, BAD_CAST "\n  "));
+	start(x, "Ticket");
+	if (!t->in_period)
+		attr(x, "backlog", "true");
+	el(x, "TicketNo", t->no);
+	el(x, "Kind", t->kind);
+	el(x, "PujkCode", t->pujk);
+	el(x, "Status", t->status);
+	el_time(x, "ReceivedAt", t->received_at);
+	el_day(x, "DueDate", t->due_day);
+	if (t->sla.running)
+		el_num(x, "SisaSla", t->sla.days_left);
+	if (t->first_at)
+		el_time(x, "FirstResponseAt", t->first_at);
+	if (t->proposal_at)
+		el_time(x, "ProposalAt", t->proposal_at);
+	el(x, "Late", t->sla.late ? "true" : "false");
+	if (t->nik[0])
+		el(x, "Nik", t->nik);
+	el(x, "Subject", t->subject ? t->subject : "");
+	end(x);
+}
+
+static void write_trend(struct xw *x, const char *name, const char *attr_name,
+			const struct trend *v, size_t n, int month)
+{
+	char buf[11];
+
+	start(x, name);
+	for (size_t i = 0; i < n; i++) {
+		start(x, month ? "Month" : "Day");
+		calendar_format_day(v[i].first_day, buf);
+		if (month)
+			buf[7] = '\0';
+		attr(x, attr_name, buf);
+		attr_num(x, "received", v[i].received);
+		attr_num(x, "closed", v[i].closed);
+		end(x);
+	}
+	end(x);
+}
+
+/*
+ * The list of indexes idx (n of them) as element name with its count, a
+ * TicketRef (number and sisa SLA) a ticket in the list's order: the row
+ * itself is in Tickets once, so that the overdue list does not hold a
+ * second copy of up to every ticket.  With limit > 0 only the first limit.
+ */
+static void write_list(struct xw *x, const char *name, const struct report_data *d,
+		       const size_t *idx, size_t n, size_t limit, const char *lead)
+{
+	xw_check(x, xmlTextWriterWriteRaw(x->w, BAD_CAST lead));
+	start(x, name);
+	attr_num(x, "count", (long)n);
+	for (size_t i = 0; i < n && (limit == 0 || i < limit); i++) {
+		xw_check(x, xmlTextWriterWriteRaw(x->w, BAD_CAST "\n  "));
+		start(x, "TicketRef");
+		attr(x, "no", d->tickets[idx[i]].no);
+		attr_num(x, "sisaSla", d->tickets[idx[i]].sla.days_left);
+		end(x);
+	}
+	if (n > 0)
+		xw_check(x, xmlTextWriterWriteRaw(x->w, BAD_CAST "\n "));
+	end(x);
+}
+
+/*
+ * report.xml (page 0) or the page's XML (page 1): the same document, the
+ * page's without the rows the page does not show (the overdue list past
+ * REPORT_PAGE_ROWS; when there are more tickets than that, every ticket
+ * but those its overdue and urgent rows name), so that xsltproc on
+ * report.xml makes the same page.
+ */
+static int write_xml(const struct config *cfg, const struct report_request *r,
+		     struct report_data *d, struct calendar *cal, int page, struct report_buf *b)
+{
+	xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(xw_write, xw_close, b, NULL);
+	struct xw x = { NULL, 0 };
+
+	if (ob == NULL || (x.w = xmlNewTextWriter(ob)) == NULL) {
+		xmlOutputBufferClose(ob);
+		return -1;
+	}
+	xw_check(&x, xmlTextWriterSetIndent(x.w, 1));
+	xw_check(&x, xmlTextWriterStartDocument(x.w, "1.0", "UTF-8", NULL));
+	xw_check(&x, xmlTextWriterStartElementNS(x.w, NULL, BAD_CAST "Report",
+						 BAD_CAST SCHEMA_NS));
+	attr(&x, "schemaVersion", "1.0");
+	write_header(&x, cfg, r, d, cal);
+	start(&x, "Summary");
 	for (size_t i = 0; i < d->n_pujk; i++) {
-		node = add_el(sum, "Pujk", NULL);
-		xmlNewProp(node, BAD_CAST "code", BAD_CAST d->pujk[i].code);
-		xmlNewProp(node, BAD_CAST "name", BAD_CAST d->pujk[i].name);
-		add_figures(node, &d->pujk[i].f);
+		start(&x, "Pujk");
+		attr(&x, "code", d->pujk[i].code);
+		attr(&x, "name", d->pujk[i].name);
+		write_figures(&x, &d->pujk[i].f);
+		end(&x);
 	}
-	add_figures(add_el(sum, "Total", NULL), &d->total);
-
-	tickets = add_el(root, "Tickets", NULL);
-	for (size_t i = 0; i < d->n_tickets; i++) {
-		const struct ticket_row *t = &d->tickets[i];
-
-		node = add_el(tickets, "Ticket", NULL);
-		add_el(node, "TicketNo", t->no);
-		add_el(node, "Kind", t->kind);
-		add_el(node, "PujkCode", t->pujk);
-		add_el(node, "Status", t->status);
-		records_format_wib(t->received_at, buf);
-		add_el(node, "ReceivedAt", buf);
-		calendar_format_day(t->due_day, buf);
-		add_el(node, "DueDate", buf);
-		if (t->first_at) {
-			records_format_wib(t->first_at, buf);
-			add_el(node, "FirstResponseAt", buf);
-		}
-		if (t->proposal_at) {
-			records_format_wib(t->proposal_at, buf);
-			add_el(node, "ProposalAt", buf);
-		}
-		add_el(node, "Late", t->late ? "true" : "false");
-		if (t->nik[0])
-			add_el(node, "Nik", t->nik);
-	}
-	return doc;
+	start(&x, "Total");
+	write_figures(&x, &d->total);
+	end(&x);
+	end(&x);
+	start(&x, "Trends");
+	write_trend(&x, "Daily", "date", d->daily, d->n_daily, 0);
+	write_trend(&x, "Monthly", "month", d->monthly, MONTHS, 1);
+	end(&x);
+	xw_check(&x, xmlTextWriterSetIndent(x.w, 0));
+	for (size_t i = 0; i < d->n_tickets; i++)
+		d->tickets[i].on_page = 0;
+	for (size_t i = 0; i < d->n_overdue && i < REPORT_PAGE_ROWS; i++)
+		d->tickets[d->overdue[i]].on_page = 1;
+	for (size_t i = 0; i < d->n_urgent && i < REPORT_PAGE_ROWS; i++)
+		d->tickets[d->urgent[i]].on_page = 1;
+	/* the writer ended </Trends> with its newline: one space to indent */
+	write_list(&x, "Overdue", d, d->overdue, d->n_overdue, page ? REPORT_PAGE_ROWS : 0, " ");
+	write_list(&x, "Urgent", d, d->urgent, d->n_urgent, REPORT_PAGE_ROWS, "\n ");
+	xw_check(&x, xmlTextWriterWriteRaw(x.w, BAD_CAST "\n "));
+	start(&x, "Tickets");
+	attr_num(&x, "count", (long)d->n_tickets);
+	for (size_t i = 0; i < d->n_tickets; i++)
+		if (!page || d->n_tickets <= REPORT_PAGE_ROWS || d->tickets[i].on_page)
+			write_ticket(&x, &d->tickets[i]);
+	if (d->n_tickets > 0)
+		xw_check(&x, xmlTextWriterWriteRaw(x.w, BAD_CAST "\n "));
+	end(&x);
+	xw_check(&x, xmlTextWriterWriteRaw(x.w, BAD_CAST "\n"));
+	xw_check(&x, xmlTextWriterEndDocument(x.w));
+	xmlFreeTextWriter(x.w); /* closes ob */
+	return x.failed || b->failed ? -1 : 0;
 }
 
 static void collect_schema_error(void *ctx, const char *fmt, ...)
@@ -602,13 +978,15 @@ static void collect_schema_error(void *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int validate(xmlDocPtr doc, struct err *e)
+/* report.xml against report.xsd, by the streaming reader: no tree of it is built. */
+static int validate(const struct report_buf *xml, struct err *e)
 {
 	struct schema_set *set = NULL;
 	xmlSchemaValidCtxtPtr v = NULL;
+	xmlTextReaderPtr reader = NULL;
 	xmlSchemaPtr schema;
 	char msg[512] = "";
-	int rc = -1;
+	int rc = -1, step;
 
 	if (schema_set_new(&set, e) < 0)
 		goto out;
@@ -616,18 +994,27 @@ static int validate(xmlDocPtr doc, struct err *e)
 	if (schema == NULL)
 		goto out;
 	v = xmlSchemaNewValidCtxt(schema);
-	if (v == NULL) {
+	reader = xmlReaderForMemory((const char *)xml->data, (int)xml->len, "report.xml", NULL,
+				    XML_PARSE_NONET);
+	if (v == NULL || reader == NULL) {
 		err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
 	xmlSchemaSetValidErrors(v, collect_schema_error, collect_schema_error, msg);
-	if (xmlSchemaValidateDoc(v, doc) != 0) {
+	if (xmlTextReaderSchemaValidateCtxt(reader, v, 0) != 0) {
+		err_set(e, ERR_INTERNAL, "cannot validate the report");
+		goto out;
+	}
+	while ((step = xmlTextReaderRead(reader)) == 1)
+		;
+	if (step != 0 || xmlTextReaderIsValid(reader) != 1) {
 		msg[strcspn(msg, "\n")] = '\0';
 		err_set(e, ERR_INTERNAL, "the report fails report.xsd: %s", msg);
 		goto out;
 	}
 	rc = 0;
 out:
+	xmlFreeTextReader(reader);
 	xmlSchemaFreeValidCtxt(v);
 	schema_set_free(set);
 	return rc;
@@ -701,100 +1088,135 @@ out:
 
 /* -------------------------------------------------------------- CSV */
 
-static void csv_num(struct report_buf *b, long v)
+static void csv_text(struct report_buf *b, const char *s, int last)
+{
+	report_csv_field(b, s);
+	buf_str(b, last ? "\r\n" : ",");
+}
+
+static void csv_num(struct report_buf *b, long v, int last)
 {
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%ld", v);
-	buf_str(b, ",");
-	buf_str(b, buf);
+	csv_text(b, buf, last);
 }
+
+static void csv_time(struct report_buf *b, int64_t t, int last)
+{
+	char buf[20] = "";
+
+	if (t != 0)
+		csv_time_wib(t, buf);
+	csv_text(b, buf, last);
+}
+
+static void csv_day(struct report_buf *b, int32_t day, int last)
+{
+	char buf[11];
+
+	calendar_format_day(day, buf);
+	csv_text(b, buf, last);
+}
+
+static const char figures_head[] =
+	CSV_BOM "pujk_code,pujk_name,received,received_pgd,received_ind,taken_over,"
+	"followed_up,proposed,accepted,rejected,closed,open,late,answered,"
+	"answered_on_time,on_time_share_pct,median_days_to_first_response,"
+	"median_days_to_proposal,open_age_0_5,open_age_6_10,open_age_11_20,"
+	"open_age_over_20\r\n";
 
 static void csv_figures(struct report_buf *b, const char *code, const char *name,
 			struct figures *f)
 {
-	char buf[32] = "";
+	char buf[32];
 	long m2;
 
-	report_csv_field(b, code);
-	buf_str(b, ",");
-	report_csv_field(b, name);
-	for (int c = 0; c < C_SQL_COUNT; c++)
-		csv_num(b, f->n[c]);
-	csv_num(b, f->late);
-	csv_num(b, f->answered);
-	csv_num(b, f->on_time);
+	csv_text(b, code, 0);
+	csv_text(b, name, 0);
+	for (int c = 0; c < C_COUNT; c++)
+		csv_num(b, f->n[c], 0);
+	csv_num(b, f->late, 0);
+	csv_num(b, f->answered, 0);
+	csv_num(b, f->on_time, 0);
 	buf[0] = '\0';
 	if (f->answered > 0)
 		format_share(f->on_time, f->answered, buf);
-	buf_str(b, ",");
-	buf_str(b, buf);
+	csv_text(b, buf, 0);
 	buf[0] = '\0';
 	if ((m2 = report_median2(f->to_first, f->n_first)) >= 0)
 		format_median(m2, buf);
-	buf_str(b, ",");
-	buf_str(b, buf);
+	csv_text(b, buf, 0);
 	buf[0] = '\0';
 	if ((m2 = report_median2(f->to_proposal, f->n_proposal)) >= 0)
 		format_median(m2, buf);
-	buf_str(b, ",");
-	buf_str(b, buf);
+	csv_text(b, buf, 0);
 	for (int a = 0; a < 4; a++)
-		csv_num(b, f->age[a]);
-	buf_str(b, "\r\n");
+		csv_num(b, f->age[a], a == 3);
 }
 
-static void make_csv(const struct report_request *r, struct report_data *d,
-		     struct report_buf *pujk, struct report_buf *tickets)
-{
-	static const char bom[] = "\xef\xbb\xbf";
-	char buf[32];
+/* the columns of `ticket list --csv`, the same names, in the same order */
+#define TICKET_LIST_HEAD "ticket,kind,pujk,status,received,due,sisa_sla,subject"
 
-	if (r->csv_bom) {
-		buf_str(pujk, bom);
-		buf_str(tickets, bom);
+/* A ticket row: ticket list's columns; with extra, the report's after them. */
+static void csv_ticket(struct report_buf *b, const struct ticket_row *t, int extra)
+{
+	csv_text(b, t->no, 0);
+	csv_text(b, t->kind, 0);
+	csv_text(b, t->pujk, 0);
+	csv_text(b, t->status, 0);
+	csv_time(b, t->received_at, 0);
+	csv_day(b, t->due_day, 0);
+	if (t->sla.running)
+		csv_num(b, t->sla.days_left, 0);
+	else
+		csv_text(b, "", 0);
+	csv_text(b, t->subject ? t->subject : "", !extra);
+	if (!extra)
+		return;
+	csv_time(b, t->first_at, 0);
+	csv_time(b, t->proposal_at, 0);
+	csv_text(b, t->sla.late ? "yes" : "no", 0);
+	csv_text(b, t->nik, 0);
+	csv_text(b, t->in_period ? "yes" : "no", 1);
+}
+
+static void csv_trend(struct report_buf *b, const char *head, const struct trend *v, size_t n,
+		      int month)
+{
+	char buf[11];
+
+	buf_str(b, head);
+	for (size_t i = 0; i < n; i++) {
+		calendar_format_day(v[i].first_day, buf);
+		if (month)
+			buf[7] = '\0';
+		csv_text(b, buf, 0);
+		csv_num(b, v[i].received, 0);
+		csv_num(b, v[i].closed, 1);
 	}
-	buf_str(pujk, "pujk_code,pujk_name,received,received_pgd,received_ind,taken_over,"
-		      "followed_up,proposed,accepted,rejected,closed,open,late,answered,"
-		      "answered_on_time,on_time_share_pct,median_days_to_first_response,"
-		      "median_days_to_proposal,open_age_0_5,open_age_6_10,open_age_11_20,"
-		      "open_age_over_20\r\n");
+}
+
+/* Every CSV of the report, in out[2..] in the order of report.h's names. */
+static void make_csv(struct report_data *d, struct report_buf *out)
+{
+	struct report_buf *pujk = &out[2], *total = &out[3], *tickets = &out[4];
+	struct report_buf *overdue = &out[5];
+
+	buf_str(pujk, figures_head);
 	for (size_t i = 0; i < d->n_pujk; i++)
 		csv_figures(pujk, d->pujk[i].code, d->pujk[i].name, &d->pujk[i].f);
-	csv_figures(pujk, "", "TOTAL", &d->total);
-
-	buf_str(tickets, "ticket_no,kind,pujk_code,status,received_at,due_date,"
-			 "first_response_at,proposal_at,late,nik_masked\r\n");
-	for (size_t i = 0; i < d->n_tickets; i++) {
-		const struct ticket_row *t = &d->tickets[i];
-
-		report_csv_field(tickets, t->no);
-		buf_str(tickets, ",");
-		report_csv_field(tickets, t->kind);
-		buf_str(tickets, ",");
-		report_csv_field(tickets, t->pujk);
-		buf_str(tickets, ",");
-		report_csv_field(tickets, t->status);
-		buf_str(tickets, ",");
-		records_format_wib(t->received_at, buf);
-		buf_str(tickets, buf);
-		buf_str(tickets, ",");
-		calendar_format_day(t->due_day, buf);
-		buf_str(tickets, buf);
-		buf_str(tickets, ",");
-		if (t->first_at) {
-			records_format_wib(t->first_at, buf);
-			buf_str(tickets, buf);
-		}
-		buf_str(tickets, ",");
-		if (t->proposal_at) {
-			records_format_wib(t->proposal_at, buf);
-			buf_str(tickets, buf);
-		}
-		buf_str(tickets, t->late ? ",yes," : ",no,");
-		buf_str(tickets, t->nik);
-		buf_str(tickets, "\r\n");
-	}
+	buf_str(total, figures_head);
+	csv_figures(total, "", "TOTAL", &d->total);
+	buf_str(tickets, CSV_BOM TICKET_LIST_HEAD
+		",first_response,proposal,late,nik_masked,received_in_period\r\n");
+	for (size_t i = 0; i < d->n_tickets; i++)
+		csv_ticket(tickets, &d->tickets[i], 1);
+	buf_str(overdue, CSV_BOM TICKET_LIST_HEAD "\r\n");
+	for (size_t i = 0; i < d->n_overdue; i++)
+		csv_ticket(overdue, &d->tickets[d->overdue[i]], 0);
+	csv_trend(&out[6], CSV_BOM "day,received,closed\r\n", d->daily, d->n_daily, 0);
+	csv_trend(&out[7], CSV_BOM "month,received,closed\r\n", d->monthly, MONTHS, 1);
 }
 
 /* ------------------------------------------------------------ make */
@@ -813,16 +1235,17 @@ static int run_sql(struct ledger *l, const char *sql)
 }
 
 /*
- * The period's counts, tickets and chain head in one read transaction, so
+ * The PUJK, tickets, trends and chain head in one read transaction, so
  * that they see the same ledger; a savepoint, so that a caller inside its
  * own transaction (the run's last stage) may call this too.
  */
-static int read_period(struct ledger *l, const struct report_request *r, struct report_data *d,
-		       struct err *e)
+static int read_period(const struct config *cfg, struct calendar *cal, struct ledger *l,
+		       const struct report_request *r, struct report_data *d, struct err *e)
 {
 	if (run_sql(l, "SAVEPOINT report_read") < 0)
 		return ledger_err(l, e, "cannot begin reading the ledger");
-	if (read_counts(l, r, d, e) < 0 || read_tickets(l, r, d, e) < 0 ||
+	if (read_pujk(l, r, d, e) < 0 || read_tickets(cfg, cal, l, r, d, e) < 0 ||
+	    read_trends(l, r, d, e) < 0 ||
 	    history_read_head(l, &d->head_seq, d->head_hash, e) < 0) {
 		if (run_sql(l, "ROLLBACK TO report_read") == 0)
 			run_sql(l, "RELEASE report_read");
@@ -830,21 +1253,54 @@ static int read_period(struct ledger *l, const struct report_request *r, struct 
 	}
 	if (run_sql(l, "RELEASE report_read") < 0)
 		return ledger_err(l, e, "cannot end reading the ledger");
+	/* the page cache is not read again: its memory serves the files instead */
+	sqlite3_db_release_memory(ledger_db(l));
 	return 0;
+}
+
+/* report.xml, checked, and the page made from its smaller copy. */
+static int make_xml_html(const struct config *cfg, const struct report_request *r,
+			 struct report_data *d, struct calendar *cal, struct report_buf *out,
+			 struct err *e)
+{
+	struct report_buf page = { 0 };
+	xmlDocPtr doc = NULL;
+	int rc = -1;
+
+	if (write_xml(cfg, r, d, cal, 0, &out[0]) < 0 || write_xml(cfg, r, d, cal, 1, &page) < 0) {
+		err_set(e, ERR_INTERNAL, "cannot write the report's XML");
+		goto out;
+	}
+	if (validate(&out[0], e) < 0)
+		goto out;
+	doc = xmlReadMemory((const char *)page.data, (int)page.len, "report.xml", NULL,
+			    XML_PARSE_NONET);
+	if (doc == NULL) {
+		err_set(e, ERR_INTERNAL, "cannot read the report page's XML");
+		goto out;
+	}
+	rc = transform(doc, &out[1].data, &out[1].len, e);
+out:
+	xmlFreeDoc(doc);
+	free(page.data);
+	return rc;
 }
 
 int report_make(const struct config *cfg, struct ledger *l, const struct report_request *r,
 		struct report_files *out, struct err *e)
 {
+	static const char *const names[REPORT_FILE_COUNT] = {
+		REPORT_XML, REPORT_HTML, REPORT_CSV_PUJK, REPORT_CSV_TOTAL,
+		REPORT_CSV_TICKETS, REPORT_CSV_OVERDUE, REPORT_CSV_DAILY, REPORT_CSV_MONTHLY,
+	};
+	struct report_buf files[REPORT_FILE_COUNT];
 	struct report_data d;
 	struct calendar *cal = NULL;
-	struct report_buf csv_pujk = { 0 }, csv_tickets = { 0 };
-	xmlDocPtr doc = NULL;
-	xmlChar *xml = NULL;
-	int xml_len = 0, rc = -1;
+	int rc = -1;
 	int64_t period_end = calendar_day_start(r->to_day + 1) - 1;
 
 	memset(&d, 0, sizeof(d));
+	memset(files, 0, sizeof(files));
 	memset(out, 0, sizeof(*out));
 	if (r->to_day < r->from_day)
 		return err_set(e, ERR_USAGE, "the period ends before it starts");
@@ -852,54 +1308,27 @@ int report_make(const struct config *cfg, struct ledger *l, const struct report_
 	d.as_of_day = calendar_day_of(d.as_of);
 	if (calendar_load(&cal, cfg->calendar.dir, e) < 0)
 		goto out;
-	if (read_period(l, r, &d, e) < 0 || compute(cfg, cal, &d, e) < 0)
+	if (read_period(cfg, cal, l, r, &d, e) < 0 || order_lists(&d, e) < 0 ||
+	    make_xml_html(cfg, r, &d, cal, files, e) < 0)
 		goto out;
-
-	doc = build_xml(cfg, r, &d, cal);
-	if (doc == NULL) {
-		err_set(e, ERR_INTERNAL, "out of memory");
-		goto out;
+	make_csv(&d, files);
+	for (int i = 0; i < REPORT_FILE_COUNT; i++) {
+		if (files[i].failed) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+		out->name[i] = names[i];
+		out->data[i] = files[i].data;
+		out->size[i] = files[i].len;
+		files[i].data = NULL;
 	}
-	if (validate(doc, e) < 0)
-		goto out;
-	xmlDocDumpFormatMemoryEnc(doc, &xml, &xml_len, "UTF-8", 1);
-	if (xml == NULL) {
-		err_set(e, ERR_INTERNAL, "cannot serialize the report");
-		goto out;
-	}
-	out->name[0] = REPORT_XML;
-	out->data[0] = malloc((size_t)xml_len + 1);
-	if (out->data[0] == NULL) {
-		err_set(e, ERR_INTERNAL, "out of memory");
-		goto out;
-	}
-	memcpy(out->data[0], xml, (size_t)xml_len + 1);
-	out->size[0] = (size_t)xml_len;
-	out->name[1] = REPORT_HTML;
-	if (transform(doc, &out->data[1], &out->size[1], e) < 0)
-		goto out;
-	make_csv(r, &d, &csv_pujk, &csv_tickets);
-	if (csv_pujk.failed || csv_tickets.failed) {
-		err_set(e, ERR_INTERNAL, "out of memory");
-		goto out;
-	}
-	out->name[2] = REPORT_CSV_PUJK;
-	out->data[2] = csv_pujk.data;
-	out->size[2] = csv_pujk.len;
-	csv_pujk.data = NULL;
-	out->name[3] = REPORT_CSV_TICKETS;
-	out->data[3] = csv_tickets.data;
-	out->size[3] = csv_tickets.len;
-	csv_tickets.data = NULL;
 	out->missing_year = calendar_missing_year(cal);
 	rc = 0;
 out:
 	if (rc < 0)
 		report_files_free(out);
-	free(csv_tickets.data);
-	free(csv_pujk.data);
-	xmlFree(xml);
-	xmlFreeDoc(doc);
+	for (int i = 0; i < REPORT_FILE_COUNT; i++)
+		free(files[i].data);
 	data_free(&d);
 	calendar_free(cal);
 	return rc;

@@ -5,8 +5,9 @@
  * working days by calendar.c and sla.c; every figure is defined in
  * docs/DESIGN.md "Reports") and makes the report's files: report.xml
  * (xsd/report.xsd, validated before it is written), report.html (made from
- * the XML by the embedded xsd/report.xsl with libxslt), report-pujk.csv and
- * report-tickets.csv (UTF-8, RFC 4180 quoting, CRLF).  report_archive.c
+ * the XML by the embedded xsd/report.xsl with libxslt) and the CSV files
+ * below (util/csv: UTF-8 with a byte order mark, RFC 4180, CRLF, formulas
+ * neutralised, WIB times "YYYY-MM-DD HH:MM:SS").  report_archive.c
  * packs a day as of its end (reports, activity, signatures; no data file) into
  * <report.dir>/YYYY/MM/slktx-report-YYYYMMDD.tar.gz, and checks one.
  *
@@ -31,9 +32,16 @@
 /* the files of a report, in a directory and in an archive */
 #define REPORT_XML "report.xml"
 #define REPORT_HTML "report.html"
-#define REPORT_CSV_PUJK "report-pujk.csv"
-#define REPORT_CSV_TICKETS "report-tickets.csv"
-#define REPORT_FILE_COUNT 4
+#define REPORT_CSV_PUJK "report-pujk.csv"         /* one row per PUJK */
+#define REPORT_CSV_TOTAL "report-total.csv"       /* the total, apart from the PUJK rows */
+#define REPORT_CSV_TICKETS "report-tickets.csv"   /* every ticket row */
+#define REPORT_CSV_OVERDUE "report-overdue.csv"   /* negative sisa SLA, most late first */
+#define REPORT_CSV_DAILY "report-daily.csv"       /* received and closed per day */
+#define REPORT_CSV_MONTHLY "report-monthly.csv"   /* received and closed per month */
+#define REPORT_FILE_COUNT 8
+
+/* The HTML page lists at most this many overdue and this many urgent tickets. */
+#define REPORT_PAGE_ROWS 200
 
 /* archive members beside the report files and the inputs */
 #define REPORT_MANIFEST "MANIFEST.sha256"
@@ -45,7 +53,6 @@ struct report_request {
 	int32_t to_day;
 	const char *pujk;   /* one PUJK, or NULL for all */
 	int64_t now;        /* the time of the report (UTC seconds) */
-	int csv_bom;        /* a UTF-8 byte order mark before each CSV */
 	/*
 	 * Also every ticket open at AsOf, whatever the day it was received:
 	 * the daily archive's view of the backlog (SPEC §9).
