@@ -464,6 +464,9 @@ static void shown_value(sqlite3_stmt *st, int col, char *buf, size_t size)
 		hex_encode(d, DIGEST_LEN, hex);
 		snprintf(buf, size, "%d bytes with sha256 %s", sqlite3_column_bytes(st, col), hex);
 		break;
+	case SQLITE_INTEGER:
+		snprintf(buf, size, "%lld", (long long)sqlite3_column_int64(st, col));
+		break;
 	default:
 		snprintf(buf, size, "'%.200s'", col_text(st, col));
 	}
