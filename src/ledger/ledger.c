@@ -523,7 +523,9 @@ int ledger_open_readonly(struct ledger **out, const char *path, long busy_timeou
 		ledger_err(l, e, "cannot set the busy timeout");
 		goto fail;
 	}
-	if (exec_script(l, "PRAGMA query_only = ON", "cannot configure the ledger", e) < 0 ||
+	/* the audit reads every event several times: the cache of a writing open */
+	if (exec_script(l, "PRAGMA query_only = ON; PRAGMA cache_size = -16384;",
+			"cannot configure the ledger", e) < 0 ||
 	    query_int(l, "PRAGMA user_version", &version, e) < 0)
 		goto fail;
 	if (version > LEDGER_VERSION) {
