@@ -197,6 +197,22 @@ test_expect_success 'the newest event deleted, its ticket set back: the archive 
 	test_must_fail grep "ticket $T3" err
 '
 
+test_expect_success 'an archive of an empty ledger ("0 -") pins nothing and passes' '
+	mkdir e0 &&
+	(
+		cd e0 &&
+		write_test_config . &&
+		make-test-pki pki >/dev/null &&
+		slktx pujk list >/dev/null 2>&1 &&
+		slktx archive >/dev/null &&
+		tar xzOf spool/reports/*/*/slktx-report-*.tar.gz --wildcards "*/CHAIN_HEAD" >head &&
+		echo "0 -" >expect && test_cmp expect head &&
+		slktx audit verify >out &&
+		grep -x "ledger intact: 0 events, 0 tickets, 0 officers, 0 files" out &&
+		grep -x "archive: .*slktx-report-[0-9]\{8\}\.tar\.gz is the hub.s, its chain head is in the ledger" out
+	)
+'
+
 test_expect_success 'a missing ledger is exit 66, and nothing is created' '
 	mkdir gone &&
 	printf "[spool]\ndir = gone/spool\n" >gone.conf &&
