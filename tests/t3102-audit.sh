@@ -36,6 +36,7 @@ test_expect_success 'an empty ledger is intact' '
 	cat >expect <<-EOF &&
 	ledger intact: 0 events, 0 tickets, 0 officers, 0 files
 	chain head: none
+	acknowledgements: 0 checked against the file rows
 	archive: none yet in '\''$TRASH/empty/reports'\'': the chain'\''s end is not pinned by one
 	EOF
 	test_cmp expect out
@@ -48,6 +49,7 @@ test_expect_success 'the sample ledger is intact and its head is the last hash' 
 	cat >expect <<-EOF &&
 	ledger intact: 16 events, 6 tickets, 6 officers, 8 files
 	chain head: $head
+	acknowledgements: 0 checked against the file rows
 	archive: none yet in '\''$TRASH/spool/reports'\'': the chain'\''s end is not pinned by one
 	EOF
 	test_cmp expect out &&

@@ -65,6 +65,7 @@ test_expect_success 'the exchange ledger is intact and pinned by the archive' '
 	events=$(ledger "SELECT count(*) FROM event") &&
 	files=$(ledger "SELECT count(*) FROM file") &&
 	grep -x "ledger intact: $events events, 5 tickets, 6 officers, $files files" out &&
+	grep -x "acknowledgements: $files checked against the file rows" out &&
 	grep -x "archive: .*/slktx-report-[0-9]\{8\}\.tar\.gz is the hub.s, its chain head is in the ledger" out &&
 	test_must_fail test -s err
 '
@@ -181,6 +182,51 @@ test_expect_success 'a changed file row is named: sha256, status, counts' '
 	file $id (RSP_BANKA_20261128_000001.xml): ack_name: recorded '\''ACK_RSP_BANKA_20261128_000001.xml'\'', the table says '\''ACK_X.xml'\''
 	trigger '\''file_log_update'\'' is missing: the ledger was changed outside slktx
 	EOF
+'
+
+# as a careful attacker would: the logs' triggers dropped, the row and its log
+# rewritten alike, the triggers put back as they were
+quietly() {
+	saved=$(ledger "SELECT group_concat(sql, '; ') FROM sqlite_master WHERE type = 'trigger'
+		AND tbl_name IN ('file', 'officer', 'file_log', 'officer_log')") &&
+	ledger "$(ledger "SELECT group_concat('DROP TRIGGER ' || name, '; ') FROM sqlite_master
+		WHERE type = 'trigger' AND tbl_name IN ('file', 'officer', 'file_log', 'officer_log')");
+		$1; $saved"
+}
+
+test_expect_success 'a file row rewritten with its log: its signed acknowledgement finds it' '
+	fresh &&
+	id=$(ledger "SELECT id FROM file WHERE name = '\''RSP_BANKA_20261128_000001.xml'\''") &&
+	sha=$(ledger "SELECT sha256 FROM file WHERE id = $id") &&
+	forged=$(echo x | sha256sum | cut -c1-64) &&
+	quietly "UPDATE file SET sha256 = '\''$forged'\'', status = '\''REJECTED'\'' WHERE id = $id;
+		UPDATE file_log SET sha256 = '\''$forged'\'', status = '\''REJECTED'\'' WHERE id = $id" &&
+	finds <<-EOF
+	file $id (RSP_BANKA_20261128_000001.xml): sha256: its acknowledgement says '\''$sha'\'', the table says '\''$forged'\''
+	file $id (RSP_BANKA_20261128_000001.xml): status: its acknowledgement says '\''ACCEPTED'\'', the table says '\''REJECTED'\''
+	EOF
+'
+
+test_expect_success 'an officer rewritten with its log: the acknowledgements of what it signed find it' '
+	fresh &&
+	id=$(ledger "SELECT id FROM officer WHERE pujk_code = '\''BANKA'\'' AND role = '\''DECISION'\''") &&
+	set="cert_der = (SELECT cert_der FROM officer WHERE pujk_code = '\''ASURB'\''
+		AND role = '\''PRODUCT'\''), cert_sha256 = (SELECT cert_sha256 FROM officer
+		WHERE pujk_code = '\''ASURB'\'' AND role = '\''PRODUCT'\''), subject = '\''CN=Mallory'\'',
+		serial = '\''0BAD'\''" &&
+	quietly "UPDATE officer_log SET $set WHERE id = $id; UPDATE officer SET $set WHERE id = $id" &&
+	test_expect_code 65 slktx audit verify 2>err &&
+	grep "^slktx: officer $id: signed file [0-9]* (RSP_BANKA_20261128_000001.xml) as .CN=.*DECISION.* serial [0-9A-F]*, the officer table says .CN=Mallory. serial 0BAD$" err
+'
+
+test_expect_success 'a forged acknowledgement is not the hub'\''s' '
+	fresh &&
+	ack=$(find spool/archive -name ACK_RSP_BANKA_20261128_000001.xml) &&
+	cp "$ack" ack.bak &&
+	sed "s/accepted=\"5\"/accepted=\"4\"/" ack.bak >"$ack" &&
+	test_expect_code 65 slktx audit verify 2>err &&
+	grep "^slktx: file [0-9]* (RSP_BANKA_20261128_000001.xml): its acknowledgement .*ACK_RSP_BANKA_20261128_000001.xml. is not the hub.s: " err &&
+	cp ack.bak "$ack"
 '
 
 test_expect_success 'the newest event deleted, its ticket set back: the archive finds it' '

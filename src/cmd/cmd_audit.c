@@ -101,6 +101,14 @@ static void latest_archive(const struct config *cfg, char *path, size_t size)
 		closedir(d);
 }
 
+struct hub {
+	struct sig_trust *t;
+	struct sig_cert cert;
+	unsigned char *der;
+	int64_t now;
+	struct err why;
+};
+
 struct archive_ctx {
 	const char *path;
 	long *findings;
@@ -121,19 +129,14 @@ static void archive_problem(void *ctx, const struct err *pe)
  * be an event of the ledger with that hash (report_verify_archive), so that
  * events removed from the end are found.  Prints what it pinned.
  */
-static int check_archive(const struct config *cfg, struct ledger *l, long *findings,
-			 char *said, size_t said_size)
+static int check_archive(const struct config *cfg, struct ledger *l, const struct hub *h,
+			 long *findings, char *said, size_t said_size)
 {
 	char path[PATH_MAX];
-	struct sig_trust *t = NULL;
-	struct sig_signer signer, hub_info;
-	struct sig_cert hub = { NULL, 0 };
-	unsigned char *hub_der = NULL;
+	struct sig_signer signer;
 	struct archive_ctx ctx = { path, findings };
-	time_t now = time(NULL);
 	long before = *findings;
 	struct err e;
-	int rc = 0;
 
 	err_clear(&e);
 	latest_archive(cfg, path, sizeof(path));
@@ -142,27 +145,39 @@ static int check_archive(const struct config *cfg, struct ledger *l, long *findi
 			 "pinned by one", cmd_shown(cfg->report.dir));
 		return 0;
 	}
-	if (sig_cert_load(NULL, cfg->hub.cert, now, &hub_der, &hub.len, &hub_info, &e) < 0 ||
-	    sig_trust_load(&t, &cfg->hub.trust_anchors, &cfg->hub.crls, now, &e) < 0) {
-		cmd_print_err(&e);
-		rc = cmd_exit_status(&e);
-		goto out;
+	if (h->t == NULL) {
+		/* a manifest nobody checked pins nothing */
+		cmd_print_err(&h->why);
+		return cmd_exit_status(&h->why);
 	}
-	hub.der = hub_der;
 	memset(&signer, 0, sizeof(signer));
-	if (report_verify_archive(path, t, &hub, 1, l, (int64_t)now, &signer, archive_problem,
+	if (report_verify_archive(path, h->t, &h->cert, 1, l, h->now, &signer, archive_problem,
 				  &ctx, &e) < 0 && *findings == before) {
 		cmd_print_err(&e);
-		rc = cmd_exit_status(&e);
-		goto out;
+		return cmd_exit_status(&e);
 	}
 	if (*findings == before)
 		snprintf(said, said_size, "archive: %s is the hub's, its chain head is in "
 			 "the ledger", cmd_shown(path));
-out:
-	sig_trust_free(t);
-	free(hub_der);
-	return rc;
+	return 0;
+}
+
+/* The hub's certificate and trust, for the archive and the acknowledgements;
+ * h->t stays NULL (and h->why says why) when they cannot be loaded. */
+static void hub_load(const struct config *cfg, struct hub *h)
+{
+	struct sig_signer info;
+
+	err_clear(&h->why);
+	h->now = (int64_t)time(NULL);
+	if (sig_cert_load(NULL, cfg->hub.cert, (time_t)h->now, &h->der, &h->cert.len, &info,
+			  &h->why) < 0 ||
+	    sig_trust_load(&h->t, &cfg->hub.trust_anchors, &cfg->hub.crls, (time_t)h->now,
+			   &h->why) < 0) {
+		h->t = NULL;
+		return;
+	}
+	h->cert.der = h->der;
 }
 
 /* The checks that say "this differs" as a finding rather than stopping. */
@@ -201,7 +216,10 @@ static void print_intact(struct ledger *l, const struct audit_counts *c, const c
 	       c->officers, c->officers == 1 ? "" : "s", c->files, c->files == 1 ? "" : "s");
 	if (history_read_head(l, &seq, hash, &e) == 0)
 		printf("chain head: %s\n", seq ? hash : "none");
-	printf("%s\n", archive);
+	printf("acknowledgements: %" PRId64 " checked against the file rows", c->acks);
+	if (c->acks_gone)
+		printf("; %" PRId64 " no longer in the spool's archive", c->acks_gone);
+	printf("\n%s\n", archive);
 	if (c->as_found)
 		printf("note: %" PRId64 " registry and file row%s predate the row logs (a ledger "
 		       "of schema 3, migrated): taken as they stood then\n",
@@ -216,6 +234,7 @@ static int audit_verify(int argc, char **argv, const struct cmd_globals *g)
 	struct ledger *l = NULL;
 	struct config cfg;
 	char archive[PATH_MAX + 100] = "";
+	struct hub hub = { NULL, { NULL, 0 }, NULL, 0, { 0 } };
 	long findings = 0;
 	int rc, migrated_from = 0;
 	struct err e;
@@ -248,7 +267,14 @@ static int audit_verify(int argc, char **argv, const struct cmd_globals *g)
 		fprintf(stderr, "slktx: WARNING: the holiday calendar lacks %d, or it is "
 				"provisional: the due days replayed count on it as it is\n",
 			calendar_missing_year(cal));
-	rc = check_archive(&cfg, l, &findings, archive, sizeof(archive));
+	hub_load(&cfg, &hub);
+	if (audit_acks(l, cfg.spool.dir, hub.t, &hub.cert, hub.now, print_finding, &findings,
+		       &counts, &e) < 0) {
+		if (e.code == ERR_CONFIG && hub.t == NULL)
+			cmd_print_err(&hub.why);
+		goto fail;
+	}
+	rc = check_archive(&cfg, l, &hub, &findings, archive, sizeof(archive));
 	if (rc != 0)
 		goto out;
 	if (findings) {
@@ -264,6 +290,8 @@ fail:
 	cmd_print_err(&e);
 	rc = cmd_exit_status(&e);
 out:
+	sig_trust_free(hub.t);
+	free(hub.der);
 	calendar_free(cal);
 	ledger_close(l);
 	return rc;

@@ -10,11 +10,17 @@
  */
 #include "ledger/audit.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "domain/sla.h"
 #include "domain/statemachine.h"
@@ -636,4 +642,229 @@ int audit_rows(struct ledger *l, audit_found_fn *found, void *ctx, struct audit_
 	    check_certificates(l, &a, e) < 0 || check_links(l, &a, e) < 0)
 		return -1;
 	return 0;
+}
+
+/* ---- the files against their signed acknowledgements ---- */
+
+/* The header of an acknowledgement is in its first bytes (ack.c writes it first). */
+#define ACK_HEAD 65536
+
+/* XML's five entities undone (xmlout escapes no others in attributes). */
+static void unescape(const char *v, size_t n, char *out, size_t size)
+{
+	static const struct { const char *ent; char ch; } ents[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' },
+		{ "&apos;", '\'' },
+	};
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 1 < size;) {
+		size_t k;
+
+		for (k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
+			size_t len = strlen(ents[k].ent);
+
+			if (v[i] == '&' && i + len <= n && memcmp(v + i, ents[k].ent, len) == 0) {
+				out[o++] = ents[k].ch;
+				i += len;
+				break;
+			}
+		}
+		if (k == sizeof(ents) / sizeof(ents[0]))
+			out[o++] = v[i++];
+	}
+	out[o] = '\0';
+}
+
+/* attr of the first <elem ...> in head, or "" */
+static void ack_attr(const char *head, const char *elem, const char *attr, char *out,
+		     size_t size)
+{
+	char open[32], key[32];
+	const char *p, *end, *v, *q;
+
+	out[0] = '\0';
+	snprintf(open, sizeof(open), "<%s ", elem);
+	snprintf(key, sizeof(key), " %s=\"", attr);
+	p = strstr(head, open);
+	end = p ? strchr(p, '>') : NULL;
+	v = end ? strstr(p, key) : NULL;
+	if (v == NULL || v > end)
+		return;
+	v += strlen(key);
+	q = memchr(v, '"', (size_t)(end - v));
+	if (q != NULL)
+		unescape(v, (size_t)(q - v), out, size);
+}
+
+/* the text of the first <elem>...</elem> in head, or "" */
+static void ack_text(const char *head, const char *elem, char *out, size_t size)
+{
+	char open[32], close[32];
+	const char *p, *q;
+
+	out[0] = '\0';
+	snprintf(open, sizeof(open), "<%s>", elem);
+	snprintf(close, sizeof(close), "</%s>", elem);
+	p = strstr(head, open);
+	q = p ? strstr(p, close) : NULL;
+	if (q != NULL)
+		unescape(p + strlen(open), (size_t)(q - p - strlen(open)), out, size);
+}
+
+/* a serial as ack.c writes it: its hex digits, upper case */
+static void serial_norm(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *in && n + 1 < size; in++)
+		if (isxdigit((unsigned char)*in))
+			out[n++] = (char)toupper((unsigned char)*in);
+	out[n] = '\0';
+}
+
+/* Read the head of the acknowledgement: 1 read, 0 gone, -1 with e. */
+static int ack_head(const char *path, char *buf, size_t size, struct err *e)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	size_t got = 0;
+	char *end;
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return err_sys(e, ERR_IO, "cannot read '%s'", path);
+	}
+	while (got + 1 < size) {
+		ssize_t n = read(fd, buf + got, size - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	end = strstr(buf, "</Header>");
+	if (end != NULL)
+		*end = '\0';
+	return 1;
+}
+
+enum { F_ID, F_NAME, F_SHA, F_SIZE, F_STATUS, F_RECEIVED, F_ACCEPTED, F_REJECTED, F_DUPLICATE,
+       F_ACK, F_DIR, F_SUBJECT, F_SERIAL, F_OFFICER, F_O_SUBJECT, F_O_SERIAL };
+
+static void ack_differs(struct auditor *a, sqlite3_stmt *st, const char *field,
+			const char *ack, const char *row)
+{
+	if (strcmp(ack, row) != 0)
+		finding(a, "file %s (%s): %s: its acknowledgement says '%.200s', the table says "
+			"'%.200s'", col_text(st, F_ID), col_text(st, F_NAME), field, ack, row);
+}
+
+/* The header of one acknowledgement against its file row and the row's officer. */
+static void ack_compare(struct auditor *a, sqlite3_stmt *st, const char *head)
+{
+	static const struct { int col; const char *elem, *attr, *field; } fields[] = {
+		{ F_NAME, "OriginalFile", "name", "name" },
+		{ F_SIZE, "OriginalFile", "size", "size" },
+		{ F_SHA, "OriginalFile", "sha256", "sha256" },
+		{ F_RECEIVED, "Counts", "received", "received" },
+		{ F_ACCEPTED, "Counts", "accepted", "accepted" },
+		{ F_REJECTED, "Counts", "rejected", "rejected" },
+		{ F_DUPLICATE, "Counts", "duplicate", "duplicate" },
+		{ F_SUBJECT, "Signer", "subject", "signer_subject" },
+	};
+	char v[600], id[300], sa[128], sb[128];
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		ack_attr(head, fields[i].elem, fields[i].attr, v, sizeof(v));
+		ack_differs(a, st, fields[i].field, v, col_text(st, fields[i].col));
+	}
+	ack_text(head, "FileStatus", v, sizeof(v));
+	ack_differs(a, st, "status", v, col_text(st, F_STATUS));
+	ack_text(head, "AckId", id, sizeof(id));
+	snprintf(v, sizeof(v), "%s.xml", id);
+	ack_differs(a, st, "ack_name", v, col_text(st, F_ACK));
+	ack_attr(head, "Signer", "serial", v, sizeof(v));
+	serial_norm(v, sa, sizeof(sa));
+	serial_norm(col_text(st, F_SERIAL), sb, sizeof(sb));
+	ack_differs(a, st, "signer_serial", sa, sb);
+	if (sqlite3_column_type(st, F_OFFICER) == SQLITE_NULL)
+		return;
+	/* the officer who signed: the certificate the hub saw then */
+	ack_attr(head, "Signer", "subject", v, sizeof(v));
+	serial_norm(col_text(st, F_O_SERIAL), sb, sizeof(sb));
+	if (strcmp(v, col_text(st, F_O_SUBJECT)) != 0 || strcmp(sa, sb) != 0)
+		finding(a, "officer %s: signed file %s (%s) as '%.200s' serial %s, the officer "
+			"table says '%.200s' serial %s", col_text(st, F_OFFICER),
+			col_text(st, F_ID), col_text(st, F_NAME), v, sa, col_text(st, F_O_SUBJECT),
+			sb);
+}
+
+/* One processed file: its acknowledgement found, the hub's, and saying what the row says. */
+static int ack_check(struct auditor *a, sqlite3_stmt *st, const char *spool_dir,
+		     struct sig_trust *t, const struct sig_cert *hub, int64_t now, char *head,
+		     struct err *e)
+{
+	char path[PATH_MAX], p7s[PATH_MAX + 8];
+	struct sig_signer signer;
+	struct err se;
+	int got;
+
+	if (snprintf(path, sizeof(path), "%s/%s/%s", spool_dir, col_text(st, F_DIR),
+		     col_text(st, F_ACK)) >= (int)sizeof(path))
+		return err_set(e, ERR_IO, "path too long for file %s", col_text(st, F_ID));
+	snprintf(p7s, sizeof(p7s), "%s.p7s", path);
+	got = ack_head(path, head, ACK_HEAD, e);
+	if (got <= 0) {
+		a->c->acks_gone += got == 0;
+		return got;
+	}
+	if (t == NULL)
+		return err_set(e, ERR_CONFIG, "the acknowledgements cannot be checked without the "
+			       "hub's certificate and trust anchors");
+	err_clear(&se);
+	if (sig_verify_file(t, path, p7s, hub, 1, (time_t)now, &signer, &se) < 0) {
+		finding(a, "file %s (%s): its acknowledgement '%s' is not the hub's: %s",
+			col_text(st, F_ID), col_text(st, F_NAME), path, se.msg);
+		return 0;
+	}
+	a->c->acks++;
+	ack_compare(a, st, head);
+	return 0;
+}
+
+int audit_acks(struct ledger *l, const char *spool_dir, struct sig_trust *t,
+	       const struct sig_cert *hub, int64_t now, audit_found_fn *found, void *ctx,
+	       struct audit_counts *c, struct err *e)
+{
+	struct auditor a = { found, ctx, c };
+	sqlite3_stmt *st = NULL;
+	char *head = malloc(ACK_HEAD);
+	int step, result = -1;
+
+	if (head == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	if (prepare(l, "SELECT f.id, f.name, f.sha256, f.size, f.status, f.received, f.accepted,"
+		       " f.rejected, f.duplicate, f.ack_name, f.archive_dir,"
+		       " coalesce(f.signer_subject, ''), coalesce(f.signer_serial, ''),"
+		       " f.officer_id, o.subject, o.serial"
+		       " FROM file f LEFT JOIN officer o ON o.id = f.officer_id"
+		       " WHERE f.state = 'PROCESSED' AND f.ack_name IS NOT NULL"
+		       " AND f.archive_dir IS NOT NULL ORDER BY f.id", &st, e) < 0)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (ack_check(&a, st, spool_dir, t, hub, now, head, e) < 0)
+			goto out;
+	if (step != SQLITE_DONE) {
+		ledger_err(l, e, "cannot read the files");
+		goto out;
+	}
+	result = 0;
+out:
+	sqlite3_finalize(st);
+	free(head);
+	return result;
 }

@@ -34,6 +34,7 @@
 #include "util/config.h"
 #include "util/err.h"
 #include "ledger/ledger.h"
+#include "trust/sig.h"
 
 typedef void audit_found_fn(void *ctx, const char *text);
 
@@ -42,6 +43,7 @@ struct audit_counts {
 	int64_t tickets;    /* ticket rows and tickets with events, each once */
 	int64_t officers, files, pujk;
 	int64_t as_found;   /* rows logged as found by migration 4, not as written */
+	int64_t acks, acks_gone; /* acknowledgements compared; no longer in the spool */
 	long findings;
 };
 
@@ -50,5 +52,19 @@ int audit_tickets(struct ledger *l, struct calendar *cal, const struct config *c
 
 int audit_rows(struct ledger *l, audit_found_fn *found, void *ctx, struct audit_counts *c,
 	       struct err *e);
+
+/*
+ * The file rows against the hub's signed acknowledgements in the spool's
+ * archive (file.archive_dir under spool_dir, file.ack_name): the
+ * acknowledgement's signature must be the hub's (t, hub, at now), and its
+ * header must say what the row says: OriginalFile name, size and sha256,
+ * FileStatus, Counts, AckId, and the Signer's subject and serial (also the
+ * officer row's).  An acknowledgement no longer there (retention) is counted
+ * in acks_gone, not a finding.  t NULL (no trust could be loaded) is
+ * ERR_CONFIG at the first acknowledgement found.
+ */
+int audit_acks(struct ledger *l, const char *spool_dir, struct sig_trust *t,
+	       const struct sig_cert *hub, int64_t now, audit_found_fn *found, void *ctx,
+	       struct audit_counts *c, struct err *e);
 
 #endif
