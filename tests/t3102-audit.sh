@@ -162,6 +162,23 @@ test_expect_success 'a restored ledger verifies again' '
 	grep -x "chain head: [0-9a-f]\{64\}" out
 '
 
+test_expect_success 'a HistoryRequest changes neither status nor ticket row (SPEC 1.1)' '
+	fresh &&
+	before=$(sqlite3 spool/ledger.sqlite "SELECT updated_seq FROM ticket
+		WHERE no = '\''PGD-2026-000002'\''") &&
+	printf "%s\n" "file 9 RSP_BANKA_20260317_000001.xml" \
+		"event 2026-03-17T09:00:00+07:00 - 9 h1 PGD-2026-000002 HistoryRequest SERVICE DITINDAKLANJUTI {\"at\":\"2026-03-17T09:00:00+07:00\"}" |
+	ledger-fixture spool/ledger.sqlite &&
+	sqlite3 spool/ledger.sqlite "UPDATE ticket SET updated_seq = $before
+		WHERE no = '\''PGD-2026-000002'\''" &&
+	slktx audit verify >out 2>err &&
+	grep -x "ledger intact: 17 events, 6 tickets, 6 officers, 9 files" out &&
+	sqlite3 spool/ledger.sqlite "UPDATE ticket SET updated_seq = 17
+		WHERE no = '\''PGD-2026-000002'\''" &&
+	test_expect_code 65 slktx audit verify 2>err &&
+	grep -x "slktx: ticket PGD-2026-000002: updated_seq: the events say $before, the table says 17" err
+'
+
 test_expect_success 'audit needs its subcommand' '
 	test_expect_code 64 slktx audit 2>err &&
 	grep "usage: slktx audit verify" err &&

@@ -293,7 +293,7 @@ test_expect_success 'a ledger of the previous release migrates and passes, and s
 	grep "^ledger intact: " out &&
 	n=$(ledger "SELECT (SELECT count(*) FROM pujk) + (SELECT count(*) FROM officer) +
 		(SELECT count(*) FROM file)") &&
-	grep -x "note: $n registry and file rows predate the row logs (a ledger of schema 3, migrated): taken as they stood then" out &&
+	grep -x "note: $n registry and file rows predate the row logs (a ledger from before them, migrated): taken as they stood then" out &&
 	test "$(ledger "PRAGMA user_version")" = 4 &&
 	slktx audit verify >out 2>err &&
 	test_must_fail test -s err

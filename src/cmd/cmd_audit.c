@@ -222,7 +222,7 @@ static void print_intact(struct ledger *l, const struct audit_counts *c, const c
 	printf("\n%s\n", archive);
 	if (c->as_found)
 		printf("note: %" PRId64 " registry and file row%s predate the row logs (a ledger "
-		       "of schema 3, migrated): taken as they stood then\n",
+		       "from before them, migrated): taken as they stood then\n",
 		       c->as_found, c->as_found == 1 ? "" : "s");
 }
 

@@ -200,13 +200,24 @@ static void replay_event(struct tickets_audit *t, struct replay *r, sqlite3_stmt
 	enum err_code verdict;
 	int extension;
 
-	r->updated_seq = seq;
 	if (r->events++ == 0) {
+		r->updated_seq = seq;
 		replay_new(t, r, ev);
 		return;
 	}
 	if (r->broken)
 		return;
+	/* SPEC 1.1 §4: a HistoryRequest, from any status, changes neither the
+	 * status nor the ticket's row (its updated_seq included) */
+	if (strcmp(record, "HistoryRequest") == 0) {
+		if (strcmp(col_text(ev, EV_BEFORE), statemachine_status_name(r->status)) != 0 ||
+		    strcmp(after, statemachine_status_name(r->status)) != 0)
+			finding(&t->a, "ticket %s: event %" PRId64 " (HistoryRequest) says status "
+				"%s to %s, the events before it say %s", r->no, seq,
+				col_text(ev, EV_BEFORE), after, statemachine_status_name(r->status));
+		return;
+	}
+	r->updated_seq = seq;
 	type = record_of(record, col_text(ev, EV_DETAIL), &extension);
 	if (type == 0 || type == REC_NEW_TICKET) {
 		finding(&t->a, "ticket %s: event %" PRId64 " is a %s, which cannot follow its "
