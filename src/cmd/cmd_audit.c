@@ -254,7 +254,7 @@ static int audit_verify(int argc, char **argv, const struct cmd_globals *g)
 	}
 	if (migrated_from)
 		fprintf(stderr, "slktx: the ledger had schema %d: migrated\n", migrated_from);
-	if (calendar_load(&cal, cfg.calendar.dir, &e) < 0)
+	if (calendar_load(&cal, cfg.calendar.dir, &e) < 0 || audit_begin(l, &e) < 0)
 		goto fail;
 	rc = chain_checks(l, &findings);
 	if (rc != 0)
@@ -293,6 +293,8 @@ out:
 	sig_trust_free(hub.t);
 	free(hub.der);
 	calendar_free(cal);
+	if (l != NULL)
+		audit_end(l);
 	ledger_close(l);
 	return rc;
 }

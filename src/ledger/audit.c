@@ -61,6 +61,45 @@ static int prepare(struct ledger *l, const char *sql, sqlite3_stmt **st, struct 
 	return 0;
 }
 
+int audit_begin(struct ledger *l, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	/* BEGIN is deferred: the snapshot is taken by the first read, here */
+	if (prepare(l, "BEGIN", &st, e) < 0)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		ledger_err(l, e, "cannot begin the audit's read");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (prepare(l, "SELECT count(*) FROM sqlite_master", &st, e) < 0)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		ledger_err(l, e, "cannot begin the audit's read");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	if (rc < 0)
+		audit_end(l);
+	return rc;
+}
+
+void audit_end(struct ledger *l)
+{
+	sqlite3_stmt *st = NULL;
+
+	/* a read: nothing to keep or lose, whatever COMMIT answers */
+	if (!sqlite3_get_autocommit(ledger_db(l)) &&
+	    sqlite3_prepare_v2(ledger_db(l), "COMMIT", -1, &st, NULL) == SQLITE_OK)
+		sqlite3_step(st);
+	sqlite3_finalize(st);
+}
+
 /* ---- the tickets ---- */
 
 /* One ticket as its events make it. */

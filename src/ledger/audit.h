@@ -47,6 +47,13 @@ struct audit_counts {
 	long findings;
 };
 
+/*
+ * One read transaction around the whole audit: every check sees the same
+ * commit, also while a run writes (WAL).  audit_end ends it.
+ */
+int audit_begin(struct ledger *l, struct err *e);
+void audit_end(struct ledger *l);
+
 int audit_tickets(struct ledger *l, struct calendar *cal, const struct config *cfg,
 		  audit_found_fn *found, void *ctx, struct audit_counts *c, struct err *e);
 
