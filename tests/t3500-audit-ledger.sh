@@ -278,6 +278,26 @@ test_expect_success 'a clean audit leaves no -wal or -shm beside the ledger' '
 	test_must_fail test -e spool/ledger.sqlite-shm
 '
 
+test_expect_success 'files sent again and refused files keep the audit clean' '
+	fresh &&
+	cp "$(find spool/archive -name CB_OJK_20261127_000001.xml | head -n 1)" again.xml &&
+	cp again.xml CB_OJK_20261127_000001.xml &&
+	drop_cb CB_OJK_20261127_000001.xml &&
+	new_ticket n9 PGD-2026-000109 BANKA | cb CB_OJK_20261129_000009 &&
+	cp CB_OJK_20261129_000009.xml CB_OJK_20261129_000009.xml.p7s &&
+	mv CB_OJK_20261129_000009.xml CB_OJK_20261129_000009.xml.p7s exchange/slkt/outbound/ &&
+	cp -R spool/reports reports.keep &&
+	slktx run >out 2>&1 &&
+	test "$(ledger "SELECT count(*) FROM file WHERE error_code IN
+		('\''DUPLICATE_FILE'\'', '\''SIGNATURE_INVALID'\'')")" = 2 &&
+	# the run made the day'\''s archive again; it is the archive'\''s own matter
+	# (a name sent twice that day), here the earlier one pins the chain
+	rm -rf spool/reports && mv reports.keep spool/reports &&
+	slktx audit verify >out 2>err &&
+	files=$(ledger "SELECT count(*) FROM file") &&
+	grep -x "acknowledgements: $files checked against the file rows" out
+'
+
 # the previous release's schema (3): the same ledger without migration 4's
 # logs and triggers
 test_expect_success 'a ledger of the previous release migrates and passes, and says so' '
