@@ -96,3 +96,43 @@ test_done() {
 	echo "1..$test_count"
 	[ $test_failed -eq 0 ]
 }
+
+# ledger_to_schema_3 DB: take a ledger back to the schema of the previous
+# release (3), its rows kept: every table, index and trigger a later
+# migration made is dropped, and the tables later migrations changed get
+# their version-3 form again.  The events are untouched.
+ledger_to_schema_3() {
+	sqlite3 "$1" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_master
+		WHERE name NOT LIKE 'sqlite_%' AND type IN ('table', 'index', 'trigger')
+		AND name NOT IN ('pujk', 'officer', 'officer_active', 'officer_cert', 'file',
+		'file_name', 'file_sha', 'ticket', 'event', 'event_ticket',
+		'event_append_only_update', 'event_append_only_delete', 'attachment',
+		'dispatch_cursor', 'dispatch', 'outfile', 'outfile_name')
+		ORDER BY type = 'table'" >"$1.drop" &&
+	sqlite3 "$1" <<-SQL
+	BEGIN;
+	$(cat "$1.drop")
+	CREATE TABLE ticket_v3(no TEXT PRIMARY KEY, kind TEXT NOT NULL,
+	 pujk_code TEXT NOT NULL, status TEXT NOT NULL, received_at INTEGER NOT NULL,
+	 assigned_at INTEGER NOT NULL, due_day INTEGER NOT NULL,
+	 extended INTEGER NOT NULL DEFAULT 0, first_response_at INTEGER,
+	 proposal_at INTEGER, closed_at INTEGER, created_seq INTEGER NOT NULL,
+	 updated_seq INTEGER NOT NULL) WITHOUT ROWID;
+	INSERT INTO ticket_v3 SELECT no, kind, pujk_code, status, received_at, assigned_at,
+	 due_day, extended, first_response_at, proposal_at, closed_at, created_seq,
+	 updated_seq FROM ticket;
+	DROP TABLE ticket;
+	ALTER TABLE ticket_v3 RENAME TO ticket;
+	CREATE TABLE outfile_v3(id INTEGER PRIMARY KEY, name TEXT NOT NULL,
+	 destination TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('ACK','DSP')),
+	 sha256 TEXT NOT NULL, size INTEGER NOT NULL, created_at INTEGER NOT NULL,
+	 pushed_at INTEGER, file_id INTEGER);
+	INSERT INTO outfile_v3 SELECT id, name, destination, kind, sha256, size, created_at,
+	 pushed_at, file_id FROM outfile WHERE kind IN ('ACK', 'DSP');
+	DROP TABLE outfile;
+	ALTER TABLE outfile_v3 RENAME TO outfile;
+	CREATE INDEX outfile_name ON outfile(destination, name);
+	PRAGMA user_version = 3;
+	COMMIT;
+	SQL
+}

@@ -108,7 +108,7 @@ test_expect_success 'restore: the backup in place of the ledger, every event fou
 	mv spool/ledger.sqlite ledger.bad && rm -f spool/ledger.sqlite-wal spool/ledger.sqlite-shm &&
 	cp after.sqlite spool/ledger.sqlite && chmod 600 spool/ledger.sqlite &&
 	slktx audit verify >out &&
-	grep "chain intact" out &&
+	grep "^ledger intact: " out &&
 	sqlite3 spool/ledger.sqlite "SELECT seq, hash FROM event ORDER BY seq" >events.restored &&
 	test_cmp events.live events.restored &&
 	slktx run 2>err

@@ -32,23 +32,7 @@ test_expect_success 'the current ledger lists and verifies' '
 '
 
 test_expect_success 'taken back to version 3' '
-	sqlite3 spool/ledger.sqlite <<-\EOF &&
-	BEGIN;
-	CREATE TABLE ticket_v3(no TEXT PRIMARY KEY, kind TEXT NOT NULL,
-	 pujk_code TEXT NOT NULL, status TEXT NOT NULL, received_at INTEGER NOT NULL,
-	 assigned_at INTEGER NOT NULL, due_day INTEGER NOT NULL,
-	 extended INTEGER NOT NULL DEFAULT 0, first_response_at INTEGER,
-	 proposal_at INTEGER, closed_at INTEGER, created_seq INTEGER NOT NULL,
-	 updated_seq INTEGER NOT NULL) WITHOUT ROWID;
-	INSERT INTO ticket_v3 SELECT no, kind, pujk_code, status, received_at, assigned_at,
-	 due_day, extended, first_response_at, proposal_at, closed_at, created_seq,
-	 updated_seq FROM ticket;
-	DROP TABLE ticket;
-	ALTER TABLE ticket_v3 RENAME TO ticket;
-	DROP TABLE archive_day;
-	PRAGMA user_version = 3;
-	COMMIT;
-	EOF
+	ledger_to_schema_3 spool/ledger.sqlite &&
 	sqlite3 spool/ledger.sqlite "PRAGMA table_info(ticket)" >columns &&
 	test_must_fail grep -q subject columns &&
 	test "$(sqlite3 spool/ledger.sqlite "PRAGMA user_version")" = 3
@@ -86,7 +70,10 @@ test_expect_success 'the events are untouched and the chain verifies' '
 	sqlite3 spool/ledger.sqlite "SELECT seq, hash FROM event ORDER BY seq" >events.v3 &&
 	test_cmp events.v4 events.v3 &&
 	slktx audit verify >verify.v3 &&
-	test_cmp verify.v4 verify.v3
+	# rows older than the registry and file logs are said to be taken as found
+	grep "^note: .* predate the row logs" verify.v3 &&
+	grep -v "^note: " verify.v3 >verify.v3.checks &&
+	test_cmp verify.v4 verify.v3.checks
 '
 
 test_expect_success 'an open of the migrated ledger leaves it as it is' '

@@ -133,6 +133,114 @@ static const struct migration migrations[] = {
 		   * are appended to it, not scattered by their received times */
 		  "CREATE INDEX ticket_day ON ticket(received_day, no, received_at, pujk_code,"
 		  " kind, status, due_day, first_response_at, proposal_at, subject)"),
+	MIGRATION(6,
+		  /* the registry's and the journal's rows as they were written, one log
+		   * row per insert, update or delete, kept by triggers whatever the writer:
+		   * audit verify compares each row with what its log says it may be
+		   * (docs/DESIGN.md, "audit verify").  The rows already there are logged
+		   * as found (log_op 'M'): a ledger of schema 3 is taken as it stood. */
+		  "CREATE TABLE pujk_log(log_seq INTEGER PRIMARY KEY, log_op TEXT NOT NULL,"
+		  " code, name, sector, created_at);"
+		  "CREATE INDEX pujk_log_key ON pujk_log(code, log_seq);"
+		  "INSERT INTO pujk_log(code, name, sector, created_at, log_op) SELECT"
+		  " code, name, sector, created_at, 'M' FROM pujk ORDER BY code;"
+		  "CREATE TRIGGER pujk_log_insert AFTER INSERT ON pujk BEGIN"
+		  " INSERT INTO pujk_log(log_op, code, name, sector, created_at) VALUES"
+		  " ('I', NEW.code, NEW.name, NEW.sector, NEW.created_at); END;"
+		  "CREATE TRIGGER pujk_log_update AFTER UPDATE ON pujk BEGIN"
+		  " INSERT INTO pujk_log(log_op, code, name, sector, created_at) VALUES"
+		  " ('U', NEW.code, NEW.name, NEW.sector, NEW.created_at); END;"
+		  "CREATE TRIGGER pujk_log_delete AFTER DELETE ON pujk BEGIN"
+		  " INSERT INTO pujk_log(log_op, code, name, sector, created_at) VALUES"
+		  " ('D', OLD.code, NULL, NULL, NULL); END;"
+		  "CREATE TRIGGER pujk_log_append_only_update BEFORE UPDATE ON pujk_log"
+		  " BEGIN SELECT RAISE(ABORT, 'the row logs are append-only'); END;"
+		  "CREATE TRIGGER pujk_log_append_only_delete BEFORE DELETE ON pujk_log"
+		  " BEGIN SELECT RAISE(ABORT, 'the row logs are append-only'); END;"
+		  "CREATE TABLE officer_log(log_seq INTEGER PRIMARY KEY, log_op TEXT NOT NULL,"
+		  " id, pujk_code, role, name, cert_der, cert_sha256, subject, serial,"
+		  " not_before, not_after, active_from, active_to);"
+		  "CREATE INDEX officer_log_key ON officer_log(id, log_seq);"
+		  "INSERT INTO officer_log(id, pujk_code, role, name, cert_der,"
+		  " cert_sha256, subject, serial, not_before, not_after, active_from,"
+		  " active_to, log_op) SELECT id, pujk_code, role, name, cert_der,"
+		  " cert_sha256, subject, serial, not_before, not_after, active_from,"
+		  " active_to, 'M' FROM officer ORDER BY id;"
+		  "CREATE TRIGGER officer_log_insert AFTER INSERT ON officer BEGIN"
+		  " INSERT INTO officer_log(log_op, id, pujk_code, role, name, cert_der,"
+		  " cert_sha256, subject, serial, not_before, not_after, active_from,"
+		  " active_to) VALUES ('I', NEW.id, NEW.pujk_code, NEW.role, NEW.name,"
+		  " NEW.cert_der, NEW.cert_sha256, NEW.subject, NEW.serial, NEW.not_before,"
+		  " NEW.not_after, NEW.active_from, NEW.active_to); END;"
+		  "CREATE TRIGGER officer_log_update AFTER UPDATE ON officer BEGIN"
+		  " INSERT INTO officer_log(log_op, id, pujk_code, role, name, cert_der,"
+		  " cert_sha256, subject, serial, not_before, not_after, active_from,"
+		  " active_to) VALUES ('U', NEW.id, NEW.pujk_code, NEW.role, NEW.name,"
+		  " NEW.cert_der, NEW.cert_sha256, NEW.subject, NEW.serial, NEW.not_before,"
+		  " NEW.not_after, NEW.active_from, NEW.active_to); END;"
+		  "CREATE TRIGGER officer_log_delete AFTER DELETE ON officer BEGIN"
+		  " INSERT INTO officer_log(log_op, id, pujk_code, role, name, cert_der,"
+		  " cert_sha256, subject, serial, not_before, not_after, active_from,"
+		  " active_to) VALUES ('D', OLD.id, NULL, NULL, NULL, NULL, NULL, NULL,"
+		  " NULL, NULL, NULL, NULL, NULL); END;"
+		  "CREATE TRIGGER officer_log_append_only_update BEFORE UPDATE ON officer_log"
+		  " BEGIN SELECT RAISE(ABORT, 'the row logs are append-only'); END;"
+		  "CREATE TRIGGER officer_log_append_only_delete BEFORE DELETE ON officer_log"
+		  " BEGIN SELECT RAISE(ABORT, 'the row logs are append-only'); END;"
+		  "CREATE TABLE file_log(log_seq INTEGER PRIMARY KEY, log_op TEXT NOT NULL,"
+		  " id, name, kind, sender, remote_dir, sha256, size, sig_sha256,"
+		  " fetched_at, remote_removed_at, state, processed_at, status, error_code,"
+		  " batch_id, signer_subject, signer_serial, officer_id, officer_role,"
+		  " signing_time, received, accepted, rejected, duplicate, ack_name,"
+		  " archive_dir);"
+		  "CREATE INDEX file_log_key ON file_log(id, log_seq);"
+		  "INSERT INTO file_log(id, name, kind, sender, remote_dir, sha256, size,"
+		  " sig_sha256, fetched_at, remote_removed_at, state, processed_at, status,"
+		  " error_code, batch_id, signer_subject, signer_serial, officer_id,"
+		  " officer_role, signing_time, received, accepted, rejected, duplicate,"
+		  " ack_name, archive_dir, log_op) SELECT id, name, kind, sender,"
+		  " remote_dir, sha256, size, sig_sha256, fetched_at, remote_removed_at,"
+		  " state, processed_at, status, error_code, batch_id, signer_subject,"
+		  " signer_serial, officer_id, officer_role, signing_time, received,"
+		  " accepted, rejected, duplicate, ack_name, archive_dir, 'M' FROM file"
+		  " ORDER BY id;"
+		  "CREATE TRIGGER file_log_insert AFTER INSERT ON file BEGIN"
+		  " INSERT INTO file_log(log_op, id, name, kind, sender, remote_dir,"
+		  " sha256, size, sig_sha256, fetched_at, remote_removed_at, state,"
+		  " processed_at, status, error_code, batch_id, signer_subject,"
+		  " signer_serial, officer_id, officer_role, signing_time, received,"
+		  " accepted, rejected, duplicate, ack_name, archive_dir) VALUES ('I',"
+		  " NEW.id, NEW.name, NEW.kind, NEW.sender, NEW.remote_dir, NEW.sha256,"
+		  " NEW.size, NEW.sig_sha256, NEW.fetched_at, NEW.remote_removed_at,"
+		  " NEW.state, NEW.processed_at, NEW.status, NEW.error_code, NEW.batch_id,"
+		  " NEW.signer_subject, NEW.signer_serial, NEW.officer_id,"
+		  " NEW.officer_role, NEW.signing_time, NEW.received, NEW.accepted,"
+		  " NEW.rejected, NEW.duplicate, NEW.ack_name, NEW.archive_dir); END;"
+		  "CREATE TRIGGER file_log_update AFTER UPDATE ON file BEGIN"
+		  " INSERT INTO file_log(log_op, id, name, kind, sender, remote_dir,"
+		  " sha256, size, sig_sha256, fetched_at, remote_removed_at, state,"
+		  " processed_at, status, error_code, batch_id, signer_subject,"
+		  " signer_serial, officer_id, officer_role, signing_time, received,"
+		  " accepted, rejected, duplicate, ack_name, archive_dir) VALUES ('U',"
+		  " NEW.id, NEW.name, NEW.kind, NEW.sender, NEW.remote_dir, NEW.sha256,"
+		  " NEW.size, NEW.sig_sha256, NEW.fetched_at, NEW.remote_removed_at,"
+		  " NEW.state, NEW.processed_at, NEW.status, NEW.error_code, NEW.batch_id,"
+		  " NEW.signer_subject, NEW.signer_serial, NEW.officer_id,"
+		  " NEW.officer_role, NEW.signing_time, NEW.received, NEW.accepted,"
+		  " NEW.rejected, NEW.duplicate, NEW.ack_name, NEW.archive_dir); END;"
+		  "CREATE TRIGGER file_log_delete AFTER DELETE ON file BEGIN"
+		  " INSERT INTO file_log(log_op, id, name, kind, sender, remote_dir,"
+		  " sha256, size, sig_sha256, fetched_at, remote_removed_at, state,"
+		  " processed_at, status, error_code, batch_id, signer_subject,"
+		  " signer_serial, officer_id, officer_role, signing_time, received,"
+		  " accepted, rejected, duplicate, ack_name, archive_dir) VALUES ('D',"
+		  " OLD.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+		  " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+		  " NULL, NULL, NULL); END;"
+		  "CREATE TRIGGER file_log_append_only_update BEFORE UPDATE ON file_log"
+		  " BEGIN SELECT RAISE(ABORT, 'the row logs are append-only'); END;"
+		  "CREATE TRIGGER file_log_append_only_delete BEFORE DELETE ON file_log"
+		  " BEGIN SELECT RAISE(ABORT, 'the row logs are append-only'); END"),
 };
 
 #define LEDGER_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -417,6 +525,71 @@ int ledger_checkpoint(struct ledger *l, struct err *e)
 	if (rc == SQLITE_OK || rc == SQLITE_BUSY)
 		return 0;
 	return ledger_err(l, e, "cannot checkpoint the ledger");
+}
+
+/*
+ * For audit verify: an existing ledger, opened for reading only, so that a
+ * missing one is reported and nothing (file, directory) is created.  A ledger
+ * of an older schema is brought forward first by ledger_open, as any command
+ * would; *migrated_from then says from which version (else 0).
+ */
+int ledger_open_readonly(struct ledger **out, const char *path, long busy_timeout_ms,
+			 int *migrated_from, struct err *e)
+{
+	struct ledger *l;
+	struct stat st;
+	int version = 0;
+
+	*out = NULL;
+	*migrated_from = 0;
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return err_set_at(e, ERR_NOT_FOUND, path, 0, 0, "ledger does not exist");
+		return err_sys(e, ERR_IO, "cannot read ledger '%s'", path);
+	}
+	if (!S_ISREG(st.st_mode))
+		return err_set_at(e, ERR_IO, path, 0, 0, "ledger is not a regular file");
+	l = calloc(1, sizeof(*l));
+	if (l == NULL)
+		return err_sys(e, ERR_INTERNAL, "cannot allocate");
+	snprintf(l->path, sizeof(l->path), "%s", path);
+	/* read-write without CREATE, then query_only: a read-only connection could
+	 * not remove the -wal and -shm files it makes when it closes */
+	if (sqlite3_open_v2(path, &l->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX,
+			    NULL) != SQLITE_OK) {
+		if (l->db == NULL)
+			err_set_at(e, ERR_IO, path, 0, 0, "cannot open ledger: out of memory");
+		else
+			ledger_err(l, e, "cannot open ledger");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(l->db, 1);
+	if (sqlite3_busy_timeout(l->db, (int)busy_timeout_ms) != SQLITE_OK) {
+		ledger_err(l, e, "cannot set the busy timeout");
+		goto fail;
+	}
+	/* the audit reads every event several times: the cache of a writing open */
+	if (exec_script(l, "PRAGMA query_only = ON; PRAGMA cache_size = -16384;",
+			"cannot configure the ledger", e) < 0 ||
+	    query_int(l, "PRAGMA user_version", &version, e) < 0)
+		goto fail;
+	if (version > LEDGER_VERSION) {
+		err_set_at(e, ERR_IO, l->path, 0, 0,
+			   "ledger schema version %d is newer than this slktx knows (%d)",
+			   version, LEDGER_VERSION);
+		goto fail;
+	}
+	if (version < LEDGER_VERSION) {
+		ledger_close(l);
+		*migrated_from = version;
+		return ledger_open(out, path, busy_timeout_ms, e);
+	}
+	*out = l;
+	return 0;
+fail:
+	ledger_close(l);
+	return -1;
 }
 
 void ledger_close(struct ledger *l)

@@ -18,6 +18,11 @@
 struct ledger;
 
 int ledger_open(struct ledger **out, const char *path, long busy_timeout_ms, struct err *e);
+/* An existing ledger for reading only (ERR_NOT_FOUND when missing: nothing is
+ * created); one of an older schema is migrated first, *migrated_from = its
+ * version (else 0). */
+int ledger_open_readonly(struct ledger **out, const char *path, long busy_timeout_ms,
+			 int *migrated_from, struct err *e);
 void ledger_close(struct ledger *l);
 sqlite3 *ledger_db(struct ledger *l);
 int ledger_schema_version(struct ledger *l);

@@ -222,7 +222,7 @@ void tickets_ticket_clear(struct tickets_ticket *t)
 
 /*
  * The list reads the ticket's typed columns only (subject and received_day
- * are copied there by apply, migration 4 for older ledgers): no JSON is
+ * are copied there by apply, migration 5 for older ledgers): no JSON is
  * parsed.  Every column it reads is in the ticket_day index: a period is one
  * range of it, without a look-up of the ticket's row.  The index is by day
  * and number (so that applying a batch appends to it); received_day grows

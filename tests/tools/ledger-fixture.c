@@ -23,8 +23,10 @@
  *       with a dummy certificate; an officer already active in that role is
  *       retired first (active_to = 1).  Ids are given 1, 2, 3... in order.
  *   file ID NAME
- *       a processed data file row with id ID (events name it by ID); its kind
- *       and sender come from NAME (CB_OJK_..., RSP_BANKA_...).
+ *       a data file row with id ID (events name it by ID); its kind and
+ *       sender come from NAME (CB_OJK_..., RSP_BANKA_...).  At the end of the
+ *       script it is processed, ACCEPTED, with as many records received and
+ *       accepted as it has events.
  *   new AT RECORDED FILE RECID NO PUJK DETAIL
  *       a NewTicket event and its ticket row: kind from NO's prefix, status
  *       BARU, received_at = assigned_at = AT, due day = 10 working days after
@@ -55,6 +57,8 @@
 #include <unistd.h>
 
 #include "domain/calendar.h"
+#include "util/digest.h"
+#include "util/hex.h"
 #include "ledger/history.h"
 #include "ledger/ledger.h"
 #include "domain/records.h"
@@ -312,7 +316,8 @@ static int do_event(struct fixture *fx, char *rest, struct err *e)
 static int do_line(struct fixture *fx, char *line, struct err *e)
 {
 	char *f[4];
-	char kind[8], sender[32];
+	char kind[8], sender[32], der[512], sha[2 * DIGEST_LEN + 1];
+	unsigned char digest[DIGEST_LEN];
 	int32_t day;
 
 	if (strncmp(line, "pujk ", 5) == 0) {
@@ -327,11 +332,16 @@ static int do_line(struct fixture *fx, char *line, struct err *e)
 		if (exec(fx, e, "UPDATE officer SET active_to = 1 WHERE pujk_code = ? AND role = ?"
 			 " AND active_to IS NULL", "tt", f[0], f[1]) < 0)
 			return -1;
+		/* a dummy certificate, one each, and its true hash (audit verify checks it) */
+		snprintf(der, sizeof(der), "dummy certificate of %s %s %s", f[0], f[1], f[2]);
+		if (digest_buf(der, strlen(der), digest, e) < 0)
+			return -1;
+		hex_encode(digest, DIGEST_LEN, sha);
 		return exec(fx, e,
 			    "INSERT INTO officer(pujk_code, role, name, cert_der, cert_sha256,"
-			    " subject, serial, active_from) VALUES (?, ?, ?, ?,"
-			    " lower(hex(randomblob(32))), 'CN=' || ?3, '01', 0)",
-			    "tttb", f[0], f[1], f[2], "dummy certificate");
+			    " subject, serial, active_from) VALUES (?, ?, ?, ?, ?, 'CN=' || ?3,"
+			    " '01', 0)",
+			    "tttbt", f[0], f[1], f[2], der, sha);
 	}
 	if (strncmp(line, "file ", 5) == 0) {
 		if (split(line + 5, f, 2) < 0 ||
@@ -340,7 +350,7 @@ static int do_line(struct fixture *fx, char *line, struct err *e)
 		return exec(fx, e,
 			    "INSERT INTO file(id, name, kind, sender, remote_dir, sha256, size,"
 			    " sig_sha256, fetched_at, state) VALUES (?, ?, ?, ?, '/', '', 0, '', 0,"
-			    " 'PROCESSED')",
+			    " 'FETCHED')",
 			    "itttt", strtoll(f[0], NULL, 10), f[1], kind, sender);
 	}
 	if (strncmp(line, "new ", 4) == 0)
@@ -397,7 +407,13 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (ledger_commit(fx.l, &e) < 0) {
+	/* the files are processed now: each accepted record is one of its events */
+	if (exec(&fx, &e, "UPDATE file SET state = 'PROCESSED',"
+		 " status = 'ACCEPTED', received = (SELECT count(*) FROM event"
+		 " WHERE file_id = file.id), accepted = (SELECT count(*) FROM event"
+		 " WHERE file_id = file.id), rejected = 0, duplicate = 0 WHERE state = 'FETCHED'",
+		 "") < 0 ||
+	    ledger_commit(fx.l, &e) < 0) {
 		fprintf(stderr, "ledger-fixture: %s\n", e.msg);
 		goto out;
 	}
