@@ -2,7 +2,8 @@
  * exchange - the run's context and the order of its stages; see exchange.h
  * for the rules that make each stage safe to interrupt, and stage.h for
  * what the stages share.  Each stage has a file of its own: stage_fetch.c,
- * stage_process.c, stage_dispatch.c, stage_push.c, stage_archive.c, and
+ * stage_process.c, stage_dispatch.c, stage_statement.c, stage_push.c,
+ * stage_archive.c, and
  * stage_recover.c for what a crashed run left.
  */
 #include "exchange/exchange.h"
@@ -158,6 +159,7 @@ int exchange_open(struct exchange **out, const struct config *cfg, int64_t now,
 	x->log = log;
 	x->log_ctx = log_ctx;
 	x->now = now;
+	x->view_now = now;
 	if (spool_open(&x->spool, cfg->spool.dir, e) != 0 || spool_lock(x->spool, e) != 0)
 		goto fail;
 	x->sum.tmp_cleaned = spool_tmp_cleaned(x->spool);
@@ -196,6 +198,11 @@ void exchange_close(struct exchange *x)
 	free(x);
 }
 
+void exchange_set_view_now(struct exchange *x, int64_t now)
+{
+	x->view_now = now;
+}
+
 void exchange_on_progress(struct exchange *x, exchange_progress_fn *fn)
 {
 	x->progress = fn;
@@ -210,6 +217,7 @@ int exchange_run(struct exchange *x, unsigned stages, exchange_stage_fn *done, v
 		{ EXCHANGE_FETCH, exchange_fetch },
 		{ EXCHANGE_PROCESS, exchange_process },
 		{ EXCHANGE_DISPATCH, exchange_dispatch },
+		{ EXCHANGE_STATEMENT, exchange_statement },
 		{ EXCHANGE_PUSH, exchange_push },
 		{ EXCHANGE_ARCHIVE, exchange_archive },
 	};

@@ -39,6 +39,7 @@ struct exchange {
 	struct exchange_summary sum;
 	long remote_failures;              /* fetch: remote files and folders that failed */
 	int64_t now;                       /* the run's one instant (UTC seconds) */
+	int64_t view_now;                  /* statements: which days have ended (SLKTX_NOW) */
 	char archive_path[PATH_MAX];       /* the day's report archive, once made */
 };
 
