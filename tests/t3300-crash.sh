@@ -3,6 +3,11 @@ test_description='a crash at every fault point, then a rerun: every file applied
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/exchange-lib.sh"
 
+# statements are made for days that ended: the statement clock two days ahead
+# makes two per PUJK in every run of the scenario
+SLKTX_NOW=$(($(date +%s) + 2 * 86400))
+export SLKTX_NOW
+
 # scenario: a batch with tickets for both PUJK, a response file on one of
 # them (processed after the batch in the same run), and a second batch
 scenario() {
@@ -34,6 +39,9 @@ state() {
 		for a in exchange/slkt/inbound/ACK_*.xml exchange/pujk/*/download/ACK_*.xml; do
 			echo "$(basename "$a"): $(xpath "$a" "string(//*[local-name()='FileStatus'])")"
 		done
+		echo "statements:"
+		sqlite3 spool/ledger.sqlite "SELECT pujk_code, count(*), count(DISTINCT day) FROM statement GROUP BY pujk_code"
+		sqlite3 spool/ledger.sqlite "SELECT count(*), count(DISTINCT name) FROM outfile WHERE kind = 'STM'"
 		echo "dispatched events:"
 		cat exchange/pujk/*/download/DSP_*.xml | sed -n "s/.* eventSeq=\"\([0-9]*\)\".*/\1/p" | sort -n
 		echo "archive:"
@@ -46,12 +54,15 @@ state() {
 test_expect_success 'a run with no fault sets the expected state' '
 	mkdir ref && (cd ref && scenario && slktx run 2>err && state ../expect) &&
 	grep "PGD-2026-000001|BANKA|DITINDAKLANJUTI" expect &&
-	test $(sed -n "/dispatched events:/,/archive:/p" expect | grep -c "^[0-9]") = 4
+	test $(sed -n "/dispatched events:/,/archive:/p" expect | grep -c "^[0-9]") = 4 &&
+	grep -x "BANKA|2|2" expect && grep -x "ASURB|2|2" expect && grep -x "4|4" expect &&
+	test $(grep -c "STM_.*_DATE_000001.xml.p7s" expect) = 4
 '
 
 for point in after-fetch:1 after-fetch:3 mid-fetch:2 before-remote-remove:2 after-remote-remove:1 \
 	mid-apply:1 mid-apply:4 after-ack:1 after-ack:3 after-commit:1 after-commit:2 \
-	after-archive:1 mid-dispatch:1 mid-dispatch:2 mid-push:1 mid-push:4 after-push:2 after-push:5
+	after-archive:1 mid-dispatch:1 mid-dispatch:2 mid-statement:1 mid-statement:3 \
+	mid-push:1 mid-push:4 after-push:2 after-push:5 after-push:8
 do
 	test_expect_success "killed at $point, then rerun: everything exactly once" "
 		mkdir '$point' && cd '$point' && scenario &&

@@ -54,10 +54,12 @@ static int statement_one(struct exchange *x, const char *code, int32_t day, stru
 		spool_tmp_abandon(x->spool, fd, tmp);
 		goto out;
 	}
-	fault_point("mid-statement");
 	if (spool_tmp_commit(x->spool, fd, tmp, dir, name, e) != 0 ||
-	    stage_sign_outfile(x, dir, name, sha, &size, e) != 0 ||
-	    journal_statement_made(x->ledger, code, day, base, tickets, name, dest, sha, size,
+	    stage_sign_outfile(x, dir, name, sha, &size, e) != 0)
+		goto out;
+	/* signed in the outbox, not recorded: recovery removes it, the rerun makes it again */
+	fault_point("mid-statement");
+	if (journal_statement_made(x->ledger, code, day, base, tickets, name, dest, sha, size,
 				   x->view_now, e) != 0 ||
 	    ledger_commit(x->ledger, e) != 0)
 		goto out;

@@ -28,6 +28,7 @@
  *   before-remote-remove  a fetched pair is recorded, not yet removed from the server
  *   after-remote-remove   removed from the server, the removal not yet recorded
  *   mid-dispatch          a dispatch is being built, its events not yet marked sent
+ *   mid-statement         a statement and its .p7s are in the outbox, not yet recorded
  * fetch-started, mid-fetch and mid-push are called by both transports; the
  * others belong to the pipeline's stages.
  */
