@@ -65,8 +65,8 @@ static int statement_one(struct exchange *x, const char *code, int32_t day, stru
 		goto out;
 	in_tx = 0;
 	x->sum.statements++;
-	stage_say(x, EXCHANGE_INFO, "%s: %ld tickets for %s as of the end of %s", name, tickets,
-		  code, text);
+	stage_say(x, EXCHANGE_INFO, "%s: %ld ticket%s for %s as of the end of %s", name, tickets,
+		  tickets == 1 ? "" : "s", code, text);
 	rc = 0;
 out:
 	if (in_tx)
