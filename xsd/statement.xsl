@@ -166,7 +166,8 @@ dl.meta dd { margin: 0; font-weight: 600; }
 .card.warn .v { color: #b3261e; }
 table { border-collapse: collapse; margin: 4px 0 8px 0; }
 th, td { border: 1px solid #c9d3e0; padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #e8eef6; font-weight: 600; }
+th { background: #e8eef6; font-weight: 600; white-space: nowrap; }
+td.nw { white-space: nowrap; }
 th.grp { text-align: center; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.total { font-weight: 600; }
@@ -224,8 +225,8 @@ tr.done td { color: #5f6b7a; }
               <thead>
                 <tr>
                   <th>No.</th><th>Nomor tiket</th><th>Jenis</th><th>Status</th><th>Diterima</th>
-                  <th>Batas waktu</th><th class="n">Sisa SLA</th><th>Terlambat</th><th>Menunggu</th>
-                  <th>Perihal</th><th class="n">Peristiwa terakhir</th>
+                  <th>Batas waktu</th><th class="n">Sisa SLA (hari kerja)</th><th>Terlambat</th><th>Menunggu</th>
+                  <th>Perihal</th><th class="n">Peristiwa terakhir (no.)</th>
                 </tr>
               </thead>
               <tbody>
@@ -239,11 +240,11 @@ tr.done td { color: #5f6b7a; }
                       </xsl:choose>
                     </xsl:attribute>
                     <td class="n"><xsl:value-of select="position()"/></td>
-                    <td><xsl:value-of select="s:TicketNo"/></td>
+                    <td class="nw"><xsl:value-of select="s:TicketNo"/></td>
                     <td><xsl:call-template name="kind-label"><xsl:with-param name="k" select="s:Kind"/></xsl:call-template></td>
-                    <td><xsl:call-template name="status-label"><xsl:with-param name="s" select="@status"/></xsl:call-template></td>
-                    <td><xsl:call-template name="day"><xsl:with-param name="d" select="s:ReceivedAt"/></xsl:call-template></td>
-                    <td><xsl:call-template name="day"><xsl:with-param name="d" select="@dueDate"/></xsl:call-template></td>
+                    <td class="nw"><xsl:call-template name="status-label"><xsl:with-param name="s" select="@status"/></xsl:call-template></td>
+                    <td class="nw"><xsl:call-template name="day"><xsl:with-param name="d" select="s:ReceivedAt"/></xsl:call-template></td>
+                    <td class="nw"><xsl:call-template name="day"><xsl:with-param name="d" select="@dueDate"/></xsl:call-template></td>
                     <td class="n">
                       <xsl:choose>
                         <xsl:when test="string(@slaDaysLeft)"><xsl:value-of select="@slaDaysLeft"/></xsl:when>
