@@ -3,6 +3,11 @@ test_description='a crash at every fault point, then a rerun: every file applied
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/exchange-lib.sh"
 
+# statements are made for days that ended: the statement clock two days ahead
+# makes two per PUJK in every run of the scenario
+SLKTX_NOW=$(($(date +%s) + 2 * 86400))
+export SLKTX_NOW
+
 # scenario: a batch with tickets for both PUJK, a response file on one of
 # them (processed after the batch in the same run), and a second batch
 scenario() {
@@ -30,11 +35,18 @@ state() {
 		echo "events:"
 		sqlite3 spool/ledger.sqlite "SELECT ticket_no, record FROM event ORDER BY seq"
 		echo "server:"
-		(cd exchange && find . -type f | sed "s/_2026[0-9]*_/_DATE_/" | sort)
+		# statements apart: how many depends on the day the scenario began
+		(cd exchange && find . -type f ! -name "STM_*" | sed "s/_2026[0-9]*_/_DATE_/" | sort)
 		echo "acks:"
 		for a in exchange/slkt/inbound/ACK_*.xml exchange/pujk/*/download/ACK_*.xml; do
 			echo "$(basename "$a"): $(xpath "$a" "string(//*[local-name()='FileStatus'])")"
 		done
+		echo "statements, each day once, each pushed once:"
+		sqlite3 spool/ledger.sqlite "SELECT pujk_code, count(*) = count(DISTINCT day) FROM statement GROUP BY pujk_code"
+		sqlite3 spool/ledger.sqlite "SELECT count(*) = count(DISTINCT name) FROM outfile WHERE kind = 'STM'"
+		test "$(find exchange -name "STM_*.xml" | wc -l)" = "$(sqlite3 spool/ledger.sqlite "SELECT count(*) FROM statement")" &&
+		test "$(find exchange -name "STM_*.xml.p7s" | wc -l)" = "$(sqlite3 spool/ledger.sqlite "SELECT count(*) FROM statement")" &&
+		echo "pushed: each statement and its signature"
 		echo "dispatched events:"
 		cat exchange/pujk/*/download/DSP_*.xml | sed -n "s/^    <.* eventSeq=\"\([0-9]*\)\".*/\1/p" | sort -n
 		echo "ticket histories:"
@@ -57,12 +69,15 @@ test_expect_success 'a run with no fault sets the expected state' '
 	sed -n "/^intake dispatched events:/,/^archive:/p" expect | grep "^[0-9]" >intake &&
 	(cd ref && ledger "SELECT seq || '"'"' '"'"' || record || '"'"' BANKA'"'"' FROM event
 		WHERE actor <> '"'"'INTAKE'"'"' ORDER BY seq") >want &&
-	test $(wc -l <want) = 3 && test_cmp want intake
+	test $(wc -l <want) = 3 && test_cmp want intake &&
+	grep -x "BANKA|1" expect && grep -x "ASURB|1" expect && grep -x "pushed: each statement and its signature" expect &&
+	test "$(cd ref && ledger "SELECT count(*) FROM statement")" -ge 2
 '
 
 for point in after-fetch:1 after-fetch:3 mid-fetch:2 before-remote-remove:2 after-remote-remove:1 \
 	mid-apply:1 mid-apply:4 after-ack:1 after-ack:3 after-commit:1 after-commit:2 \
-	after-archive:1 mid-dispatch:1 mid-dispatch:2 mid-push:1 mid-push:4 after-push:2 after-push:5 \
+	after-archive:1 mid-dispatch:1 mid-dispatch:2 mid-statement:1 mid-statement:3 \
+	mid-push:1 mid-push:4 after-push:2 after-push:5 after-push:8 \
 	mid-dispatch:3 after-dispatch:1 after-dispatch:2 after-dispatch:3 mid-push:11 mid-push:12 \
 	after-push:6
 do

@@ -92,6 +92,7 @@ cmd_fn cmd_run;
 cmd_fn cmd_fetch;
 cmd_fn cmd_process;
 cmd_fn cmd_dispatch;
+cmd_fn cmd_statement;
 cmd_fn cmd_push;
 cmd_fn cmd_validate;
 cmd_fn cmd_sign;

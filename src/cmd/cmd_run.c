@@ -1,6 +1,6 @@
 /*
  * cmd_run - `slktx run` and its stages `fetch`, `process`, `dispatch`,
- * `push`: what cron runs every night.  One line per file and a closing
+ * `statement`, `push`: what cron runs every night.  One line per file and a closing
  * summary on stderr (and syslog with --syslog); --json prints the summary
  * as JSON on stdout for monitoring; --quiet prints nothing on stderr but
  * errors and failed stages, so that cron mails the operator only when
@@ -63,11 +63,13 @@ static void summary_line(const char *stage, const struct exchange_summary *s, ch
 	snprintf(buf, size,
 		 "%s: %ld files fetched, %ld processed (%ld accepted, %ld partially accepted, "
 		 "%ld rejected); records: %ld accepted, %ld rejected, %ld duplicate; "
-		 "%ld acknowledgements, %ld dispatches (%ld items), %ld files delivered; "
+		 "%ld acknowledgements, %ld dispatches (%ld items), %ld statements, "
+		 "%ld files delivered; "
 		 "%ld waiting for their signature, %ld names ignored, %ld left for the next run",
 		 stage, s->fetched, s->processed, s->files_accepted, s->files_partial,
 		 s->files_rejected, s->records_accepted, s->records_rejected,
-		 s->records_duplicate, s->acks, s->dispatches, s->dispatch_items, s->pushed,
+		 s->records_duplicate, s->acks, s->dispatches, s->dispatch_items, s->statements,
+		 s->pushed,
 		 s->in_transit, s->ignored, s->waiting);
 }
 
@@ -116,11 +118,13 @@ static void print_json(const char *stage, const struct exchange_summary *s, int 
 	       "\"files_partially_accepted\":%ld,\"files_rejected\":%ld,"
 	       "\"records_accepted\":%ld,\"records_rejected\":%ld,\"records_duplicate\":%ld,"
 	       "\"acknowledgements\":%ld,\"dispatches\":%ld,\"dispatch_items\":%ld,"
-	       "\"delivered\":%ld,\"quarantined\":%ld,\"waiting\":%ld,\"tmp_cleaned\":%ld",
+	       "\"statements\":%ld,\"delivered\":%ld,\"quarantined\":%ld,\"waiting\":%ld,"
+	       "\"tmp_cleaned\":%ld",
 	       status, s->fetched, s->in_transit, s->ignored, s->processed,
 	       s->files_accepted, s->files_partial, s->files_rejected, s->records_accepted,
 	       s->records_rejected, s->records_duplicate, s->acks, s->dispatches,
-	       s->dispatch_items, s->pushed, s->quarantined, s->waiting, s->tmp_cleaned);
+	       s->dispatch_items, s->statements, s->pushed, s->quarantined, s->waiting,
+	       s->tmp_cleaned);
 	if (archive && *archive) {
 		/* the path is ours (spool + YYYY/MM + fixed name): no escaping needed */
 		printf(",\"archive\":\"%s\"", archive);
@@ -322,6 +326,11 @@ int cmd_process(int argc, char **argv, const struct cmd_globals *g)
 int cmd_dispatch(int argc, char **argv, const struct cmd_globals *g)
 {
 	return run_stages("dispatch", EXCHANGE_DISPATCH, argc, argv, g);
+}
+
+int cmd_statement(int argc, char **argv, const struct cmd_globals *g)
+{
+	return run_stages("statement", EXCHANGE_STATEMENT, argc, argv, g);
 }
 
 int cmd_push(int argc, char **argv, const struct cmd_globals *g)

@@ -21,6 +21,7 @@ static const struct command {
 	{ "fetch", cmd_fetch, "fetch [--json] [--syslog] [--quiet]" },
 	{ "process", cmd_process, "process [--json] [--syslog] [--quiet]" },
 	{ "dispatch", cmd_dispatch, "dispatch [--json] [--syslog] [--quiet]" },
+	{ "statement", cmd_statement, "statement [--json] [--syslog] [--quiet]" },
 	{ "push", cmd_push, "push [--json] [--syslog] [--quiet]" },
 	{ "config", cmd_config, "config check [--connect]" },
 	{ "validate", cmd_validate, "validate [--max-errors N] FILE..." },

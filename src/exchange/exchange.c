@@ -2,7 +2,8 @@
  * exchange - the run's context and the order of its stages; see exchange.h
  * for the rules that make each stage safe to interrupt, and stage.h for
  * what the stages share.  Each stage has a file of its own: stage_fetch.c,
- * stage_process.c, stage_dispatch.c, stage_push.c, stage_archive.c, and
+ * stage_process.c, stage_dispatch.c, stage_statement.c, stage_push.c,
+ * stage_archive.c, and
  * stage_recover.c for what a crashed run left.
  */
 #include "exchange/exchange.h"
@@ -231,6 +232,7 @@ int exchange_run(struct exchange *x, unsigned stages, exchange_stage_fn *done, v
 		{ EXCHANGE_FETCH, exchange_fetch },
 		{ EXCHANGE_PROCESS, exchange_process },
 		{ EXCHANGE_DISPATCH, exchange_dispatch },
+		{ EXCHANGE_STATEMENT, exchange_statement },
 		{ EXCHANGE_PUSH, exchange_push },
 		{ EXCHANGE_ARCHIVE, exchange_archive },
 	};

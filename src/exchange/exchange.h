@@ -1,6 +1,6 @@
 /*
  * exchange - the nightly run's stages (SPEC §1, §7, §8): fetch, process,
- * dispatch, push, each safe to kill at any point and run again.
+ * dispatch, statement, push, each safe to kill at any point and run again.
  *
  * The rules that make a crash harmless:
  * - a fetched pair is recorded in the ledger before the server's copy is
@@ -10,6 +10,7 @@
  *   into the outbox before the commit; on start, outbox files no committed
  *   row speaks for are leftovers of a rolled-back attempt and go;
  * - a dispatch moves its PUJK's cursor in the transaction that records it;
+ * - a statement is recorded (PUJK, day) in the transaction of its outfile row;
  * - a push is repeated until recorded, and the server takes the same bytes
  *   under the same name as already delivered.
  *
@@ -42,6 +43,8 @@ void exchange_on_progress(struct exchange *x, exchange_progress_fn *fn);
 int exchange_fetch(struct exchange *x, struct err *e);
 int exchange_process(struct exchange *x, struct err *e);
 int exchange_dispatch(struct exchange *x, struct err *e);
+/* The daily statements of the days that ended before the views' clock. */
+int exchange_statement(struct exchange *x, struct err *e);
 /* The views' clock, which says which days have ended (statements, the daily
  * archive): the command layer's now (SLKTX_NOW in the tests), the run's
  * instant unless set. */
@@ -59,15 +62,16 @@ enum exchange_stage {
 	EXCHANGE_DISPATCH = 4,
 	EXCHANGE_PUSH = 8,
 	EXCHANGE_ARCHIVE = 16,
+	EXCHANGE_STATEMENT = 32,
 };
-#define EXCHANGE_ALL 31u
+#define EXCHANGE_ALL 63u
 
 /* Told the outcome of each stage run (rc 0, or -1 with e); returns 0 to go
  * on with the next stage, -1 to stop the run there. */
 typedef int exchange_stage_fn(void *ctx, enum exchange_stage stage, int rc, const struct err *e);
 
 /* Run the stages in the set, in the fixed order fetch, process, dispatch,
- * push, archive; -1 when done stopped it. */
+ * statement, push, archive; -1 when done stopped it. */
 int exchange_run(struct exchange *x, unsigned stages, exchange_stage_fn *done, void *ctx);
 
 const struct exchange_summary *exchange_summary(const struct exchange *x);

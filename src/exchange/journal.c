@@ -488,3 +488,42 @@ int journal_dispatch_made(struct ledger *l, const char *base, const char *code,
 	sqlite3_bind_int64(st, 2, last_seq);
 	return step_done(l, st, e);
 }
+
+/* ---- statement ---- */
+
+int journal_statement_last_day(struct ledger *l, const char *code, int32_t *day, int *found,
+			       struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (prepare(l, &st, "SELECT MAX(day) FROM statement WHERE pujk_code = ?", e) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	*day = *found ? (int32_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ledger_err(l, e, "cannot read the statements made");
+	return 0;
+}
+
+int journal_statement_made(struct ledger *l, const char *code, int32_t day, const char *base,
+			   long tickets, const char *file_name, const char *dest,
+			   const char *sha256, int64_t size, int64_t now, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (prepare(l, &st, "INSERT INTO statement(pujk_code, day, name, created_at, tickets)"
+			    " VALUES (?,?,?,?,?)", e) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, day);
+	sqlite3_bind_text(st, 3, base, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, tickets);
+	if (step_done(l, st, e) != 0)
+		return -1;
+	return outfile_add(l, file_name, dest, "STM", sha256, size, now, 0, e);
+}

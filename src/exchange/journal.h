@@ -1,8 +1,8 @@
 /*
  * journal - the exchange's own tables: every data file fetched and what
  * became of it (file), every signed file in the outbox (outfile), the
- * dispatches made (dispatch) and how far each addressee has been sent
- * (dispatch_cursor).  The stages say what happened; this module alone
+ * dispatches made (dispatch), how far each addressee has been sent
+ * (dispatch_cursor), and the daily statements made (statement).  The stages say what happened; this module alone
  * knows the SQL.
  *
  * Every write joins the caller's transaction when one is open (the process
@@ -109,5 +109,13 @@ int journal_dispatch_made(struct ledger *l, const char *base, const char *code,
 			  int64_t first_seq, int64_t last_seq, long items, const char *file_name,
 			  const char *dest, const char *sha256, int64_t size, int64_t now,
 			  struct err *e);
+
+/* The last WIB day code has a statement of (*found 0: none yet). */
+int journal_statement_last_day(struct ledger *l, const char *code, int32_t *day, int *found,
+			       struct err *e);
+/* A statement of code's day is made: its row and its outfile row (kind STM). */
+int journal_statement_made(struct ledger *l, const char *code, int32_t day, const char *base,
+			   long tickets, const char *file_name, const char *dest,
+			   const char *sha256, int64_t size, int64_t now, struct err *e);
 
 #endif

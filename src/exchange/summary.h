@@ -15,6 +15,7 @@ struct exchange_summary {
 	long records_accepted, records_rejected, records_duplicate;
 	long acks;              /* acknowledgements written */
 	long dispatches, dispatch_items;
+	long statements;        /* daily statements made */
 	long pushed;            /* files delivered to the server */
 	long quarantined;
 	long waiting;           /* files left for the next run by a transient failure */

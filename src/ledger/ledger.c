@@ -241,6 +241,22 @@ static const struct migration migrations[] = {
 		  " BEGIN SELECT RAISE(ABORT, 'the row logs are append-only'); END;"
 		  "CREATE TRIGGER file_log_append_only_delete BEFORE DELETE ON file_log"
 		  " BEGIN SELECT RAISE(ABORT, 'the row logs are append-only'); END"),
+	MIGRATION(7,
+		  /* daily statements (SPEC 1.1 §2, §3): one per PUJK and WIB day,
+		   * made with their outfile row (kind STM) in one transaction */
+		  "CREATE TABLE statement(pujk_code TEXT NOT NULL, day INTEGER NOT NULL,"
+		  " name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL,"
+		  " tickets INTEGER NOT NULL, PRIMARY KEY (pujk_code, day)) WITHOUT ROWID;"
+		  "CREATE TABLE outfile_new(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+		  " destination TEXT NOT NULL,"
+		  " kind TEXT NOT NULL CHECK (kind IN ('ACK','DSP','STM')),"
+		  " sha256 TEXT NOT NULL, size INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+		  " pushed_at INTEGER, file_id INTEGER);"
+		  "INSERT INTO outfile_new SELECT id, name, destination, kind, sha256, size,"
+		  " created_at, pushed_at, file_id FROM outfile;"
+		  "DROP TABLE outfile;"
+		  "ALTER TABLE outfile_new RENAME TO outfile;"
+		  "CREATE INDEX outfile_name ON outfile(destination, name)"),
 };
 
 #define LEDGER_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -611,3 +611,100 @@ out:
 	sqlite3_finalize(st);
 	return result;
 }
+
+/*
+ * The tickets of one PUJK as the ledger knew them at ?1: only events recorded
+ * by then count, so that a statement made late (a catch-up) describes its day
+ * as it ended.  The PUJK and status are those of the last such event; "since
+ * the assignment" is after the last NewTicket or Reassign (the report's rule,
+ * docs/DESIGN.md "Reports").  The candidates are the tickets the PUJK holds
+ * now or held before a later Reassign; k is not materialized so that each
+ * lookup in it uses the event table's ticket index.
+ */
+static const char as_of_sql[] =
+	"WITH k AS NOT MATERIALIZED (SELECT * FROM event WHERE recorded_at <= ?1),"
+	" t0 AS (SELECT t.no, t.kind, t.received_at, t.created_seq,"
+	"  (SELECT MAX(seq) FROM k WHERE k.ticket_no = t.no"
+	"   AND k.record IN ('NewTicket', 'Reassign')) AS aseq,"
+	"  (SELECT MAX(seq) FROM k WHERE k.ticket_no = t.no) AS lseq"
+	"  FROM ticket t WHERE t.pujk_code = ?2 OR EXISTS (SELECT 1 FROM event r"
+	"   WHERE r.ticket_no = t.no AND r.record = 'Reassign' AND r.prior_pujk = ?2))"
+	" SELECT t0.no, t0.kind, l.status_after, t0.received_at,"
+	"  CASE a.record WHEN 'Reassign' THEN a.happened_at ELSE t0.received_at END,"
+	"  coalesce((SELECT MIN(happened_at) FROM k WHERE k.ticket_no = t0.no"
+	"   AND k.seq > t0.aseq AND k.record IN"
+	"   ('TakeOver', 'FollowUp', 'ResolutionProposal', 'Misrouted')), 0),"
+	"  coalesce((SELECT MIN(happened_at) FROM k WHERE k.ticket_no = t0.no"
+	"   AND k.seq > t0.aseq AND k.record = 'ResolutionProposal'), 0),"
+	"  EXISTS (SELECT 1 FROM k WHERE k.ticket_no = t0.no AND k.seq > t0.aseq"
+	"   AND k.record = 'FollowUp' AND json_extract(k.detail, '$.action') = 'EXTENSION'),"
+	"  l.seq, l.recorded_at, t0.created_seq,"
+	"  (SELECT json_extract(n.detail, '$.subject') FROM event n WHERE n.seq = t0.created_seq)"
+	" FROM t0 JOIN k l ON l.seq = t0.lseq JOIN k a ON a.seq = t0.aseq"
+	" WHERE l.pujk_code = ?2 ORDER BY t0.received_at, t0.no";
+
+static int read_as_of(sqlite3_stmt *st, const char *pujk, struct tickets_as_of *r)
+{
+	struct tickets_ticket *t = &r->t;
+	int oom = 0;
+
+	col_copy(st, 0, t->no, sizeof(t->no));
+	col_copy(st, 1, t->kind, sizeof(t->kind));
+	snprintf(t->pujk_code, sizeof(t->pujk_code), "%s", pujk);
+	col_copy(st, 2, t->status, sizeof(t->status));
+	t->received_at = sqlite3_column_int64(st, 3);
+	t->assigned_at = sqlite3_column_int64(st, 4);
+	t->first_response_at = sqlite3_column_int64(st, 5);
+	t->proposal_at = sqlite3_column_int64(st, 6);
+	t->extended = sqlite3_column_int(st, 7);
+	t->updated_seq = sqlite3_column_int64(st, 8);
+	r->changed_at = sqlite3_column_int64(st, 9);
+	t->created_seq = sqlite3_column_int64(st, 10);
+	t->subject = col_dup(st, 11, &oom);
+	return oom ? -1 : 0;
+}
+
+int tickets_as_of(struct ledger *l, const char *pujk, int64_t as_of, struct tickets_as_of **out,
+		  size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct tickets_as_of *v = NULL;
+	size_t used = 0, cap = 0;
+	int rc, result = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(ledger_db(l), as_of_sql, -1, &st, NULL) != SQLITE_OK) {
+		ledger_err(l, e, "cannot read the tickets");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, as_of);
+	sqlite3_bind_text(st, 2, pujk, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (grow((void **)&v, used, &cap, sizeof(*v)) < 0 ||
+		    read_as_of(st, pujk, &v[used++]) < 0) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		ledger_err(l, e, "cannot read the tickets");
+		goto out;
+	}
+	*out = v;
+	*n = used;
+	v = NULL;
+	used = 0;
+	result = 0;
+out:
+	tickets_as_of_free(v, used);
+	sqlite3_finalize(st);
+	return result;
+}
+
+void tickets_as_of_free(struct tickets_as_of *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tickets_ticket_clear(&v[i].t);
+	free(v);
+}

@@ -119,6 +119,25 @@ int tickets_attachments(struct ledger *l, const char *no, struct tickets_attachm
 void tickets_attachments_free(struct tickets_attachment *v, size_t n);
 
 /*
+ * A PUJK's tickets as the ledger knew them at as_of (UTC seconds): only
+ * events recorded by then count (SPEC 1.1 §3 Statement, made late in a
+ * catch-up).  t.status and t.pujk_code are those after the last such event;
+ * t.assigned_at is the start of the deadline (ReceivedAt, or the last
+ * Reassign's At); t.first_response_at, t.proposal_at and t.extended count
+ * since that assignment; t.updated_seq is the last event's seq; only
+ * t.subject of the complaint is read (no consumer data).  t.due_day is left
+ * 0 for the caller, who knows the configured days.  By ReceivedAt, then
+ * number.
+ */
+struct tickets_as_of {
+	struct tickets_ticket t;
+	int64_t changed_at;   /* recorded_at of the last event */
+};
+int tickets_as_of(struct ledger *l, const char *pujk, int64_t as_of, struct tickets_as_of **out,
+		  size_t *n, struct err *e);
+void tickets_as_of_free(struct tickets_as_of *v, size_t n);
+
+/*
  * Sisa SLA and lateness of t on today, by sla_view_of (SPEC §6).  The caller
  * checks calendar_missing_year() afterwards.
  */

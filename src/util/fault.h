@@ -30,6 +30,7 @@
  *   mid-dispatch          a dispatch is being built, its events not yet marked sent
  *   after-dispatch        a dispatch committed with its cursor (a PUJK's or the
  *                         intake's), the next recipient's not begun, nothing pushed
+ *   mid-statement         a statement and its .p7s are in the outbox, not yet recorded
  * fetch-started, mid-fetch and mid-push are called by both transports; the
  * others belong to the pipeline's stages.
  */
