@@ -2,9 +2,12 @@
 test_description='slktx validate: verdicts, places and exit codes'
 . "$(dirname "$0")/lib.sh"
 
+# every sample a sender may drop; statements (STM_) are only ever written by
+# the hub, and validate does not take them (t3420 checks them with xmllint)
 test_expect_success 'every valid sample is valid, exit 0, one verdict line each' '
-	slktx validate "$SAMPLES"/valid/*.xml >out &&
-	n=$(ls "$SAMPLES"/valid/*.xml | wc -l) &&
+	ls "$SAMPLES"/valid/*.xml | grep -v "/STM_" >samples &&
+	slktx validate $(cat samples) >out &&
+	n=$(wc -l <samples) &&
 	test $(grep -c ": valid " out) = $n &&
 	grep -v ": valid " out >rest &&
 	echo "$n files: $n valid, 0 invalid" >expect &&
