@@ -231,3 +231,19 @@ ojk_note() {
 reassign() {
 	echo "<Reassign id=\"$1\"><TicketNo>$2</TicketNo><PujkCode>$3</PujkCode><At>${4:-2026-11-25T10:00:00+07:00}</At><Note>Dialihkan.</Note></Reassign>"
 }
+
+# The hub's whole clock set with libfaketime (the PKI, the signatures, the
+# runs): on "YYYY-MM-DD HH:MM" CMD... runs CMD (a shell function too) with
+# every process it starts beginning at that time in WIB.
+FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+on() {
+	(
+		FAKETIME="@$(date -u -d "$1 +0700" "+%Y-%m-%d %H:%M:%S")" &&
+		LD_PRELOAD=$FAKETIME_LIB && export FAKETIME LD_PRELOAD && shift && "$@"
+	)
+}
+
+# created FILE TIME: the CreatedAt of a file cb or rsp wrote (27 November)
+created() {
+	sed -i "s|<CreatedAt>.*</CreatedAt>|<CreatedAt>$2</CreatedAt>|" "$1"
+}

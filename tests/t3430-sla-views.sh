@@ -3,19 +3,6 @@ test_description='one sisa SLA and one lateness: ticket list, ticket show, the d
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/exchange-lib.sh"
 
-# The hub's whole clock is set with libfaketime: on "YYYY-MM-DD HH:MM" CMD...
-# runs CMD with every process it starts beginning at that time in WIB.
-FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
-on() {
-	(
-		FAKETIME="@$(date -u -d "$1 +0700" "+%Y-%m-%d %H:%M:%S")" &&
-		LD_PRELOAD=$FAKETIME_LIB && export FAKETIME LD_PRELOAD && shift && "$@"
-	)
-}
-created() {
-	sed -i "s|<CreatedAt>.*</CreatedAt>|<CreatedAt>$2</CreatedAt>|" "$1"
-}
-
 # received on Friday 13 November 2026: ten working days later is Friday 27
 T=PGD-2026-000500
 DUE=2026-11-27

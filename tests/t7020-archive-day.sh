@@ -3,20 +3,6 @@ test_description='the daily archive: day D as of its end, made by the first run 
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/exchange-lib.sh"
 
-# The hub's whole clock is set with libfaketime (the PKI, the signatures, the
-# runs): on "YYYY-MM-DD HH:MM" CMD... runs CMD (a shell function too) with
-# every process it starts beginning at that time in WIB.
-FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
-on() {
-	(
-		FAKETIME="@$(date -u -d "$1 +0700" "+%Y-%m-%d %H:%M:%S")" &&
-		LD_PRELOAD=$FAKETIME_LIB && export FAKETIME LD_PRELOAD && shift && "$@"
-	)
-}
-# created NAME TIME: the file's CreatedAt (exchange-lib writes 27 November)
-created() {
-	sed -i "s|<CreatedAt>.*</CreatedAt>|<CreatedAt>$2</CreatedAt>|" "$1"
-}
 R=spool/reports/2026/11
 A25=$R/slktx-report-20261125.tar.gz
 TOP=slktx-report-20261125

@@ -3,18 +3,6 @@ test_description='the daily archive of a day a name was sent four times and junk
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/exchange-lib.sh"
 
-# on "YYYY-MM-DD HH:MM" CMD...: CMD (a shell function too) with the clock of
-# every process it starts at that time in WIB (libfaketime)
-FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
-on() {
-	(
-		FAKETIME="@$(date -u -d "$1 +0700" "+%Y-%m-%d %H:%M:%S")" &&
-		LD_PRELOAD=$FAKETIME_LIB && export FAKETIME LD_PRELOAD && shift && "$@"
-	)
-}
-created() {
-	sed -i "s|<CreatedAt>.*</CreatedAt>|<CreatedAt>$2</CreatedAt>|" "$1"
-}
 CB=CB_OJK_20261125_000001
 BIG=CB_OJK_20261125_000002
 ORPHAN=RSP_ASURB_20261124_000001

@@ -3,15 +3,6 @@ test_description='the auditor commands of README.md, run exactly as printed on a
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/exchange-lib.sh"
 
-# on "YYYY-MM-DD HH:MM" CMD...: CMD (a shell function too) with the clock of
-# every process it starts at that time in WIB (libfaketime)
-FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
-on() {
-	(
-		FAKETIME="@$(date -u -d "$1 +0700" "+%Y-%m-%d %H:%M:%S")" &&
-		LD_PRELOAD=$FAKETIME_LIB && export FAKETIME LD_PRELOAD && shift && "$@"
-	)
-}
 CB=CB_OJK_20261125_000001
 
 # block MARKER FILE: the indented command lines between <!-- MARKER --> and
