@@ -55,8 +55,8 @@ static void last_entry(const char *dir, const char *pattern, char *out, size_t s
 			if (pattern[i] == '9' ? (de->d_name[i] < '0' || de->d_name[i] > '9')
 					      : de->d_name[i] != pattern[i])
 				break;
-		if (i == len && strcmp(de->d_name, out) > 0)
-			snprintf(out, size, "%s", de->d_name);
+		if (i == len && len < size && strcmp(de->d_name, out) > 0)
+			memcpy(out, de->d_name, len + 1);
 	}
 	closedir(d);
 }
@@ -85,7 +85,7 @@ static void latest_archive(const struct config *cfg, char *path, size_t size)
 		while (y != NULL && (me = readdir(y)) != NULL) {
 			if (strlen(me->d_name) != 2 || strspn(me->d_name, "0123456789") != 2)
 				continue;
-			snprintf(month, sizeof(month), "%s", me->d_name);
+			snprintf(month, sizeof(month), "%.2s", me->d_name);
 			if (snprintf(dir, sizeof(dir), "%s/%s/%s", cfg->report.dir, year,
 				     month) >= (int)sizeof(dir))
 				continue;

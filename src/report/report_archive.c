@@ -177,7 +177,7 @@ static int add_day_files(struct writer *w, const struct config *cfg,
 			 void *warn_ctx, struct err *e)
 {
 	struct spool *s = NULL;
-	char rel[SPOOL_PATH_MAX], msg[1024];
+	char rel[SPOOL_PATH_MAX], msg[1024], member[sizeof(f->member[0])];
 	int rc = -1;
 
 	if (spool_open(&s, cfg->spool.dir, e) < 0)
@@ -205,8 +205,10 @@ static int add_day_files(struct writer *w, const struct config *cfg,
 					warn(warn_ctx, msg);
 				continue;
 			}
-			snprintf(f[i].member[k], sizeof(f[i].member[k]), REPORT_FILES_DIR
-				 "/%" PRId64 "-%s", f[i].id, f[i].spool_name[k]);
+			/* through a buffer of its own: the name is in the same struct */
+			snprintf(member, sizeof(member), REPORT_FILES_DIR "/%" PRId64 "-%s",
+				 f[i].id, f[i].spool_name[k]);
+			memcpy(f[i].member[k], member, sizeof(member));
 			if (add_spool_file(w, s, rel, f[i].member[k], e) < 0)
 				goto out;
 			f[i].kept[k] = "";
