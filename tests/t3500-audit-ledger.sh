@@ -87,6 +87,18 @@ test_expect_success 'a ticket moved to another PUJK is named' '
 	EOF
 '
 
+test_expect_success 'a subject or received day edited in the columns kept for reading is named' '
+	fresh &&
+	ledger "UPDATE ticket SET subject = '\''Tidak ada masalah'\'', received_day = received_day - 1
+		WHERE no = '\''$T5'\''" &&
+	day=$(ledger "SELECT date(received_at + 25200, '\''unixepoch'\'') FROM ticket WHERE no = '\''$T5'\''") &&
+	before=$(ledger "SELECT date(received_at + 25200 - 86400, '\''unixepoch'\'') FROM ticket WHERE no = '\''$T5'\''") &&
+	finds <<-EOF
+	ticket $T5: subject: the NewTicket says '\''Transaksi tidak dikenal'\'', the table says '\''Tidak ada masalah'\''
+	ticket $T5: received_day: its received_at says $day, the table says $before
+	EOF
+'
+
 test_expect_success 'due day, extension, first response, proposal and closure edits are named' '
 	fresh &&
 	ledger "UPDATE ticket SET due_day = due_day + 7 WHERE no = '\''$T1'\''" &&

@@ -397,6 +397,40 @@ static int merge(struct tickets_audit *t, sqlite3_stmt *ev, sqlite3_stmt *tk)
 	return ev_rc == SQLITE_DONE && tk_rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * The columns kept on the ticket for reading (migration 5): its subject is
+ * its NewTicket's, its received_day the WIB day of its received_at, or the
+ * lists and reports would show what the events do not say.
+ */
+static int check_read_columns(struct ledger *l, struct tickets_audit *t, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (prepare(l, "SELECT t.no, t.subject, coalesce(json_extract(n.detail, '$.subject'), ''),"
+		       " t.received_day, t.received_at FROM ticket t"
+		       " LEFT JOIN event n ON n.seq = t.created_seq ORDER BY t.no", &st, e) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int32_t day = calendar_day_of(sqlite3_column_int64(st, 4));
+		char want[11], got[11];
+
+		if (strcmp(col_text(st, 1), col_text(st, 2)) != 0)
+			finding(&t->a, "ticket %s: subject: the NewTicket says '%.200s', the table"
+				" says '%.200s'", col_text(st, 0), col_text(st, 2), col_text(st, 1));
+		if (sqlite3_column_int64(st, 3) != day) {
+			calendar_format_day(day, want);
+			calendar_format_day((int32_t)sqlite3_column_int64(st, 3), got);
+			finding(&t->a, "ticket %s: received_day: its received_at says %s, the"
+				" table says %s", col_text(st, 0), want, got);
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_err(l, e, "cannot read the tickets' subjects and days");
+	return 0;
+}
+
 int audit_tickets(struct ledger *l, struct calendar *cal, const struct config *cfg,
 		  audit_found_fn *found, void *ctx, struct audit_counts *c, struct err *e)
 {
@@ -417,6 +451,8 @@ int audit_tickets(struct ledger *l, struct calendar *cal, const struct config *c
 		ledger_err(l, e, "cannot read the events and tickets");
 		goto out;
 	}
+	if (check_read_columns(l, &t, e) < 0)
+		goto out;
 	rc = 0;
 out:
 	sqlite3_finalize(tk);

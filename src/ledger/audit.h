@@ -6,7 +6,8 @@
  * the state machine (statemachine_next) and the deadline arithmetic
  * (sla_due_day, sla_extend, with the configured calendar and SLA days) and
  * compares the result with each ticket row, field by field; a row without
- * events and events without a row are findings too.  It streams: one
+ * events and events without a row are findings too, and so are a subject or
+ * received_day (the columns kept for reading) that its events do not say.  It streams: one
  * ticket's state in memory, whatever the ledger's size.
  *
  * audit_rows compares the registry (pujk, officer) and the journal's file
