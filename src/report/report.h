@@ -28,37 +28,13 @@
 #include "util/err.h"
 #include "ledger/ledger.h"
 #include "trust/sig.h"
-
-/* the files of a report, in a directory and in an archive */
-#define REPORT_XML "report.xml"
-#define REPORT_HTML "report.html"
-#define REPORT_CSV_PUJK "report-pujk.csv"         /* one row per PUJK */
-#define REPORT_CSV_TOTAL "report-total.csv"       /* the total, apart from the PUJK rows */
-#define REPORT_CSV_TICKETS "report-tickets.csv"   /* every ticket row */
-#define REPORT_CSV_OVERDUE "report-overdue.csv"   /* negative sisa SLA, most late first */
-#define REPORT_CSV_DAILY "report-daily.csv"       /* received and closed per day */
-#define REPORT_CSV_MONTHLY "report-monthly.csv"   /* received and closed per month */
-#define REPORT_FILE_COUNT 8
-
-/* The HTML page lists at most this many overdue and this many urgent tickets. */
-#define REPORT_PAGE_ROWS 200
+#include "report/report_render.h"
 
 /* archive members beside the report files and the inputs */
 #define REPORT_MANIFEST "MANIFEST.sha256"
 #define REPORT_MANIFEST_SIG "MANIFEST.sha256.p7s"
 #define REPORT_CHAIN_HEAD "CHAIN_HEAD"
 
-struct report_request {
-	int32_t from_day;   /* WIB days (calendar.h), both included */
-	int32_t to_day;
-	const char *pujk;   /* one PUJK, or NULL for all */
-	int64_t now;        /* the time of the report (UTC seconds) */
-	/*
-	 * Also every ticket open at AsOf, whatever the day it was received:
-	 * the daily archive's view of the backlog (SPEC §9).
-	 */
-	int open_at_as_of;
-};
 
 /* A report's files in memory, in the order of the REPORT_* names above. */
 struct report_files {
@@ -143,15 +119,6 @@ int report_verify_archive(const char *path, struct sig_trust *t, const struct si
 
 /* "************1234" from a 16-digit NIK; "" for anything else. */
 void report_mask_nik(const char *nik, char out[17]);
-/* The median of n values (sorted here) in halves: 2 * median; -1 when n is 0. */
-long report_median2(int *values, size_t n);
-/* A growing byte buffer, NUL-terminated after len bytes. */
-struct report_buf {
-	unsigned char *data;
-	size_t len, cap;
-	int failed; /* out of memory once: everything after is dropped */
-};
-void report_buf_add(struct report_buf *b, const char *s, size_t n);
 /*
  * Parse a CHAIN_HEAD member: "0 -\n", or "SEQ HASH\n" with SEQ in 1 ..
  * INT64_MAX and HASH 64 lower-case hex digits, nothing more.  0 with *seq (0
@@ -159,8 +126,6 @@ void report_buf_add(struct report_buf *b, const char *s, size_t n);
  */
 int report_parse_chain_head(const unsigned char *text, size_t len, int64_t *seq,
 			    char hash[65], const char **why);
-/* Append one CSV field by csv_cell (neutralised, RFC 4180 quoted). */
-void report_csv_field(struct report_buf *b, const char *field);
 
 /* --- shared by report.c, report_archive.c and report_activity.c --- */
 

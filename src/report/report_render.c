@@ -24,6 +24,46 @@
 #include "domain/records.h"
 #include "xml/schema.h"
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+long report_median2(int *values, size_t n)
+{
+	if (n == 0)
+		return -1;
+	qsort(values, n, sizeof(values[0]), cmp_int);
+	if (n % 2 == 1)
+		return 2L * values[n / 2];
+	return (long)values[n / 2 - 1] + values[n / 2];
+}
+
+void report_buf_add(struct report_buf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		unsigned char *p;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		p = realloc(b->data, cap);
+		if (p == NULL) {
+			b->failed = 1;
+			return;
+		}
+		b->data = p;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 static void buf_str(struct report_buf *b, const char *s)
 {
 	report_buf_add(b, s, strlen(s));

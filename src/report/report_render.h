@@ -5,6 +5,8 @@
  * copy of the XML without the full ticket list, with every file and network
  * access forbidden) and the CSV files through util/csv.  report.c reads the
  * ledger and folds the figures into struct report_data; this writes them.
+ * The request, the file names and the byte buffer live here, below report.h,
+ * which includes this header.
  *
  * Errors: ERR_INTERNAL when the report fails its own schema or the
  * stylesheet fails (a bug, never the data's fault), or memory runs out.
@@ -17,7 +19,46 @@
 
 #include "domain/calendar.h"
 #include "domain/sla.h"
-#include "report/report.h"
+#include "util/config.h"
+#include "util/err.h"
+
+/* the files of a report, in a directory and in an archive */
+#define REPORT_XML "report.xml"
+#define REPORT_HTML "report.html"
+#define REPORT_CSV_PUJK "report-pujk.csv"         /* one row per PUJK */
+#define REPORT_CSV_TOTAL "report-total.csv"       /* the total, apart from the PUJK rows */
+#define REPORT_CSV_TICKETS "report-tickets.csv"   /* every ticket row */
+#define REPORT_CSV_OVERDUE "report-overdue.csv"   /* negative sisa SLA, most late first */
+#define REPORT_CSV_DAILY "report-daily.csv"       /* received and closed per day */
+#define REPORT_CSV_MONTHLY "report-monthly.csv"   /* received and closed per month */
+#define REPORT_FILE_COUNT 8
+
+/* The HTML page lists at most this many overdue and this many urgent tickets. */
+#define REPORT_PAGE_ROWS 200
+
+struct report_request {
+	int32_t from_day;   /* WIB days (calendar.h), both included */
+	int32_t to_day;
+	const char *pujk;   /* one PUJK, or NULL for all */
+	int64_t now;        /* the time of the report (UTC seconds) */
+	/*
+	 * Also every ticket open at AsOf, whatever the day it was received:
+	 * the daily archive's view of the backlog (SPEC §9).
+	 */
+	int open_at_as_of;
+};
+
+/* A growing byte buffer, NUL-terminated after len bytes. */
+struct report_buf {
+	unsigned char *data;
+	size_t len, cap;
+	int failed; /* out of memory once: everything after is dropped */
+};
+void report_buf_add(struct report_buf *b, const char *s, size_t n);
+/* The median of n values (sorted here) in halves: 2 * median; -1 when n is 0. */
+long report_median2(int *values, size_t n);
+/* Append one CSV field by csv_cell (neutralised, RFC 4180 quoted). */
+void report_csv_field(struct report_buf *b, const char *field);
 
 enum count_col {
 	C_RECEIVED,
