@@ -471,11 +471,32 @@ fail:
 	return -1;
 }
 
+/*
+ * The connection to l->path, an existing file (never created here), with
+ * extended result codes and the busy timeout.
+ */
+static int open_connection(struct ledger *l, long busy_timeout_ms, struct err *e)
+{
+	int rc = sqlite3_open_v2(l->path, &l->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX,
+				 NULL);
+
+	if (rc != SQLITE_OK) {
+		if (l->db == NULL)
+			return err_set_at(e, ERR_IO, l->path, 0, 0, "cannot open ledger: %s",
+					  sqlite3_errstr(rc));
+		return ledger_err(l, e, "cannot open ledger");
+	}
+	sqlite3_extended_result_codes(l->db, 1);
+	if (sqlite3_busy_timeout(l->db, (int)busy_timeout_ms) != SQLITE_OK)
+		return ledger_err(l, e, "cannot set the busy timeout");
+	return 0;
+}
+
 int ledger_open(struct ledger **out, const char *path, long busy_timeout_ms, struct err *e)
 {
 	struct ledger *l;
 	struct stat st;
-	int rc;
 
 	*out = NULL;
 	l = calloc(1, sizeof(*l));
@@ -491,23 +512,8 @@ int ledger_open(struct ledger **out, const char *path, long busy_timeout_ms, str
 		err_set_at(e, ERR_IO, path, 0, 0, "ledger is not a regular file");
 		goto fail;
 	}
-	rc = sqlite3_open_v2(path, &l->db,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX,
-			     NULL);
-	if (rc != SQLITE_OK) {
-		if (l->db == NULL) {
-			err_set_at(e, ERR_IO, path, 0, 0, "cannot open ledger: %s",
-				   sqlite3_errstr(rc));
-			goto fail;
-		}
-		ledger_err(l, e, "cannot open ledger");
+	if (open_connection(l, busy_timeout_ms, e) < 0)
 		goto fail;
-	}
-	sqlite3_extended_result_codes(l->db, 1);
-	if (sqlite3_busy_timeout(l->db, (int)busy_timeout_ms) != SQLITE_OK) {
-		ledger_err(l, e, "cannot set the busy timeout");
-		goto fail;
-	}
 	if (exec_script(l, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384;",
 			"cannot configure the ledger", e) < 0 ||
 	    set_wal(l, e) < 0 ||
@@ -569,22 +575,11 @@ int ledger_open_readonly(struct ledger **out, const char *path, long busy_timeou
 	if (l == NULL)
 		return err_sys(e, ERR_INTERNAL, "cannot allocate");
 	snprintf(l->path, sizeof(l->path), "%s", path);
-	/* read-write without CREATE, then query_only: a read-only connection could
-	 * not remove the -wal and -shm files it makes when it closes */
-	if (sqlite3_open_v2(path, &l->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX,
-			    NULL) != SQLITE_OK) {
-		if (l->db == NULL)
-			err_set_at(e, ERR_IO, path, 0, 0, "cannot open ledger: out of memory");
-		else
-			ledger_err(l, e, "cannot open ledger");
+	/* read-write without CREATE (open_connection), then query_only: a read-only
+	 * connection could not remove the -wal and -shm files it makes when it
+	 * closes */
+	if (open_connection(l, busy_timeout_ms, e) < 0)
 		goto fail;
-	}
-	sqlite3_extended_result_codes(l->db, 1);
-	if (sqlite3_busy_timeout(l->db, (int)busy_timeout_ms) != SQLITE_OK) {
-		ledger_err(l, e, "cannot set the busy timeout");
-		goto fail;
-	}
 	/* the audit reads every event several times: the cache of a writing open */
 	if (exec_script(l, "PRAGMA query_only = ON; PRAGMA cache_size = -16384;",
 			"cannot configure the ledger", e) < 0 ||
