@@ -136,27 +136,7 @@ static const char *attach(void *ctx, const char *name, const char *sha256)
 static int event_attachments(struct xmlout *w, sqlite3_stmt *atts, int64_t seq,
 			     struct dispatch_plan *p, struct err *e)
 {
-	int rc;
-
-	sqlite3_bind_int64(atts, 1, seq);
-	while ((rc = sqlite3_step(atts)) == SQLITE_ROW) {
-		const char *entry = add_attachment(p, col(atts, 0), col(atts, 1));
-
-		if (entry == NULL) {
-			sqlite3_reset(atts);
-			return err_set(e, ERR_INTERNAL, "out of memory");
-		}
-		xmlout_start(w, "Attachment");
-		xmlout_attr(w, "name", entry);
-		xmlout_attr(w, "sha256", col(atts, 1));
-		xmlout_attr_int(w, "size", sqlite3_column_int64(atts, 2));
-		xmlout_attr(w, "mediaType", col(atts, 3));
-		xmlout_end(w);
-	}
-	sqlite3_reset(atts);
-	if (rc != SQLITE_DONE)
-		return err_set(e, ERR_IO, "cannot read attachments");
-	return 0;
+	return dispatch_history_attachments(atts, w, seq, attach, p, e);
 }
 
 /* eventSeq, status, dueDate and, while the PUJK's clock runs, slaDaysLeft */
@@ -312,9 +292,7 @@ int dispatch_write_fd(struct ledger *l, struct calendar *cal, struct dispatch_pl
 		 events_of(p));
 	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, &rows, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(ledger_db(l),
-			       "SELECT name, sha256, size, media_type FROM attachment"
-			       " WHERE event_seq = ? ORDER BY name",
-			       -1, &atts, NULL) != SQLITE_OK) {
+			       DISPATCH_HISTORY_ATTACHMENTS_SQL, -1, &atts, NULL) != SQLITE_OK) {
 		ledger_err(l, e, "cannot read the events to dispatch");
 		goto out;
 	}

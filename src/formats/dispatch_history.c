@@ -57,6 +57,33 @@ int dispatch_history_notes(sqlite3 *db, struct xmlout *w, const char *ticket_no,
 	return done(db, rc, e);
 }
 
+int dispatch_history_attachments(sqlite3_stmt *atts, struct xmlout *w, int64_t seq,
+				 dispatch_history_attach_fn *attach, void *ctx, struct err *e)
+{
+	int rc;
+
+	sqlite3_bind_int64(atts, 1, seq);
+	while ((rc = sqlite3_step(atts)) == SQLITE_ROW) {
+		const char *entry = attach(ctx, col(atts, 0), col(atts, 1));
+
+		if (entry == NULL) {
+			sqlite3_reset(atts);
+			return err_set(e, ERR_INTERNAL, "out of memory");
+		}
+		xmlout_start(w, "Attachment");
+		xmlout_attr(w, "name", entry);
+		xmlout_attr(w, "sha256", col(atts, 1));
+		xmlout_attr_int(w, "size", sqlite3_column_int64(atts, 2));
+		xmlout_attr(w, "mediaType", col(atts, 3));
+		xmlout_end(w);
+	}
+	sqlite3_reset(atts);
+	if (rc != SQLITE_DONE)
+		return err_set(e, ERR_IO, "cannot read attachments: %s",
+			       sqlite3_errmsg(sqlite3_db_handle(atts)));
+	return 0;
+}
+
 /* The <Attachment> elements of event seq, each handed to attach. */
 static int attachments(sqlite3 *db, struct xmlout *w, int64_t seq,
 		       dispatch_history_attach_fn *attach, void *ctx, struct err *e)
@@ -64,28 +91,11 @@ static int attachments(sqlite3 *db, struct xmlout *w, int64_t seq,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (prepare(db,
-		    "SELECT name, sha256, size, media_type FROM attachment WHERE event_seq = ?"
-		    " ORDER BY name",
-		    &st, e) != 0)
+	if (prepare(db, DISPATCH_HISTORY_ATTACHMENTS_SQL, &st, e) != 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, seq);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *entry = attach(ctx, col(st, 0), col(st, 1));
-
-		if (entry == NULL) {
-			sqlite3_finalize(st);
-			return err_set(e, ERR_INTERNAL, "out of memory");
-		}
-		xmlout_start(w, "Attachment");
-		xmlout_attr(w, "name", entry);
-		xmlout_attr(w, "sha256", col(st, 1));
-		xmlout_attr_int(w, "size", sqlite3_column_int64(st, 2));
-		xmlout_attr(w, "mediaType", col(st, 3));
-		xmlout_end(w);
-	}
+	rc = dispatch_history_attachments(st, w, seq, attach, ctx, e);
 	sqlite3_finalize(st);
-	return done(db, rc, e);
+	return rc;
 }
 
 /* the request, the assignment it falls in, and the ticket's NewTicket */

@@ -28,6 +28,19 @@
  */
 typedef const char *dispatch_history_attach_fn(void *ctx, const char *name, const char *sha256);
 
+/* The statement dispatch_history_attachments steps: one event's attachments. */
+#define DISPATCH_HISTORY_ATTACHMENTS_SQL                                          \
+	"SELECT name, sha256, size, media_type FROM attachment WHERE event_seq = ?" \
+	" ORDER BY name"
+
+/*
+ * The <Attachment> elements of event seq, each collected by attach and
+ * named as its entry in the package; atts is DISPATCH_HISTORY_ATTACHMENTS_SQL
+ * prepared (a dispatch prepares it once for all its items) and is reset.
+ */
+int dispatch_history_attachments(sqlite3_stmt *atts, struct xmlout *w, int64_t seq,
+				 dispatch_history_attach_fn *attach, void *ctx, struct err *e);
+
 /*
  * <OjkNotes> of ticket_no up to the Reassign at reassign_seq, included:
  * every OjkNote event and every Reassign's note, oldest first.
