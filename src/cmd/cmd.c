@@ -186,14 +186,17 @@ void cmd_time_wib(int64_t t, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%d %H:%M:%S +07:00", &tm);
 }
 
-/* Columns are as wide as their widest cell in characters, not bytes (UTF-8 names). */
-static size_t display_width(const char *s)
+/* Columns are as wide as their widest cell in characters, not bytes (UTF-8
+ * names); *bytes (when not NULL) is its length in bytes, from the same pass. */
+static size_t display_width(const char *s, size_t *bytes)
 {
-	size_t n = 0;
+	size_t len = strlen(s), n = len;
 
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
+	/* a loop of known length, which the compiler makes wide */
+	for (size_t i = 0; i < len; i++)
+		n -= ((unsigned char)s[i] & 0xc0) == 0x80;
+	if (bytes != NULL)
+		*bytes = len;
 	return n;
 }
 
@@ -201,8 +204,8 @@ void cmd_table_widths(size_t ncols, size_t nrows, const char *const *cells, size
 {
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < ncols; c++)
-			if (display_width(cells[r * ncols + c]) > width[c])
-				width[c] = display_width(cells[r * ncols + c]);
+			if (display_width(cells[r * ncols + c], NULL) > width[c])
+				width[c] = display_width(cells[r * ncols + c], NULL);
 }
 
 /* The row made in memory and written at once, not fprintf'd cell by cell:
@@ -213,7 +216,7 @@ void cmd_table_row(FILE *out, size_t ncols, const char *const *cells, const size
 	size_t len = 0;
 
 	for (size_t c = 0; c < ncols; c++) {
-		size_t n = strlen(cells[c]), w = display_width(cells[c]);
+		size_t n, w = display_width(cells[c], &n);
 		size_t pad = c + 1 == ncols ? 0 : (width[c] > w ? width[c] - w : 0) + 2;
 
 		if (len + n + pad + 1 > sizeof(line)) {

@@ -225,52 +225,212 @@ void tickets_ticket_clear(struct tickets_ticket *t)
  * are copied there by apply, migration 5 for older ledgers): no JSON is
  * parsed.  Every column it reads is in the ticket_day index: a period is one
  * range of it, without a look-up of the ticket's row.  The index is by day
- * and number (so that applying a batch appends to it); received_day grows
- * with received_at, so ordering by day, time, number is the list's order,
- * and SQLite sorts one day's rows at a time.
+ * and number (so that applying a batch appends to it), the list by day,
+ * received time and number: each day's rows are gathered in order of number
+ * and put in order of their second of the day by a counting sort, which is
+ * stable, so ties stay by number (docs/DESIGN.md, "Reading a big ledger").
+ * A day too big to hold in EACH_DAY_BYTES is read again from SQLite sorted,
+ * whatever its size.
  */
-int tickets_each(struct ledger *l, const struct tickets_filter *f, tickets_each_fn *fn,
-		 void *ctx, struct err *e)
+#ifndef EACH_DAY_BYTES /* tests/unit/test_tickets_each.c makes it small */
+#define EACH_DAY_BYTES (16u << 20)
+#endif
+
+#define EACH_COLUMNS                                                                          \
+	"SELECT no, kind, pujk_code, status, received_at, due_day,"                           \
+	" coalesce(first_response_at, 0), coalesce(proposal_at, 0), subject, received_day" \
+	" FROM ticket WHERE received_day >= ?1 AND received_day <= ?2"                        \
+	" AND (?3 IS NULL OR pujk_code = ?3) AND (?4 IS NULL OR kind = ?4)"                   \
+	" AND (?5 IS NULL OR status = ?5)"
+
+enum each_col { EACH_NO, EACH_KIND, EACH_PUJK, EACH_STATUS, EACH_RECEIVED, EACH_DUE,
+		EACH_FIRST, EACH_PROPOSAL, EACH_SUBJECT, EACH_DAY };
+
+/* One row of the day being gathered; its texts are in the day's arena. */
+struct each_row {
+	int64_t received_at, first_response_at, proposal_at;
+	int32_t due_day;
+	uint32_t no, kind, pujk_code, status, subject; /* offsets in the arena */
+};
+
+#define DAY_SECONDS 86400
+
+struct each_day {
+	int32_t day;
+	struct each_row *rows;
+	size_t n, cap;
+	char *text;
+	size_t used, size;
+	uint32_t *order;   /* cap: the rows' indexes by received time */
+	uint32_t *seconds; /* DAY_SECONDS + 1: the counting sort's */
+};
+
+static int each_prepare(struct ledger *l, const char *order, const struct tickets_filter *f,
+			int32_t from, int32_t to, sqlite3_stmt **st, struct err *e)
+{
+	char sql[sizeof(EACH_COLUMNS) + 64];
+
+	snprintf(sql, sizeof(sql), "%s ORDER BY %s", EACH_COLUMNS, order);
+	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, st, NULL) != SQLITE_OK)
+		return ledger_err(l, e, "cannot list the tickets");
+	sqlite3_bind_int(*st, 1, from);
+	sqlite3_bind_int(*st, 2, to);
+	ledger_bind_text_or_null(*st, 3, f->pujk);
+	ledger_bind_text_or_null(*st, 4, f->kind);
+	ledger_bind_text_or_null(*st, 5, f->status);
+	return 0;
+}
+
+/* The row st is on, handed to fn. */
+static int each_emit_column_row(sqlite3_stmt *st, struct tickets_ticket *t, tickets_each_fn *fn,
+				void *ctx, struct err *e)
+{
+	const char *subject = (const char *)sqlite3_column_text(st, EACH_SUBJECT);
+
+	col_copy(st, EACH_NO, t->no, sizeof(t->no));
+	col_copy(st, EACH_KIND, t->kind, sizeof(t->kind));
+	col_copy(st, EACH_PUJK, t->pujk_code, sizeof(t->pujk_code));
+	col_copy(st, EACH_STATUS, t->status, sizeof(t->status));
+	t->received_at = sqlite3_column_int64(st, EACH_RECEIVED);
+	t->due_day = sqlite3_column_int(st, EACH_DUE);
+	t->first_response_at = sqlite3_column_int64(st, EACH_FIRST);
+	t->proposal_at = sqlite3_column_int64(st, EACH_PROPOSAL);
+	/* borrowed from the statement until the next step */
+	t->subject = (char *)(subject ? subject : "");
+	return fn(ctx, t, e);
+}
+
+/* Column i appended to the day's arena (its offset in *at); -1 when the day is full. */
+static int each_keep_text(struct each_day *d, sqlite3_stmt *st, int i, size_t max,
+			  uint32_t *at)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	size_t n = s ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+	if (n > max)
+		n = max;
+	if (d->used + n + 1 > d->size) {
+		size_t size = d->size ? 2 * d->size : EACH_DAY_BYTES / 16;
+		char *p;
+
+		while (size < d->used + n + 1)
+			size *= 2;
+		if (size > EACH_DAY_BYTES || (p = realloc(d->text, size)) == NULL)
+			return -1;
+		d->text = p;
+		d->size = size;
+	}
+	memcpy(d->text + d->used, s ? s : "", n);
+	d->text[d->used + n] = '\0';
+	*at = (uint32_t)d->used;
+	d->used += n + 1;
+	return 0;
+}
+
+/* The row st is on, kept in the day; -1 when the day outgrows EACH_DAY_BYTES. */
+static int each_keep(struct each_day *d, sqlite3_stmt *st)
+{
+	struct each_row *r;
+
+	if ((d->n + 1) * (sizeof(*r) + sizeof(*d->order)) + d->used > EACH_DAY_BYTES)
+		return -1;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 1024;
+		struct each_row *rows = realloc(d->rows, cap * sizeof(*rows));
+		uint32_t *order = rows ? realloc(d->order, cap * sizeof(*order)) : NULL;
+
+		if (rows != NULL)
+			d->rows = rows;
+		if (order == NULL)
+			return -1;
+		d->order = order;
+		d->cap = cap;
+	}
+	r = &d->rows[d->n];
+	if (each_keep_text(d, st, EACH_NO, sizeof(((struct tickets_ticket *)0)->no) - 1, &r->no) <
+		    0 ||
+	    each_keep_text(d, st, EACH_KIND, sizeof(((struct tickets_ticket *)0)->kind) - 1,
+			   &r->kind) < 0 ||
+	    each_keep_text(d, st, EACH_PUJK, sizeof(((struct tickets_ticket *)0)->pujk_code) - 1,
+			   &r->pujk_code) < 0 ||
+	    each_keep_text(d, st, EACH_STATUS, sizeof(((struct tickets_ticket *)0)->status) - 1,
+			   &r->status) < 0 ||
+	    each_keep_text(d, st, EACH_SUBJECT, SIZE_MAX, &r->subject) < 0)
+		return -1;
+	r->received_at = sqlite3_column_int64(st, EACH_RECEIVED);
+	r->due_day = sqlite3_column_int(st, EACH_DUE);
+	r->first_response_at = sqlite3_column_int64(st, EACH_FIRST);
+	r->proposal_at = sqlite3_column_int64(st, EACH_PROPOSAL);
+	d->n++;
+	return 0;
+}
+
+/* Its second of the day d (WIB); a time outside the day (a row at odds
+ * with itself, which audit verify names) is listed at its start or end. */
+static uint32_t each_second(const struct each_day *d, int64_t at)
+{
+	int64_t s = at + 7 * 3600 - (int64_t)d->day * DAY_SECONDS;
+
+	return s < 0 ? 0 : s >= DAY_SECONDS ? DAY_SECONDS - 1 : (uint32_t)s;
+}
+
+/* d->order: the rows by received time, those of one second by number (as read). */
+static void each_sort(struct each_day *d)
+{
+	uint32_t *first = d->seconds, at = 0;
+
+	memset(first, 0, (DAY_SECONDS + 1) * sizeof(*first));
+	for (size_t i = 0; i < d->n; i++)
+		first[each_second(d, d->rows[i].received_at) + 1]++;
+	for (size_t s = 1; s <= DAY_SECONDS; s++)
+		first[s] = at += first[s];
+	for (size_t i = 0; i < d->n; i++)
+		d->order[first[each_second(d, d->rows[i].received_at)]++] = (uint32_t)i;
+}
+
+/* The day's rows, sorted, handed to fn; the day is emptied. */
+static int each_flush(struct each_day *d, struct tickets_ticket *t, tickets_each_fn *fn,
+		      void *ctx, struct err *e)
+{
+	int rc = 0;
+
+	each_sort(d);
+	for (size_t i = 0; i < d->n && rc == 0; i++) {
+		const struct each_row *r = &d->rows[d->order[i]];
+
+		/* the rows are visited out of the order they were kept in */
+		if (i + 8 < d->n)
+			__builtin_prefetch(d->text + d->rows[d->order[i + 8]].no);
+
+		/* each_keep cut them to fit */
+		strcpy(t->no, d->text + r->no);
+		strcpy(t->kind, d->text + r->kind);
+		strcpy(t->pujk_code, d->text + r->pujk_code);
+		strcpy(t->status, d->text + r->status);
+		t->received_at = r->received_at;
+		t->due_day = r->due_day;
+		t->first_response_at = r->first_response_at;
+		t->proposal_at = r->proposal_at;
+		t->subject = d->text + r->subject;
+		rc = fn(ctx, t, e);
+	}
+	d->n = 0;
+	d->used = 0;
+	return rc;
+}
+
+/* One day too big to gather, read again sorted by SQLite. */
+static int each_big_day(struct ledger *l, const struct tickets_filter *f, int32_t day,
+			struct tickets_ticket *t, tickets_each_fn *fn, void *ctx, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
-	struct tickets_ticket t;
 	int rc, result = -1;
 
-	if (sqlite3_prepare_v2(ledger_db(l),
-			       "SELECT no, kind, pujk_code, status, received_at, due_day,"
-			       " coalesce(first_response_at, 0), coalesce(proposal_at, 0), subject"
-			       " FROM ticket WHERE received_day >= ?1 AND received_day <= ?2"
-			       " AND (?3 IS NULL OR pujk_code = ?3) AND (?4 IS NULL OR kind = ?4)"
-			       " AND (?5 IS NULL OR status = ?5)"
-			       " ORDER BY received_day, received_at, no",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ledger_err(l, e, "cannot list the tickets");
+	if (each_prepare(l, "received_at, no", f, day, day, &st, e) < 0)
 		goto out;
-	}
-	sqlite3_bind_int(st, 1, f->from_day);
-	sqlite3_bind_int(st, 2, f->to_day);
-	ledger_bind_text_or_null(st, 3, f->pujk);
-	ledger_bind_text_or_null(st, 4, f->kind);
-	ledger_bind_text_or_null(st, 5, f->status);
-	memset(&t, 0, sizeof(t));
-	t.channel = t.product = t.description = t.consumer_name = t.nik = t.phone = t.email =
-		t.claim_amount = t.currency = (char *)"";
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *subject = (const char *)sqlite3_column_text(st, 8);
-
-		col_copy(st, 0, t.no, sizeof(t.no));
-		col_copy(st, 1, t.kind, sizeof(t.kind));
-		col_copy(st, 2, t.pujk_code, sizeof(t.pujk_code));
-		col_copy(st, 3, t.status, sizeof(t.status));
-		t.received_at = sqlite3_column_int64(st, 4);
-		t.due_day = sqlite3_column_int(st, 5);
-		t.first_response_at = sqlite3_column_int64(st, 6);
-		t.proposal_at = sqlite3_column_int64(st, 7);
-		/* borrowed from the statement until the next step */
-		t.subject = (char *)(subject ? subject : "");
-		if (fn(ctx, &t, e) != 0)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (each_emit_column_row(st, t, fn, ctx, e) != 0)
 			goto out;
-	}
 	if (rc != SQLITE_DONE) {
 		ledger_err(l, e, "cannot list the tickets");
 		goto out;
@@ -278,6 +438,56 @@ int tickets_each(struct ledger *l, const struct tickets_filter *f, tickets_each_
 	result = 0;
 out:
 	sqlite3_finalize(st);
+	return result;
+}
+
+int tickets_each(struct ledger *l, const struct tickets_filter *f, tickets_each_fn *fn,
+		 void *ctx, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct tickets_ticket t;
+	struct each_day d = { 0 };
+	int64_t day = INT64_MIN, big_day = INT64_MIN;
+	int rc, result = -1;
+
+	d.seconds = malloc((DAY_SECONDS + 1) * sizeof(*d.seconds));
+	if (d.seconds == NULL) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (each_prepare(l, "received_day, no", f, f->from_day, f->to_day, &st, e) < 0)
+		goto out;
+	memset(&t, 0, sizeof(t));
+	t.channel = t.product = t.description = t.consumer_name = t.nik = t.phone = t.email =
+		t.claim_amount = t.currency = (char *)"";
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t row_day = sqlite3_column_int64(st, EACH_DAY);
+
+		if (row_day == big_day)
+			continue;
+		if (row_day != day && each_flush(&d, &t, fn, ctx, e) != 0)
+			goto out;
+		day = d.day = (int32_t)row_day;
+		if (each_keep(&d, st) == 0)
+			continue;
+		d.n = d.used = 0;
+		big_day = day;
+		if (each_big_day(l, f, (int32_t)day, &t, fn, ctx, e) < 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		ledger_err(l, e, "cannot list the tickets");
+		goto out;
+	}
+	if (each_flush(&d, &t, fn, ctx, e) != 0)
+		goto out;
+	result = 0;
+out:
+	sqlite3_finalize(st);
+	free(d.seconds);
+	free(d.order);
+	free(d.text);
+	free(d.rows);
 	return result;
 }
 
