@@ -39,7 +39,7 @@ int cmd_backup(int argc, char **argv, const struct cmd_globals *g)
 	l = NULL;
 	if (ledger_open(&copy, file, cfg.ledger.busy_timeout_ms, &e) < 0 ||
 	    ledger_check_integrity(copy, LEDGER_CHECK_FULL, &e) < 0 ||
-	    history_verify(copy, &events, &bad_seq, &e) < 0) {
+	    history_verify(copy, NULL, NULL, &events, &bad_seq, &e) < 0) {
 		fprintf(stderr, "slktx: backup '%s' fails its check: %s\n", file, e.msg);
 		rc = EX_DATAERR;
 		goto out;

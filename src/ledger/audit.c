@@ -24,6 +24,7 @@
 
 #include "domain/sla.h"
 #include "domain/statemachine.h"
+#include "ledger/history.h"
 #include "util/digest.h"
 #include "util/hex.h"
 
@@ -114,6 +115,9 @@ struct replay {
 	int32_t due_day;
 	int extended;
 	int64_t created_seq, updated_seq;
+	char *subject;                 /* the NewTicket's */
+	int64_t row_created, row_updated; /* the row's, when there is one */
+	int row_created_seen, row_updated_seen;
 };
 
 struct tickets_audit {
@@ -125,9 +129,10 @@ struct tickets_audit {
 	int memo_days;
 };
 
-enum ev_col { EV_SEQ, EV_NO, EV_PUJK, EV_PRIOR, EV_RECORD, EV_AT, EV_BEFORE, EV_AFTER, EV_DETAIL };
+enum ev_col { EV_SEQ, EV_NO, EV_PUJK, EV_PRIOR, EV_RECORD, EV_AT, EV_BEFORE, EV_AFTER, EV_DETAIL,
+	      EV_SUBJECT };
 enum tk_col { TK_NO, TK_KIND, TK_PUJK, TK_STATUS, TK_RECEIVED, TK_ASSIGNED, TK_DUE, TK_EXTENDED,
-	      TK_FIRST, TK_PROPOSAL, TK_CLOSED, TK_CREATED, TK_UPDATED };
+	      TK_FIRST, TK_PROPOSAL, TK_CLOSED, TK_CREATED, TK_UPDATED, TK_SUBJECT, TK_DAY };
 
 static int32_t due_day(struct tickets_audit *t, enum ticket_kind kind, int64_t at)
 {
@@ -197,6 +202,7 @@ static void replay_new(struct tickets_audit *t, struct replay *r, sqlite3_stmt *
 	}
 	statemachine_next(r->kind, ST_NONE, REC_NEW_TICKET, &to);
 	r->status = to;
+	r->subject = strdup(col_text(ev, EV_SUBJECT));
 	snprintf(r->pujk, sizeof(r->pujk), "%s", col_text(ev, EV_PUJK));
 	r->received_at = r->assigned_at = sqlite3_column_int64(ev, EV_AT);
 	r->due_day = due_day(t, r->kind, r->received_at);
@@ -239,6 +245,8 @@ static void replay_event(struct tickets_audit *t, struct replay *r, sqlite3_stmt
 	enum err_code verdict;
 	int extension;
 
+	r->row_created_seen |= seq == r->row_created;
+	r->row_updated_seen |= seq == r->row_updated;
 	if (r->events++ == 0) {
 		r->updated_seq = seq;
 		replay_new(t, r, ev);
@@ -343,10 +351,34 @@ static void compare_text(struct tickets_audit *t, const struct replay *r, sqlite
 			sqlite3_column_type(tk, col) == SQLITE_NULL ? "NULL" : col_text(tk, col));
 }
 
+/*
+ * Events removed from the chain's end leave no gap: the ticket row still
+ * names them.  Then the columns kept for reading (migration 5): the subject
+ * is the NewTicket's, received_day the WIB day of received_at.
+ */
 static void compare_ticket(struct tickets_audit *t, const struct replay *r, sqlite3_stmt *tk)
 {
+	int32_t day = calendar_day_of(sqlite3_column_int64(tk, TK_RECEIVED));
+
+	if (!r->row_created_seen)
+		finding(&t->a, "ticket %s refers to event %" PRId64 ", which the chain does not "
+			"hold for it: events were removed", r->no, r->row_created);
+	if (!r->row_updated_seen && r->row_updated != r->row_created)
+		finding(&t->a, "ticket %s refers to event %" PRId64 ", which the chain does not "
+			"hold for it: events were removed", r->no, r->row_updated);
+	if (sqlite3_column_int64(tk, TK_DAY) != day) {
+		char want[11], got[11];
+
+		calendar_format_day(day, want);
+		calendar_format_day((int32_t)sqlite3_column_int64(tk, TK_DAY), got);
+		finding(&t->a, "ticket %s: received_day: its received_at says %s, the table says %s",
+			r->no, want, got);
+	}
 	if (r->broken)
 		return;
+	if (r->subject != NULL && strcmp(r->subject, col_text(tk, TK_SUBJECT)) != 0)
+		finding(&t->a, "ticket %s: subject: the NewTicket says '%.200s', the table says "
+			"'%.200s'", r->no, r->subject, col_text(tk, TK_SUBJECT));
 	compare_text(t, r, tk, TK_KIND, r->kind == KIND_PGD ? "PGD" : "IND");
 	compare_text(t, r, tk, TK_PUJK, r->pujk);
 	compare_text(t, r, tk, TK_STATUS, statemachine_status_name(r->status));
@@ -380,6 +412,11 @@ static int merge(struct tickets_audit *t, sqlite3_stmt *ev, sqlite3_stmt *tk)
 		}
 		memset(&r, 0, sizeof(r));
 		snprintf(r.no, sizeof(r.no), "%s", eno);
+		r.row_created = r.row_updated = -1;
+		if (cmp == 0) {
+			r.row_created = sqlite3_column_int64(tk, TK_CREATED);
+			r.row_updated = sqlite3_column_int64(tk, TK_UPDATED);
+		}
 		do {
 			replay_event(t, &r, ev);
 			t->a.c->events++;
@@ -389,46 +426,14 @@ static int merge(struct tickets_audit *t, sqlite3_stmt *ev, sqlite3_stmt *tk)
 			finding(&t->a, "ticket %s: %" PRId64 " event%s from event %" PRId64
 				", but no row in the ticket table", r.no, r.events,
 				r.events == 1 ? "" : "s", r.created_seq);
+			free(r.subject);
 			continue;
 		}
 		compare_ticket(t, &r, tk);
+		free(r.subject);
 		tk_rc = sqlite3_step(tk);
 	}
 	return ev_rc == SQLITE_DONE && tk_rc == SQLITE_DONE ? 0 : -1;
-}
-
-/*
- * The columns kept on the ticket for reading (migration 5): its subject is
- * its NewTicket's, its received_day the WIB day of its received_at, or the
- * lists and reports would show what the events do not say.
- */
-static int check_read_columns(struct ledger *l, struct tickets_audit *t, struct err *e)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (prepare(l, "SELECT t.no, t.subject, coalesce(json_extract(n.detail, '$.subject'), ''),"
-		       " t.received_day, t.received_at FROM ticket t"
-		       " LEFT JOIN event n ON n.seq = t.created_seq ORDER BY t.no", &st, e) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int32_t day = calendar_day_of(sqlite3_column_int64(st, 4));
-		char want[11], got[11];
-
-		if (strcmp(col_text(st, 1), col_text(st, 2)) != 0)
-			finding(&t->a, "ticket %s: subject: the NewTicket says '%.200s', the table"
-				" says '%.200s'", col_text(st, 0), col_text(st, 2), col_text(st, 1));
-		if (sqlite3_column_int64(st, 3) != day) {
-			calendar_format_day(day, want);
-			calendar_format_day((int32_t)sqlite3_column_int64(st, 3), got);
-			finding(&t->a, "ticket %s: received_day: its received_at says %s, the"
-				" table says %s", col_text(st, 0), want, got);
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return ledger_err(l, e, "cannot read the tickets' subjects and days");
-	return 0;
 }
 
 int audit_tickets(struct ledger *l, struct calendar *cal, const struct config *cfg,
@@ -441,18 +446,18 @@ int audit_tickets(struct ledger *l, struct calendar *cal, const struct config *c
 	/* the detail only where the record's kind depends on it */
 	if (prepare(l, "SELECT seq, ticket_no, pujk_code, prior_pujk, record, happened_at,"
 		       " status_before, status_after,"
-		       " CASE WHEN record IN ('FollowUp', 'Decision') THEN detail END"
+		       " CASE WHEN record IN ('FollowUp', 'Decision') THEN detail END,"
+		       " CASE WHEN record = 'NewTicket' THEN"
+		       "  coalesce(json_extract(detail, '$.subject'), '') END"
 		       " FROM event ORDER BY ticket_no, seq", &ev, e) < 0 ||
 	    prepare(l, "SELECT no, kind, pujk_code, status, received_at, assigned_at, due_day,"
 		       " extended, first_response_at, proposal_at, closed_at, created_seq,"
-		       " updated_seq FROM ticket ORDER BY no", &tk, e) < 0)
+		       " updated_seq, subject, received_day FROM ticket ORDER BY no", &tk, e) < 0)
 		goto out;
 	if (merge(&t, ev, tk) < 0) {
 		ledger_err(l, e, "cannot read the events and tickets");
 		goto out;
 	}
-	if (check_read_columns(l, &t, e) < 0)
-		goto out;
 	rc = 0;
 out:
 	sqlite3_finalize(tk);
@@ -638,32 +643,19 @@ out:
 }
 
 /*
- * What the events (hashed) say of the rows: kind 1, a row a log knows that
- * the table lost; 2, an event whose file has no row; 3, an event whose
- * officer has no row, or one of another role or PUJK; 4, a processed file
- * whose accepted count is not its number of events (every accepted record
- * is one event); 5, a trigger that keeps the logs or the chain missing.
+ * What the rows say of each other: kind 1, a row a log knows that the
+ * table lost; 5, a trigger that keeps the logs or the chain missing.  What
+ * the events say of the rows (their files and officers, a file's accepted
+ * count) is checked on the walk along the chain (audit_events).
  */
 static const char *const links_sql =
-	"SELECT 1, 'officer ' || id, NULL FROM (SELECT DISTINCT id FROM officer_log"
+	"SELECT 1, 'officer ' || id FROM (SELECT DISTINCT id FROM officer_log"
 	"  WHERE id NOT IN (SELECT id FROM officer))"
-	" UNION ALL SELECT 1, 'file ' || id, NULL FROM (SELECT DISTINCT id FROM file_log"
+	" UNION ALL SELECT 1, 'file ' || id FROM (SELECT DISTINCT id FROM file_log"
 	"  WHERE id NOT IN (SELECT id FROM file))"
-	" UNION ALL SELECT 1, 'PUJK ' || code, NULL FROM (SELECT DISTINCT code FROM pujk_log"
+	" UNION ALL SELECT 1, 'PUJK ' || code FROM (SELECT DISTINCT code FROM pujk_log"
 	"  WHERE code NOT IN (SELECT code FROM pujk))"
-	" UNION ALL SELECT 2, 'event ' || e.seq, 'file ' || e.file_id FROM event e"
-	"  WHERE NOT EXISTS (SELECT 1 FROM file f WHERE f.id = e.file_id)"
-	" UNION ALL SELECT 3, 'event ' || e.seq, 'officer ' || e.officer_id || ' (' || e.pujk_code"
-	"  || ' ' || e.actor || ')' FROM event e WHERE e.officer_id IS NOT NULL"
-	"  AND NOT EXISTS (SELECT 1 FROM officer o WHERE o.id = e.officer_id"
-	"  AND o.role = e.actor AND o.pujk_code = e.pujk_code)"
-	" UNION ALL SELECT 4, 'file ' || f.id || ' (' || f.name || ')',"
-	"  'the table says ' || coalesce(f.accepted, 'NULL') || ', its events are '"
-	"  || coalesce(n.c, 0)"
-	"  FROM file f LEFT JOIN (SELECT file_id, count(*) AS c FROM event GROUP BY file_id) n"
-	"  ON n.file_id = f.id WHERE f.state = 'PROCESSED'"
-	"  AND coalesce(f.accepted, -1) IS NOT coalesce(n.c, 0)"
-	" UNION ALL SELECT 5, t.name, NULL FROM (SELECT 'event_append_only_update' AS name"
+	" UNION ALL SELECT 5, t.name FROM (SELECT 'event_append_only_update' AS name"
 	"  UNION ALL SELECT 'event_append_only_delete'"
 	"  UNION ALL SELECT 'pujk_log_insert' UNION ALL SELECT 'pujk_log_update'"
 	"  UNION ALL SELECT 'pujk_log_delete' UNION ALL SELECT 'pujk_log_append_only_update'"
@@ -685,27 +677,13 @@ static int check_links(struct ledger *l, struct auditor *a, struct err *e)
 	if (prepare(l, links_sql, &st, e) < 0)
 		return -1;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *what = col_text(st, 1), *other = col_text(st, 2);
+		const char *what = col_text(st, 1);
 
-		switch (sqlite3_column_int(st, 0)) {
-		case 1:
+		if (sqlite3_column_int(st, 0) == 1)
 			finding(a, "%s: in its log, but no longer in the table: removed", what);
-			break;
-		case 2:
-			finding(a, "%s: brought by %s, which the file table does not hold", what,
-				other);
-			break;
-		case 3:
-			finding(a, "%s: made by %s, which the officer table does not hold as such",
-				what, other);
-			break;
-		case 4:
-			finding(a, "%s: accepted: %s", what, other);
-			break;
-		default:
+		else
 			finding(a, "trigger '%s' is missing: the ledger was changed outside slktx",
 				what);
-		}
 	}
 	if (step != SQLITE_DONE) {
 		ledger_err(l, e, "cannot read the ledger for the audit");
@@ -728,6 +706,324 @@ int audit_rows(struct ledger *l, audit_found_fn *found, void *ctx, struct audit_
 	    check_certificates(l, &a, e) < 0 || check_links(l, &a, e) < 0)
 		return -1;
 	return 0;
+}
+
+/* Room for one more element of size sz in *v (n used, *cap allocated). */
+static int grow_array(void **v, size_t n, size_t *cap, size_t sz)
+{
+	void *p;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? 2 * *cap : 16;
+	p = realloc(*v, c * sz);
+	if (p == NULL)
+		return -1;
+	*v = p;
+	*cap = c;
+	return 0;
+}
+
+/* ---- the events, in one walk along the chain ---- */
+
+/* What the walk checks each event against: the file and officer rows are
+ * few (one per data file, three per PUJK) and held; the attachment rows are
+ * read alongside the events, in the same order. */
+struct walk_file {
+	int64_t id;
+	int64_t accepted; /* -1 for NULL */
+	int processed;
+	int64_t events;
+};
+
+struct walk_officer {
+	int64_t id;
+	char pujk[16];
+	char role[16];
+};
+
+struct walk_attachment {
+	char *name, *media_type, *sha256;
+	int64_t size;
+	int matched;
+};
+
+struct walk {
+	struct auditor a;
+	struct ledger *l;
+	struct walk_file *files;
+	size_t n_files;
+	struct walk_officer *officers;
+	size_t n_officers;
+	sqlite3_stmt *att;    /* the attachment rows by event, name */
+	int att_rc;           /* SQLITE_ROW while att is on a row */
+	int64_t att_orphan;   /* the last event named as gone from under its rows */
+	sqlite3_stmt *listed; /* the attachments an event's detail lists */
+	struct walk_attachment *rows;
+	size_t n_rows, cap_rows;
+	int failed;           /* a read failed: e says why */
+	struct err e;
+};
+
+static int by_id(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+static int walk_load(struct walk *w, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, result = -1;
+
+	if (prepare(w->l, "SELECT id, coalesce(accepted, -1), state = 'PROCESSED' FROM file"
+			  " ORDER BY id", &st, e) < 0)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (grow_array((void **)&w->files, w->n_files, &cap, sizeof(*w->files)) < 0)
+			goto oom;
+		w->files[w->n_files++] = (struct walk_file){ sqlite3_column_int64(st, 0),
+			sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2), 0 };
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	cap = 0;
+	if (prepare(w->l, "SELECT id, pujk_code, role FROM officer ORDER BY id", &st, e) < 0)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct walk_officer *o;
+
+		if (grow_array((void **)&w->officers, w->n_officers, &cap, sizeof(*o)) < 0)
+			goto oom;
+		o = &w->officers[w->n_officers++];
+		o->id = sqlite3_column_int64(st, 0);
+		snprintf(o->pujk, sizeof(o->pujk), "%s", col_text(st, 1));
+		snprintf(o->role, sizeof(o->role), "%s", col_text(st, 2));
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (prepare(w->l, "SELECT event_seq, name, media_type, sha256, size FROM attachment"
+			  " ORDER BY event_seq, name", &w->att, e) < 0 ||
+	    prepare(w->l, "SELECT json_extract(value, '$.name'), json_extract(value,"
+			  " '$.mediaType'), json_extract(value, '$.sha256'),"
+			  " json_extract(value, '$.size') FROM json_each(?1, '$.attachments')",
+		    &w->listed, e) < 0)
+		goto out;
+	w->att_rc = sqlite3_step(w->att);
+	result = 0;
+	goto out;
+oom:
+	err_set(e, ERR_INTERNAL, "out of memory");
+	goto out;
+fail:
+	ledger_err(w->l, e, "cannot read the ledger for the audit");
+out:
+	sqlite3_finalize(st);
+	return result;
+}
+
+static void walk_fail(struct walk *w, const char *what)
+{
+	if (!w->failed)
+		ledger_err(w->l, &w->e, what);
+	w->failed = 1;
+}
+
+static void walk_rows_clear(struct walk *w)
+{
+	for (size_t i = 0; i < w->n_rows; i++) {
+		free(w->rows[i].name);
+		free(w->rows[i].media_type);
+		free(w->rows[i].sha256);
+	}
+	w->n_rows = 0;
+}
+
+/* The attachment rows before event seq have no event: those events were removed. */
+static void walk_orphans(struct walk *w, int64_t seq)
+{
+	while (w->att_rc == SQLITE_ROW && sqlite3_column_int64(w->att, 0) < seq) {
+		int64_t gone = sqlite3_column_int64(w->att, 0);
+
+		if (gone != w->att_orphan)
+			finding(&w->a, "an attachment belongs to event %" PRId64 ", which the "
+				"chain does not hold: events were removed", gone);
+		w->att_orphan = gone;
+		w->att_rc = sqlite3_step(w->att);
+	}
+	if (w->att_rc != SQLITE_ROW && w->att_rc != SQLITE_DONE)
+		walk_fail(w, "cannot read the attachments");
+}
+
+/*
+ * The attachment rows are outside the chain: each must be one the event's
+ * hashed detail lists, with the same hash, size and type, and each one the
+ * detail lists must have its row.  Only a FollowUp's detail lists any.
+ */
+static void walk_attachments(struct walk *w, const struct history_event *ev)
+{
+	int rc;
+
+	walk_orphans(w, ev->seq);
+	while (w->att_rc == SQLITE_ROW && sqlite3_column_int64(w->att, 0) == ev->seq) {
+		struct walk_attachment *r;
+
+		if (grow_array((void **)&w->rows, w->n_rows, &w->cap_rows, sizeof(*r)) < 0) {
+			err_set(&w->e, ERR_INTERNAL, "out of memory");
+			w->failed = 1;
+			return;
+		}
+		r = &w->rows[w->n_rows++];
+		r->name = strdup(col_text(w->att, 1));
+		r->media_type = strdup(col_text(w->att, 2));
+		r->sha256 = strdup(col_text(w->att, 3));
+		r->size = sqlite3_column_int64(w->att, 4);
+		r->matched = 0;
+		if (r->name == NULL || r->media_type == NULL || r->sha256 == NULL) {
+			err_set(&w->e, ERR_INTERNAL, "out of memory");
+			w->failed = 1;
+			walk_rows_clear(w);
+			return;
+		}
+		w->att_rc = sqlite3_step(w->att);
+	}
+	if (w->n_rows == 0 && strstr(ev->detail, "\"attachments\"") == NULL)
+		return;
+	sqlite3_bind_text(w->listed, 1, ev->detail, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(w->listed)) == SQLITE_ROW) {
+		const char *name = col_text(w->listed, 0);
+		size_t i;
+
+		for (i = 0; i < w->n_rows && strcmp(w->rows[i].name, name) != 0; i++)
+			;
+		if (i == w->n_rows) {
+			finding(&w->a, "attachment '%s' of event %" PRId64 " has no attachment row: "
+				"removed", name, ev->seq);
+			continue;
+		}
+		w->rows[i].matched = strcmp(w->rows[i].media_type, col_text(w->listed, 1)) == 0 &&
+				     strcmp(w->rows[i].sha256, col_text(w->listed, 2)) == 0 &&
+				     w->rows[i].size == sqlite3_column_int64(w->listed, 3);
+	}
+	if (rc != SQLITE_DONE)
+		walk_fail(w, "cannot read an event's attachments");
+	sqlite3_reset(w->listed);
+	for (size_t i = 0; i < w->n_rows; i++)
+		if (!w->rows[i].matched)
+			finding(&w->a, "attachment '%s' of event %" PRId64 " is not the one the "
+				"event recorded: altered after it was recorded", w->rows[i].name,
+				ev->seq);
+	walk_rows_clear(w);
+}
+
+/* The event's file and officer must be rows of their tables (the officer
+ * with the event's role and PUJK); the file's events are counted. */
+static void walk_links(struct walk *w, const struct history_event *ev)
+{
+	struct walk_file *f = bsearch(&ev->file_id, w->files, w->n_files, sizeof(*f), by_id);
+
+	if (f == NULL)
+		finding(&w->a, "event %" PRId64 ": brought by file %" PRId64 ", which the file "
+			"table does not hold", ev->seq, ev->file_id);
+	else
+		f->events++;
+	if (ev->officer_id != 0) {
+		const struct walk_officer *o = bsearch(&ev->officer_id, w->officers,
+						       w->n_officers, sizeof(*o), by_id);
+
+		if (o == NULL || strcmp(o->role, ev->actor) != 0 ||
+		    strcmp(o->pujk, ev->pujk_code) != 0)
+			finding(&w->a, "event %" PRId64 ": made by officer %" PRId64 " (%s %s), "
+				"which the officer table does not hold as such", ev->seq,
+				ev->officer_id, ev->pujk_code, ev->actor);
+	}
+}
+
+static void walk_event(void *ctx, const struct history_event *ev)
+{
+	struct walk *w = ctx;
+
+	if (w->failed)
+		return;
+	walk_links(w, ev);
+	walk_attachments(w, ev);
+}
+
+/* Every accepted record is one event: a processed file's accepted count is its events. */
+static int walk_files_end(struct walk *w, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int result = -1;
+
+	if (prepare(w->l, "SELECT name FROM file WHERE id = ?", &st, e) < 0)
+		return -1;
+	for (size_t i = 0; i < w->n_files; i++) {
+		const struct walk_file *f = &w->files[i];
+		char accepted[24];
+
+		if (!f->processed || f->accepted == f->events)
+			continue;
+		sqlite3_bind_int64(st, 1, f->id);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			ledger_err(w->l, e, "cannot read the files");
+			goto out;
+		}
+		snprintf(accepted, sizeof(accepted), f->accepted < 0 ? "NULL" : "%" PRId64,
+			 f->accepted);
+		finding(&w->a, "file %" PRId64 " (%s): accepted: the table says %s, its events are "
+			"%" PRId64, f->id, col_text(st, 0), accepted, f->events);
+		sqlite3_reset(st);
+	}
+	result = 0;
+out:
+	sqlite3_finalize(st);
+	return result;
+}
+
+int audit_events(struct ledger *l, audit_found_fn *found, void *ctx, struct audit_counts *c,
+		 struct err *e)
+{
+	struct walk w = { .a = { found, ctx, c }, .l = l };
+	int64_t events = 0, bad_seq = 0;
+	int rc = -1, intact;
+
+	err_clear(&w.e);
+	if (walk_load(&w, e) < 0)
+		goto out;
+	intact = history_verify(l, walk_event, &w, &events, &bad_seq, e) == 0;
+	if (w.failed) {
+		*e = w.e;
+		goto out;
+	}
+	if (!intact) {
+		if (e->code != ERR_INVALID_STATE)
+			goto out;
+		finding(&w.a, "%s", e->msg);
+		err_clear(e);
+	} else {
+		/* what a broken chain left unread is not named as missing */
+		walk_orphans(&w, INT64_MAX);
+		if (w.failed) {
+			*e = w.e;
+			goto out;
+		}
+		if (walk_files_end(&w, e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	walk_rows_clear(&w);
+	free(w.rows);
+	sqlite3_finalize(w.listed);
+	sqlite3_finalize(w.att);
+	free(w.officers);
+	free(w.files);
+	return rc;
 }
 
 /* ---- the files against their signed acknowledgements ---- */

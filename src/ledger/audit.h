@@ -16,9 +16,8 @@
  * 4): what was recorded first may never change, what the exchange sets
  * later (an officer's end of term, a file's outcome, its removal from the
  * server) is taken from the first log row that set it.  It also checks each
- * officer's certificate against its cert_sha256, the events' files and
- * officers, each processed file's accepted count against its events, and
- * that the triggers are all there.
+ * officer's certificate against its cert_sha256, and that the triggers are
+ * all there.
  *
  * Each discrepancy is handed to found(ctx, text) as one line naming what
  * differs ("ticket PGD-2026-000001: status: the events say BARU, the table
@@ -54,6 +53,19 @@ struct audit_counts {
  */
 int audit_begin(struct ledger *l, struct err *e);
 void audit_end(struct ledger *l);
+
+/*
+ * One walk along the hash chain (history_verify), which checks on the way
+ * what the events say of the rows outside it: each event's file and officer
+ * are rows of their tables (the officer with the event's role and PUJK);
+ * each attachment row is one the event's detail lists, with its hash, size
+ * and type, and each one listed has its row; no attachment row belongs to
+ * an event the chain does not hold; and a processed file's accepted count is
+ * its number of events.  A broken chain (an event that does not match its
+ * hash, a gap) is one finding, and the walk ends there.
+ */
+int audit_events(struct ledger *l, audit_found_fn *found, void *ctx, struct audit_counts *c,
+		 struct err *e);
 
 int audit_tickets(struct ledger *l, struct calendar *cal, const struct config *cfg,
 		  audit_found_fn *found, void *ctx, struct audit_counts *c, struct err *e);

@@ -195,7 +195,8 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-int history_verify(struct ledger *l, int64_t *events, int64_t *bad_seq, struct err *e)
+int history_verify(struct ledger *l, history_each_fn *each, void *ctx, int64_t *events,
+		   int64_t *bad_seq, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -253,6 +254,8 @@ int history_verify(struct ledger *l, int64_t *events, int64_t *bad_seq, struct e
 			goto out;
 		}
 		memcpy(prev, stored, sizeof(prev));
+		if (each != NULL)
+			each(ctx, &ev);
 		expected_seq++;
 		n++;
 	}

@@ -53,8 +53,12 @@ const char *history_head(const struct history *h, int64_t *seq);
 /*
  * Walk the whole chain.  0 when intact (*events = how many); -1 with e
  * describing the first event whose stored hash does not match (or a gap in
- * the numbering) as ERR_INVALID_STATE, *bad_seq set.
+ * the numbering) as ERR_INVALID_STATE, *bad_seq set.  each (when not NULL)
+ * is handed every event whose hash matched, in order, as it is read: what
+ * else looks at every event (audit verify) needs no walk of its own.
  */
-int history_verify(struct ledger *l, int64_t *events, int64_t *bad_seq, struct err *e);
+typedef void history_each_fn(void *ctx, const struct history_event *ev);
+int history_verify(struct ledger *l, history_each_fn *each, void *ctx, int64_t *events,
+		   int64_t *bad_seq, struct err *e);
 
 #endif

@@ -143,14 +143,5 @@ void tickets_as_of_free(struct tickets_as_of *v, size_t n);
  */
 struct sla_view tickets_sla(struct calendar *c, const struct tickets_ticket *t, int32_t today);
 
-/*
- * What the hash chain cannot see by itself: events removed from its end,
- * and the attachment rows, which are outside it.  Each ticket's created_seq
- * and updated_seq, and each attachment's event, must be an event of the
- * chain (on that ticket), and the attachment rows must be exactly those the
- * events' details list (name, sha256, size, mediaType); ERR_INVALID_STATE
- * naming the first that is not.
- */
-int tickets_check_references(struct ledger *l, struct err *e);
 
 #endif
