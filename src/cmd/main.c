@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "ledger/ledger.h"
 #include "util/fault.h"
 
 /* Each command's synopsis, one line per form: `slktx --help`, `slktx help
@@ -111,6 +112,7 @@ int main(int argc, char **argv)
 	const struct command *c;
 	int i = 1;
 
+	ledger_setup();
 	fault_arm(getenv("SLKTX_FAULT"));
 	while (i < argc && argv[i][0] == '-') {
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {

@@ -17,6 +17,13 @@
 
 struct ledger;
 
+/*
+ * Once, before any other call to SQLite in the process (main): SQLite
+ * without its memory statistics, whose global mutex every allocation took
+ * (a few per row written or read).
+ */
+void ledger_setup(void);
+
 int ledger_open(struct ledger **out, const char *path, long busy_timeout_ms, struct err *e);
 /* An existing ledger for reading only (ERR_NOT_FOUND when missing: nothing is
  * created); one of an older schema is migrated first, *migrated_from = its
