@@ -27,6 +27,7 @@
 #include "ledger/history.h"
 #include "util/digest.h"
 #include "util/hex.h"
+#include "util/vec.h"
 
 struct auditor {
 	audit_found_fn *found;
@@ -708,23 +709,6 @@ int audit_rows(struct ledger *l, audit_found_fn *found, void *ctx, struct audit_
 	return 0;
 }
 
-/* Room for one more element of size sz in *v (n used, *cap allocated). */
-static int grow_array(void **v, size_t n, size_t *cap, size_t sz)
-{
-	void *p;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? 2 * *cap : 16;
-	p = realloc(*v, c * sz);
-	if (p == NULL)
-		return -1;
-	*v = p;
-	*cap = c;
-	return 0;
-}
-
 /* ---- the events, in one walk along the chain ---- */
 
 /* What the walk checks each event against: the file and officer rows are
@@ -783,7 +767,7 @@ static int walk_load(struct walk *w, struct err *e)
 			  " ORDER BY id", &st, e) < 0)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (grow_array((void **)&w->files, w->n_files, &cap, sizeof(*w->files)) < 0)
+		if (vec_grow((void **)&w->files, w->n_files, &cap, sizeof(*w->files)) < 0)
 			goto oom;
 		w->files[w->n_files++] = (struct walk_file){ sqlite3_column_int64(st, 0),
 			sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2), 0 };
@@ -798,7 +782,7 @@ static int walk_load(struct walk *w, struct err *e)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct walk_officer *o;
 
-		if (grow_array((void **)&w->officers, w->n_officers, &cap, sizeof(*o)) < 0)
+		if (vec_grow((void **)&w->officers, w->n_officers, &cap, sizeof(*o)) < 0)
 			goto oom;
 		o = &w->officers[w->n_officers++];
 		o->id = sqlite3_column_int64(st, 0);
@@ -873,7 +857,7 @@ static void walk_attachments(struct walk *w, const struct history_event *ev)
 	while (w->att_rc == SQLITE_ROW && sqlite3_column_int64(w->att, 0) == ev->seq) {
 		struct walk_attachment *r;
 
-		if (grow_array((void **)&w->rows, w->n_rows, &w->cap_rows, sizeof(*r)) < 0) {
+		if (vec_grow((void **)&w->rows, w->n_rows, &w->cap_rows, sizeof(*r)) < 0) {
 			err_set(&w->e, ERR_INTERNAL, "out of memory");
 			w->failed = 1;
 			return;

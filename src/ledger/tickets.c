@@ -17,6 +17,7 @@
 #include "domain/records.h"
 #include "domain/sla.h"
 #include "domain/statemachine.h"
+#include "util/vec.h"
 
 
 int tickets_parse_now(const char *s, int64_t clock, int64_t *now, struct err *e)
@@ -144,24 +145,6 @@ static void col_copy(sqlite3_stmt *st, int i, char *buf, size_t size)
 		n = size - 1;
 	memcpy(buf, s ? s : "", n);
 	buf[n] = '\0';
-}
-
-/* Room for one more element of size sz in *v (n used, *cap allocated). */
-static int grow(void **v, size_t n, size_t *cap, size_t sz)
-{
-	void *p;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? 2 * *cap : 16;
-	p = realloc(*v, c * sz);
-	if (p == NULL)
-		return -1;
-	memset((char *)p + n * sz, 0, (c - n) * sz);
-	*v = p;
-	*cap = c;
-	return 0;
 }
 
 #define TICKET_COLUMNS \
@@ -628,7 +611,7 @@ int tickets_history(struct ledger *l, const char *no, struct tickets_event **out
 	}
 	sqlite3_bind_text(st, 1, no, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (grow((void **)&v, used, &cap, sizeof(*v)) < 0 || read_event(st, &v[used++]) < 0) {
+		if (vec_grow((void **)&v, used, &cap, sizeof(*v)) < 0 || read_event(st, &v[used++]) < 0) {
 			err_set(e, ERR_INTERNAL, "out of memory");
 			goto out;
 		}
@@ -681,7 +664,7 @@ int tickets_attachments(struct ledger *l, const char *no, struct tickets_attachm
 		struct tickets_attachment *a;
 		int oom = 0;
 
-		if (grow((void **)&v, used, &cap, sizeof(*v)) < 0) {
+		if (vec_grow((void **)&v, used, &cap, sizeof(*v)) < 0) {
 			err_set(e, ERR_INTERNAL, "out of memory");
 			goto out;
 		}
@@ -799,7 +782,7 @@ int tickets_as_of(struct ledger *l, const char *pujk, int64_t as_of, struct tick
 	sqlite3_bind_int64(st, 1, as_of);
 	sqlite3_bind_text(st, 2, pujk, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (grow((void **)&v, used, &cap, sizeof(*v)) < 0 ||
+		if (vec_grow((void **)&v, used, &cap, sizeof(*v)) < 0 ||
 		    read_as_of(st, pujk, &v[used++]) < 0) {
 			err_set(e, ERR_INTERNAL, "out of memory");
 			goto out;
