@@ -100,7 +100,8 @@ test_done() {
 # ledger_to_schema_3 DB: take a ledger back to the schema of the previous
 # release (3), its rows kept: every table, index and trigger a later
 # migration made is dropped, and the tables later migrations changed get
-# their version-3 form again.  The events are untouched.
+# their version-3 form again, in 4 KiB pages as that release made them.
+# The events are untouched.
 ledger_to_schema_3() {
 	sqlite3 "$1" "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_master
 		WHERE name NOT LIKE 'sqlite_%' AND type IN ('table', 'index', 'trigger')
@@ -134,5 +135,9 @@ ledger_to_schema_3() {
 	CREATE INDEX outfile_name ON outfile(destination, name);
 	PRAGMA user_version = 3;
 	COMMIT;
+	PRAGMA journal_mode = DELETE;
+	PRAGMA page_size = 4096;
+	VACUUM;
+	PRAGMA journal_mode = WAL;
 	SQL
 }
