@@ -1,7 +1,7 @@
 /*
  * cmd_audit - `slktx audit verify`: say whether the ledger was altered after
  * it was written (SPEC §4).  SQLite's quick_check, the hash chain with what
- * the events say of the rows outside it (audit_events), the tables against
+ * the events say of the rows outside it (audit_chain), the tables against
  * the events and the row logs (audit_tickets, audit_rows), and the chain's end against the
  * CHAIN_HEAD of the latest signed daily archive; docs/DESIGN.md "audit
  * verify".  The ledger is opened for reading only: a missing one is exit 66
@@ -19,6 +19,7 @@
 
 #include "domain/calendar.h"
 #include "ledger/audit.h"
+#include "ledger/audit_chain.h"
 #include "ledger/history.h"
 #include "ledger/tickets.h"
 #include "report/report.h"
@@ -232,7 +233,7 @@ static int audit_verify(int argc, char **argv, const struct cmd_globals *g)
 		fprintf(stderr, "slktx: the ledger had schema %d: migrated\n", migrated_from);
 	if (calendar_load(&cal, cfg.calendar.dir, &e) < 0 || audit_begin(l, &e) < 0 ||
 	    ledger_check_integrity(l, LEDGER_CHECK_QUICK, &e) < 0 ||
-	    audit_events(l, print_finding, &findings, &counts, &e) < 0 ||
+	    audit_chain(l, print_finding, &findings, &counts, &e) < 0 ||
 	    audit_tickets(l, cal, &cfg, print_finding, &findings, &counts, &e) < 0 ||
 	    audit_rows(l, print_finding, &findings, &counts, &e) < 0)
 		goto fail;

@@ -24,20 +24,10 @@
 
 #include "domain/sla.h"
 #include "domain/statemachine.h"
-#include "ledger/history.h"
 #include "util/digest.h"
 #include "util/hex.h"
-#include "util/vec.h"
 
-struct auditor {
-	audit_found_fn *found;
-	void *ctx;
-	struct audit_counts *c;
-};
-
-static void finding(struct auditor *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void finding(struct auditor *a, const char *fmt, ...)
+void audit_finding(struct auditor *a, const char *fmt, ...)
 {
 	char text[1024];
 	va_list ap;
@@ -49,14 +39,14 @@ static void finding(struct auditor *a, const char *fmt, ...)
 	a->found(a->ctx, text);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
+const char *audit_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 
 	return s ? (const char *)s : "";
 }
 
-static int prepare(struct ledger *l, const char *sql, sqlite3_stmt **st, struct err *e)
+int audit_prepare(struct ledger *l, const char *sql, sqlite3_stmt **st, struct err *e)
 {
 	if (sqlite3_prepare_v2(ledger_db(l), sql, -1, st, NULL) != SQLITE_OK)
 		return ledger_err(l, e, "cannot read the ledger for the audit");
@@ -69,7 +59,7 @@ int audit_begin(struct ledger *l, struct err *e)
 	int rc = -1;
 
 	/* BEGIN is deferred: the snapshot is taken by the first read, here */
-	if (prepare(l, "BEGIN", &st, e) < 0)
+	if (audit_prepare(l, "BEGIN", &st, e) < 0)
 		return -1;
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		ledger_err(l, e, "cannot begin the audit's read");
@@ -77,7 +67,7 @@ int audit_begin(struct ledger *l, struct err *e)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (prepare(l, "SELECT count(*) FROM sqlite_master", &st, e) < 0)
+	if (audit_prepare(l, "SELECT count(*) FROM sqlite_master", &st, e) < 0)
 		goto out;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		ledger_err(l, e, "cannot begin the audit's read");
@@ -182,12 +172,12 @@ static int is_pujk_record(enum record_type t)
 static void replay_new(struct tickets_audit *t, struct replay *r, sqlite3_stmt *ev)
 {
 	int64_t seq = sqlite3_column_int64(ev, EV_SEQ);
-	const char *record = col_text(ev, EV_RECORD);
+	const char *record = audit_text(ev, EV_RECORD);
 	enum ticket_status to = ST_NONE;
 
 	r->created_seq = seq;
 	if (strcmp(record, "NewTicket") != 0) {
-		finding(&t->a, "ticket %s: its first event %" PRId64 " is a %s, not a NewTicket: "
+		audit_finding(&t->a, "ticket %s: its first event %" PRId64 " is a %s, not a NewTicket: "
 			"events were removed", r->no, seq, record);
 		r->broken = 1;
 		return;
@@ -197,19 +187,19 @@ static void replay_new(struct tickets_audit *t, struct replay *r, sqlite3_stmt *
 	else if (strncmp(r->no, "IND-", 4) == 0)
 		r->kind = KIND_IND;
 	else {
-		finding(&t->a, "ticket %s: the number names no kind (PGD- or IND-)", r->no);
+		audit_finding(&t->a, "ticket %s: the number names no kind (PGD- or IND-)", r->no);
 		r->broken = 1;
 		return;
 	}
 	statemachine_next(r->kind, ST_NONE, REC_NEW_TICKET, &to);
 	r->status = to;
-	r->subject = strdup(col_text(ev, EV_SUBJECT));
-	snprintf(r->pujk, sizeof(r->pujk), "%s", col_text(ev, EV_PUJK));
+	r->subject = strdup(audit_text(ev, EV_SUBJECT));
+	snprintf(r->pujk, sizeof(r->pujk), "%s", audit_text(ev, EV_PUJK));
 	r->received_at = r->assigned_at = sqlite3_column_int64(ev, EV_AT);
 	r->due_day = due_day(t, r->kind, r->received_at);
-	if (strcmp(col_text(ev, EV_AFTER), statemachine_status_name(to)) != 0)
-		finding(&t->a, "ticket %s: event %" PRId64 " (NewTicket) says status %s, the state "
-			"machine says %s", r->no, seq, col_text(ev, EV_AFTER),
+	if (strcmp(audit_text(ev, EV_AFTER), statemachine_status_name(to)) != 0)
+		audit_finding(&t->a, "ticket %s: event %" PRId64 " (NewTicket) says status %s, the state "
+			"machine says %s", r->no, seq, audit_text(ev, EV_AFTER),
 			statemachine_status_name(to));
 }
 
@@ -218,29 +208,29 @@ static void replay_check(struct tickets_audit *t, struct replay *r, sqlite3_stmt
 			 enum record_type type, int extension, int64_t at)
 {
 	int64_t seq = sqlite3_column_int64(ev, EV_SEQ);
-	const char *pujk = col_text(ev, EV_PUJK), *prior = col_text(ev, EV_PRIOR);
+	const char *pujk = audit_text(ev, EV_PUJK), *prior = audit_text(ev, EV_PRIOR);
 
-	if (strcmp(col_text(ev, EV_BEFORE), statemachine_status_name(r->status)) != 0)
-		finding(&t->a, "ticket %s: event %" PRId64 " (%s) says the status before was %s, "
-			"the events before it say %s", r->no, seq, col_text(ev, EV_RECORD),
-			col_text(ev, EV_BEFORE), statemachine_status_name(r->status));
+	if (strcmp(audit_text(ev, EV_BEFORE), statemachine_status_name(r->status)) != 0)
+		audit_finding(&t->a, "ticket %s: event %" PRId64 " (%s) says the status before was %s, "
+			"the events before it say %s", r->no, seq, audit_text(ev, EV_RECORD),
+			audit_text(ev, EV_BEFORE), statemachine_status_name(r->status));
 	if (type == REC_REASSIGN && (strcmp(prior, r->pujk) != 0 || strcmp(pujk, r->pujk) == 0))
-		finding(&t->a, "ticket %s: event %" PRId64 " (Reassign) moves it from '%s' to '%s',"
+		audit_finding(&t->a, "ticket %s: event %" PRId64 " (Reassign) moves it from '%s' to '%s',"
 			" the events before it say it was at '%s'", r->no, seq, prior, pujk, r->pujk);
 	if (type != REC_REASSIGN && strcmp(pujk, r->pujk) != 0)
-		finding(&t->a, "ticket %s: event %" PRId64 " (%s) names PUJK '%s', the events "
-			"before it say '%s'", r->no, seq, col_text(ev, EV_RECORD), pujk, r->pujk);
+		audit_finding(&t->a, "ticket %s: event %" PRId64 " (%s) names PUJK '%s', the events "
+			"before it say '%s'", r->no, seq, audit_text(ev, EV_RECORD), pujk, r->pujk);
 	if (extension && r->extended)
-		finding(&t->a, "ticket %s: event %" PRId64 " is a second extension", r->no, seq);
+		audit_finding(&t->a, "ticket %s: event %" PRId64 " is a second extension", r->no, seq);
 	else if (extension && calendar_day_of(at) > r->due_day)
-		finding(&t->a, "ticket %s: event %" PRId64 " extends it after its due day", r->no,
+		audit_finding(&t->a, "ticket %s: event %" PRId64 " extends it after its due day", r->no,
 			seq);
 }
 
 static void replay_event(struct tickets_audit *t, struct replay *r, sqlite3_stmt *ev)
 {
 	int64_t seq = sqlite3_column_int64(ev, EV_SEQ), at = sqlite3_column_int64(ev, EV_AT);
-	const char *record = col_text(ev, EV_RECORD), *after = col_text(ev, EV_AFTER);
+	const char *record = audit_text(ev, EV_RECORD), *after = audit_text(ev, EV_AFTER);
 	enum ticket_status to = ST_NONE;
 	enum record_type type;
 	enum err_code verdict;
@@ -258,17 +248,17 @@ static void replay_event(struct tickets_audit *t, struct replay *r, sqlite3_stmt
 	/* SPEC 1.1 §4: a HistoryRequest, from any status, changes neither the
 	 * status nor the ticket's row (its updated_seq included) */
 	if (strcmp(record, "HistoryRequest") == 0) {
-		if (strcmp(col_text(ev, EV_BEFORE), statemachine_status_name(r->status)) != 0 ||
+		if (strcmp(audit_text(ev, EV_BEFORE), statemachine_status_name(r->status)) != 0 ||
 		    strcmp(after, statemachine_status_name(r->status)) != 0)
-			finding(&t->a, "ticket %s: event %" PRId64 " (HistoryRequest) says status "
+			audit_finding(&t->a, "ticket %s: event %" PRId64 " (HistoryRequest) says status "
 				"%s to %s, the events before it say %s", r->no, seq,
-				col_text(ev, EV_BEFORE), after, statemachine_status_name(r->status));
+				audit_text(ev, EV_BEFORE), after, statemachine_status_name(r->status));
 		return;
 	}
 	r->updated_seq = seq;
-	type = record_of(record, col_text(ev, EV_DETAIL), &extension);
+	type = record_of(record, audit_text(ev, EV_DETAIL), &extension);
 	if (type == 0 || type == REC_NEW_TICKET) {
-		finding(&t->a, "ticket %s: event %" PRId64 " is a %s, which cannot follow its "
+		audit_finding(&t->a, "ticket %s: event %" PRId64 " is a %s, which cannot follow its "
 			"NewTicket", r->no, seq, record);
 		r->broken = 1;
 		return;
@@ -276,17 +266,17 @@ static void replay_event(struct tickets_audit *t, struct replay *r, sqlite3_stmt
 	replay_check(t, r, ev, type, extension, at);
 	verdict = statemachine_next(r->kind, r->status, type, &to);
 	if (verdict != ERR_NONE) {
-		finding(&t->a, "ticket %s: event %" PRId64 " (%s) is not allowed on a %s ticket "
+		audit_finding(&t->a, "ticket %s: event %" PRId64 " (%s) is not allowed on a %s ticket "
 			"in status %s", r->no, seq, record, r->kind == KIND_PGD ? "PGD" : "IND",
 			statemachine_status_name(r->status));
 		to = statemachine_status_from_name(after); /* go on from the event's word */
 	} else if (strcmp(after, statemachine_status_name(to)) != 0) {
-		finding(&t->a, "ticket %s: event %" PRId64 " (%s) says status %s, the state "
+		audit_finding(&t->a, "ticket %s: event %" PRId64 " (%s) says status %s, the state "
 			"machine says %s", r->no, seq, record, after, statemachine_status_name(to));
 	}
 	/* what apply.c advance_ticket changes in the row */
 	if (type == REC_REASSIGN) {
-		snprintf(r->pujk, sizeof(r->pujk), "%s", col_text(ev, EV_PUJK));
+		snprintf(r->pujk, sizeof(r->pujk), "%s", audit_text(ev, EV_PUJK));
 		r->assigned_at = at;
 		r->due_day = due_day(t, r->kind, at);
 		r->extended = 0;
@@ -337,19 +327,19 @@ static void compare_int(struct tickets_audit *t, const struct replay *r, sqlite3
 		calendar_format_day((int32_t)got, g);
 	} else {
 		snprintf(w, sizeof(w), "%" PRId64, want);
-		snprintf(g, sizeof(g), "%s", col_text(tk, col));
+		snprintf(g, sizeof(g), "%s", audit_text(tk, col));
 	}
-	finding(&t->a, "ticket %s: %s: the events say %s, the table says %s", r->no,
+	audit_finding(&t->a, "ticket %s: %s: the events say %s, the table says %s", r->no,
 		sqlite3_column_name(tk, col), w, g);
 }
 
 static void compare_text(struct tickets_audit *t, const struct replay *r, sqlite3_stmt *tk,
 			 int col, const char *want)
 {
-	if (sqlite3_column_type(tk, col) != SQLITE_TEXT || strcmp(col_text(tk, col), want) != 0)
-		finding(&t->a, "ticket %s: %s: the events say %s, the table says %s", r->no,
+	if (sqlite3_column_type(tk, col) != SQLITE_TEXT || strcmp(audit_text(tk, col), want) != 0)
+		audit_finding(&t->a, "ticket %s: %s: the events say %s, the table says %s", r->no,
 			sqlite3_column_name(tk, col), want,
-			sqlite3_column_type(tk, col) == SQLITE_NULL ? "NULL" : col_text(tk, col));
+			sqlite3_column_type(tk, col) == SQLITE_NULL ? "NULL" : audit_text(tk, col));
 }
 
 /*
@@ -362,24 +352,24 @@ static void compare_ticket(struct tickets_audit *t, const struct replay *r, sqli
 	int32_t day = calendar_day_of(sqlite3_column_int64(tk, TK_RECEIVED));
 
 	if (!r->row_created_seen)
-		finding(&t->a, "ticket %s refers to event %" PRId64 ", which the chain does not "
+		audit_finding(&t->a, "ticket %s refers to event %" PRId64 ", which the chain does not "
 			"hold for it: events were removed", r->no, r->row_created);
 	if (!r->row_updated_seen && r->row_updated != r->row_created)
-		finding(&t->a, "ticket %s refers to event %" PRId64 ", which the chain does not "
+		audit_finding(&t->a, "ticket %s refers to event %" PRId64 ", which the chain does not "
 			"hold for it: events were removed", r->no, r->row_updated);
 	if (sqlite3_column_int64(tk, TK_DAY) != day) {
 		char want[11], got[11];
 
 		calendar_format_day(day, want);
 		calendar_format_day((int32_t)sqlite3_column_int64(tk, TK_DAY), got);
-		finding(&t->a, "ticket %s: received_day: its received_at says %s, the table says %s",
+		audit_finding(&t->a, "ticket %s: received_day: its received_at says %s, the table says %s",
 			r->no, want, got);
 	}
 	if (r->broken)
 		return;
-	if (r->subject != NULL && strcmp(r->subject, col_text(tk, TK_SUBJECT)) != 0)
-		finding(&t->a, "ticket %s: subject: the NewTicket says '%.200s', the table says "
-			"'%.200s'", r->no, r->subject, col_text(tk, TK_SUBJECT));
+	if (r->subject != NULL && strcmp(r->subject, audit_text(tk, TK_SUBJECT)) != 0)
+		audit_finding(&t->a, "ticket %s: subject: the NewTicket says '%.200s', the table says "
+			"'%.200s'", r->no, r->subject, audit_text(tk, TK_SUBJECT));
 	compare_text(t, r, tk, TK_KIND, r->kind == KIND_PGD ? "PGD" : "IND");
 	compare_text(t, r, tk, TK_PUJK, r->pujk);
 	compare_text(t, r, tk, TK_STATUS, statemachine_status_name(r->status));
@@ -401,13 +391,13 @@ static int merge(struct tickets_audit *t, sqlite3_stmt *ev, sqlite3_stmt *tk)
 	struct replay r;
 
 	while (ev_rc == SQLITE_ROW || tk_rc == SQLITE_ROW) {
-		const char *eno = ev_rc == SQLITE_ROW ? col_text(ev, EV_NO) : NULL;
-		const char *tno = tk_rc == SQLITE_ROW ? col_text(tk, TK_NO) : NULL;
+		const char *eno = ev_rc == SQLITE_ROW ? audit_text(ev, EV_NO) : NULL;
+		const char *tno = tk_rc == SQLITE_ROW ? audit_text(tk, TK_NO) : NULL;
 		int cmp = eno == NULL ? 1 : tno == NULL ? -1 : strcmp(eno, tno);
 
 		t->a.c->tickets++;
 		if (cmp > 0) {
-			finding(&t->a, "ticket %s: a row in the ticket table, but no event", tno);
+			audit_finding(&t->a, "ticket %s: a row in the ticket table, but no event", tno);
 			tk_rc = sqlite3_step(tk);
 			continue;
 		}
@@ -422,9 +412,9 @@ static int merge(struct tickets_audit *t, sqlite3_stmt *ev, sqlite3_stmt *tk)
 			replay_event(t, &r, ev);
 			t->a.c->events++;
 			ev_rc = sqlite3_step(ev);
-		} while (ev_rc == SQLITE_ROW && strcmp(col_text(ev, EV_NO), r.no) == 0);
+		} while (ev_rc == SQLITE_ROW && strcmp(audit_text(ev, EV_NO), r.no) == 0);
 		if (cmp < 0) {
-			finding(&t->a, "ticket %s: %" PRId64 " event%s from event %" PRId64
+			audit_finding(&t->a, "ticket %s: %" PRId64 " event%s from event %" PRId64
 				", but no row in the ticket table", r.no, r.events,
 				r.events == 1 ? "" : "s", r.created_seq);
 			free(r.subject);
@@ -445,13 +435,13 @@ int audit_tickets(struct ledger *l, struct calendar *cal, const struct config *c
 	int rc = -1;
 
 	/* the detail only where the record's kind depends on it */
-	if (prepare(l, "SELECT seq, ticket_no, pujk_code, prior_pujk, record, happened_at,"
+	if (audit_prepare(l, "SELECT seq, ticket_no, pujk_code, prior_pujk, record, happened_at,"
 		       " status_before, status_after,"
 		       " CASE WHEN record IN ('FollowUp', 'Decision') THEN detail END,"
 		       " CASE WHEN record = 'NewTicket' THEN"
 		       "  coalesce(json_extract(detail, '$.subject'), '') END"
 		       " FROM event ORDER BY ticket_no, seq", &ev, e) < 0 ||
-	    prepare(l, "SELECT no, kind, pujk_code, status, received_at, assigned_at, due_day,"
+	    audit_prepare(l, "SELECT no, kind, pujk_code, status, received_at, assigned_at, due_day,"
 		       " extended, first_response_at, proposal_at, closed_at, created_seq,"
 		       " updated_seq, subject, received_day FROM ticket ORDER BY no", &tk, e) < 0)
 		goto out;
@@ -566,7 +556,7 @@ static void shown_value(sqlite3_stmt *st, int col, char *buf, size_t size)
 		snprintf(buf, size, "%lld", (long long)sqlite3_column_int64(st, col));
 		break;
 	default:
-		snprintf(buf, size, "'%.200s'", col_text(st, col));
+		snprintf(buf, size, "'%.200s'", audit_text(st, col));
 	}
 }
 
@@ -576,18 +566,18 @@ static int check_one_table(struct ledger *l, struct auditor *a, const struct row
 	sqlite3_stmt *st = NULL;
 	int step, result = -1;
 
-	if (prepare(l, rc->sql, &st, e) < 0)
+	if (audit_prepare(l, rc->sql, &st, e) < 0)
 		return -1;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *key = col_text(st, 0);
+		const char *key = audit_text(st, 0);
 		char label[300], want[200], got[200];
 
 		(*rows)++;
-		snprintf(label, sizeof(label), "%s %s (%s)", rc->what, key, col_text(st, 1));
+		snprintf(label, sizeof(label), "%s %s (%s)", rc->what, key, audit_text(st, 1));
 		if (strcmp(rc->what, "PUJK") == 0)
 			snprintf(label, sizeof(label), "PUJK %s", key);
 		if (!sqlite3_column_int(st, 2)) {
-			finding(a, "%s: not in its log (%s_log): written with the triggers dropped",
+			audit_finding(a, "%s: not in its log (%s_log): written with the triggers dropped",
 				label, strcmp(rc->what, "PUJK") == 0 ? "pujk" : rc->what);
 			continue;
 		}
@@ -598,7 +588,7 @@ static int check_one_table(struct ledger *l, struct auditor *a, const struct row
 				continue;
 			shown_value(st, 4 + rc->n + i, want, sizeof(want));
 			shown_value(st, 4 + i, got, sizeof(got));
-			finding(a, "%s: %s: recorded %s, the table says %s", label,
+			audit_finding(a, "%s: %s: recorded %s, the table says %s", label,
 				sqlite3_column_name(st, 4 + i) + 0, want, got);
 		}
 	}
@@ -620,7 +610,7 @@ static int check_certificates(struct ledger *l, struct auditor *a, struct err *e
 	char hex[2 * DIGEST_LEN + 1];
 	int step, result = -1;
 
-	if (prepare(l, "SELECT id, pujk_code || ' ' || role, cert_der, cert_sha256 FROM officer"
+	if (audit_prepare(l, "SELECT id, pujk_code || ' ' || role, cert_der, cert_sha256 FROM officer"
 		       " ORDER BY id", &st, e) < 0)
 		return -1;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -628,10 +618,10 @@ static int check_certificates(struct ledger *l, struct auditor *a, struct err *e
 			       e) < 0)
 			goto out;
 		hex_encode(d, DIGEST_LEN, hex);
-		if (strcmp(hex, col_text(st, 3)) != 0)
-			finding(a, "officer %s (%s): cert_sha256 is '%s', but its certificate "
-				"(cert_der) hashes to %s", col_text(st, 0), col_text(st, 1),
-				col_text(st, 3), hex);
+		if (strcmp(hex, audit_text(st, 3)) != 0)
+			audit_finding(a, "officer %s (%s): cert_sha256 is '%s', but its certificate "
+				"(cert_der) hashes to %s", audit_text(st, 0), audit_text(st, 1),
+				audit_text(st, 3), hex);
 	}
 	if (step != SQLITE_DONE) {
 		ledger_err(l, e, "cannot read the officers");
@@ -675,15 +665,15 @@ static int check_links(struct ledger *l, struct auditor *a, struct err *e)
 	sqlite3_stmt *st = NULL;
 	int step, result = -1;
 
-	if (prepare(l, links_sql, &st, e) < 0)
+	if (audit_prepare(l, links_sql, &st, e) < 0)
 		return -1;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *what = col_text(st, 1);
+		const char *what = audit_text(st, 1);
 
 		if (sqlite3_column_int(st, 0) == 1)
-			finding(a, "%s: in its log, but no longer in the table: removed", what);
+			audit_finding(a, "%s: in its log, but no longer in the table: removed", what);
 		else
-			finding(a, "trigger '%s' is missing: the ledger was changed outside slktx",
+			audit_finding(a, "trigger '%s' is missing: the ledger was changed outside slktx",
 				what);
 	}
 	if (step != SQLITE_DONE) {
@@ -707,307 +697,6 @@ int audit_rows(struct ledger *l, audit_found_fn *found, void *ctx, struct audit_
 	    check_certificates(l, &a, e) < 0 || check_links(l, &a, e) < 0)
 		return -1;
 	return 0;
-}
-
-/* ---- the events, in one walk along the chain ---- */
-
-/* What the walk checks each event against: the file and officer rows are
- * few (one per data file, three per PUJK) and held; the attachment rows are
- * read alongside the events, in the same order. */
-struct walk_file {
-	int64_t id;
-	int64_t accepted; /* -1 for NULL */
-	int processed;
-	int64_t events;
-};
-
-struct walk_officer {
-	int64_t id;
-	char pujk[16];
-	char role[16];
-};
-
-struct walk_attachment {
-	char *name, *media_type, *sha256;
-	int64_t size;
-	int matched;
-};
-
-struct walk {
-	struct auditor a;
-	struct ledger *l;
-	struct walk_file *files;
-	size_t n_files;
-	struct walk_officer *officers;
-	size_t n_officers;
-	sqlite3_stmt *att;    /* the attachment rows by event, name */
-	int att_rc;           /* SQLITE_ROW while att is on a row */
-	int64_t att_orphan;   /* the last event named as gone from under its rows */
-	sqlite3_stmt *listed; /* the attachments an event's detail lists */
-	struct walk_attachment *rows;
-	size_t n_rows, cap_rows;
-	int failed;           /* a read failed: e says why */
-	struct err e;
-};
-
-static int by_id(const void *a, const void *b)
-{
-	const int64_t *x = a, *y = b;
-
-	return *x < *y ? -1 : *x > *y;
-}
-
-static int walk_load(struct walk *w, struct err *e)
-{
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc, result = -1;
-
-	if (prepare(w->l, "SELECT id, coalesce(accepted, -1), state = 'PROCESSED' FROM file"
-			  " ORDER BY id", &st, e) < 0)
-		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (vec_grow((void **)&w->files, w->n_files, &cap, sizeof(*w->files)) < 0)
-			goto oom;
-		w->files[w->n_files++] = (struct walk_file){ sqlite3_column_int64(st, 0),
-			sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2), 0 };
-	}
-	if (rc != SQLITE_DONE)
-		goto fail;
-	sqlite3_finalize(st);
-	st = NULL;
-	cap = 0;
-	if (prepare(w->l, "SELECT id, pujk_code, role FROM officer ORDER BY id", &st, e) < 0)
-		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct walk_officer *o;
-
-		if (vec_grow((void **)&w->officers, w->n_officers, &cap, sizeof(*o)) < 0)
-			goto oom;
-		o = &w->officers[w->n_officers++];
-		o->id = sqlite3_column_int64(st, 0);
-		snprintf(o->pujk, sizeof(o->pujk), "%s", col_text(st, 1));
-		snprintf(o->role, sizeof(o->role), "%s", col_text(st, 2));
-	}
-	if (rc != SQLITE_DONE)
-		goto fail;
-	if (prepare(w->l, "SELECT event_seq, name, media_type, sha256, size FROM attachment"
-			  " ORDER BY event_seq, name", &w->att, e) < 0 ||
-	    prepare(w->l, "SELECT json_extract(value, '$.name'), json_extract(value,"
-			  " '$.mediaType'), json_extract(value, '$.sha256'),"
-			  " json_extract(value, '$.size') FROM json_each(?1, '$.attachments')",
-		    &w->listed, e) < 0)
-		goto out;
-	w->att_rc = sqlite3_step(w->att);
-	result = 0;
-	goto out;
-oom:
-	err_set(e, ERR_INTERNAL, "out of memory");
-	goto out;
-fail:
-	ledger_err(w->l, e, "cannot read the ledger for the audit");
-out:
-	sqlite3_finalize(st);
-	return result;
-}
-
-static void walk_fail(struct walk *w, const char *what)
-{
-	if (!w->failed)
-		ledger_err(w->l, &w->e, what);
-	w->failed = 1;
-}
-
-static void walk_rows_clear(struct walk *w)
-{
-	for (size_t i = 0; i < w->n_rows; i++) {
-		free(w->rows[i].name);
-		free(w->rows[i].media_type);
-		free(w->rows[i].sha256);
-	}
-	w->n_rows = 0;
-}
-
-/* The attachment rows before event seq have no event: those events were removed. */
-static void walk_orphans(struct walk *w, int64_t seq)
-{
-	while (w->att_rc == SQLITE_ROW && sqlite3_column_int64(w->att, 0) < seq) {
-		int64_t gone = sqlite3_column_int64(w->att, 0);
-
-		if (gone != w->att_orphan)
-			finding(&w->a, "an attachment belongs to event %" PRId64 ", which the "
-				"chain does not hold: events were removed", gone);
-		w->att_orphan = gone;
-		w->att_rc = sqlite3_step(w->att);
-	}
-	if (w->att_rc != SQLITE_ROW && w->att_rc != SQLITE_DONE)
-		walk_fail(w, "cannot read the attachments");
-}
-
-/*
- * The attachment rows are outside the chain: each must be one the event's
- * hashed detail lists, with the same hash, size and type, and each one the
- * detail lists must have its row.  Only a FollowUp's detail lists any.
- */
-static void walk_attachments(struct walk *w, const struct history_event *ev)
-{
-	int rc;
-
-	walk_orphans(w, ev->seq);
-	while (w->att_rc == SQLITE_ROW && sqlite3_column_int64(w->att, 0) == ev->seq) {
-		struct walk_attachment *r;
-
-		if (vec_grow((void **)&w->rows, w->n_rows, &w->cap_rows, sizeof(*r)) < 0) {
-			err_set(&w->e, ERR_INTERNAL, "out of memory");
-			w->failed = 1;
-			return;
-		}
-		r = &w->rows[w->n_rows++];
-		r->name = strdup(col_text(w->att, 1));
-		r->media_type = strdup(col_text(w->att, 2));
-		r->sha256 = strdup(col_text(w->att, 3));
-		r->size = sqlite3_column_int64(w->att, 4);
-		r->matched = 0;
-		if (r->name == NULL || r->media_type == NULL || r->sha256 == NULL) {
-			err_set(&w->e, ERR_INTERNAL, "out of memory");
-			w->failed = 1;
-			walk_rows_clear(w);
-			return;
-		}
-		w->att_rc = sqlite3_step(w->att);
-	}
-	if (w->n_rows == 0 && strstr(ev->detail, "\"attachments\"") == NULL)
-		return;
-	sqlite3_bind_text(w->listed, 1, ev->detail, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(w->listed)) == SQLITE_ROW) {
-		const char *name = col_text(w->listed, 0);
-		size_t i;
-
-		for (i = 0; i < w->n_rows && strcmp(w->rows[i].name, name) != 0; i++)
-			;
-		if (i == w->n_rows) {
-			finding(&w->a, "attachment '%s' of event %" PRId64 " has no attachment row: "
-				"removed", name, ev->seq);
-			continue;
-		}
-		w->rows[i].matched = strcmp(w->rows[i].media_type, col_text(w->listed, 1)) == 0 &&
-				     strcmp(w->rows[i].sha256, col_text(w->listed, 2)) == 0 &&
-				     w->rows[i].size == sqlite3_column_int64(w->listed, 3);
-	}
-	if (rc != SQLITE_DONE)
-		walk_fail(w, "cannot read an event's attachments");
-	sqlite3_reset(w->listed);
-	for (size_t i = 0; i < w->n_rows; i++)
-		if (!w->rows[i].matched)
-			finding(&w->a, "attachment '%s' of event %" PRId64 " is not the one the "
-				"event recorded: altered after it was recorded", w->rows[i].name,
-				ev->seq);
-	walk_rows_clear(w);
-}
-
-/* The event's file and officer must be rows of their tables (the officer
- * with the event's role and PUJK); the file's events are counted. */
-static void walk_links(struct walk *w, const struct history_event *ev)
-{
-	struct walk_file *f = bsearch(&ev->file_id, w->files, w->n_files, sizeof(*f), by_id);
-
-	if (f == NULL)
-		finding(&w->a, "event %" PRId64 ": brought by file %" PRId64 ", which the file "
-			"table does not hold", ev->seq, ev->file_id);
-	else
-		f->events++;
-	if (ev->officer_id != 0) {
-		const struct walk_officer *o = bsearch(&ev->officer_id, w->officers,
-						       w->n_officers, sizeof(*o), by_id);
-
-		if (o == NULL || strcmp(o->role, ev->actor) != 0 ||
-		    strcmp(o->pujk, ev->pujk_code) != 0)
-			finding(&w->a, "event %" PRId64 ": made by officer %" PRId64 " (%s %s), "
-				"which the officer table does not hold as such", ev->seq,
-				ev->officer_id, ev->pujk_code, ev->actor);
-	}
-}
-
-static void walk_event(void *ctx, const struct history_event *ev)
-{
-	struct walk *w = ctx;
-
-	if (w->failed)
-		return;
-	walk_links(w, ev);
-	walk_attachments(w, ev);
-}
-
-/* Every accepted record is one event: a processed file's accepted count is its events. */
-static int walk_files_end(struct walk *w, struct err *e)
-{
-	sqlite3_stmt *st = NULL;
-	int result = -1;
-
-	if (prepare(w->l, "SELECT name FROM file WHERE id = ?", &st, e) < 0)
-		return -1;
-	for (size_t i = 0; i < w->n_files; i++) {
-		const struct walk_file *f = &w->files[i];
-		char accepted[24];
-
-		if (!f->processed || f->accepted == f->events)
-			continue;
-		sqlite3_bind_int64(st, 1, f->id);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			ledger_err(w->l, e, "cannot read the files");
-			goto out;
-		}
-		snprintf(accepted, sizeof(accepted), f->accepted < 0 ? "NULL" : "%" PRId64,
-			 f->accepted);
-		finding(&w->a, "file %" PRId64 " (%s): accepted: the table says %s, its events are "
-			"%" PRId64, f->id, col_text(st, 0), accepted, f->events);
-		sqlite3_reset(st);
-	}
-	result = 0;
-out:
-	sqlite3_finalize(st);
-	return result;
-}
-
-int audit_events(struct ledger *l, audit_found_fn *found, void *ctx, struct audit_counts *c,
-		 struct err *e)
-{
-	struct walk w = { .a = { found, ctx, c }, .l = l };
-	int64_t events = 0, bad_seq = 0;
-	int rc = -1, intact;
-
-	err_clear(&w.e);
-	if (walk_load(&w, e) < 0)
-		goto out;
-	intact = history_verify(l, walk_event, &w, &events, &bad_seq, e) == 0;
-	if (w.failed) {
-		*e = w.e;
-		goto out;
-	}
-	if (!intact) {
-		if (e->code != ERR_INVALID_STATE)
-			goto out;
-		finding(&w.a, "%s", e->msg);
-		err_clear(e);
-	} else {
-		/* what a broken chain left unread is not named as missing */
-		walk_orphans(&w, INT64_MAX);
-		if (w.failed) {
-			*e = w.e;
-			goto out;
-		}
-		if (walk_files_end(&w, e) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	walk_rows_clear(&w);
-	free(w.rows);
-	sqlite3_finalize(w.listed);
-	sqlite3_finalize(w.att);
-	free(w.officers);
-	free(w.files);
-	return rc;
 }
 
 /* ---- the files against their signed acknowledgements ---- */
@@ -1125,8 +814,8 @@ static void ack_differs(struct auditor *a, sqlite3_stmt *st, const char *field,
 			const char *ack, const char *row)
 {
 	if (strcmp(ack, row) != 0)
-		finding(a, "file %s (%s): %s: its acknowledgement says '%.200s', the table says "
-			"'%.200s'", col_text(st, F_ID), col_text(st, F_NAME), field, ack, row);
+		audit_finding(a, "file %s (%s): %s: its acknowledgement says '%.200s', the table says "
+			"'%.200s'", audit_text(st, F_ID), audit_text(st, F_NAME), field, ack, row);
 }
 
 /* The header of one acknowledgement against its file row and the row's officer. */
@@ -1146,26 +835,26 @@ static void ack_compare(struct auditor *a, sqlite3_stmt *st, const char *head)
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		ack_attr(head, fields[i].elem, fields[i].attr, v, sizeof(v));
-		ack_differs(a, st, fields[i].field, v, col_text(st, fields[i].col));
+		ack_differs(a, st, fields[i].field, v, audit_text(st, fields[i].col));
 	}
 	ack_text(head, "FileStatus", v, sizeof(v));
-	ack_differs(a, st, "status", v, col_text(st, F_STATUS));
+	ack_differs(a, st, "status", v, audit_text(st, F_STATUS));
 	ack_text(head, "AckId", id, sizeof(id));
 	snprintf(v, sizeof(v), "%s.xml", id);
-	ack_differs(a, st, "ack_name", v, col_text(st, F_ACK));
+	ack_differs(a, st, "ack_name", v, audit_text(st, F_ACK));
 	ack_attr(head, "Signer", "serial", v, sizeof(v));
 	serial_norm(v, sa, sizeof(sa));
-	serial_norm(col_text(st, F_SERIAL), sb, sizeof(sb));
+	serial_norm(audit_text(st, F_SERIAL), sb, sizeof(sb));
 	ack_differs(a, st, "signer_serial", sa, sb);
 	if (sqlite3_column_type(st, F_OFFICER) == SQLITE_NULL)
 		return;
 	/* the officer who signed: the certificate the hub saw then */
 	ack_attr(head, "Signer", "subject", v, sizeof(v));
-	serial_norm(col_text(st, F_O_SERIAL), sb, sizeof(sb));
-	if (strcmp(v, col_text(st, F_O_SUBJECT)) != 0 || strcmp(sa, sb) != 0)
-		finding(a, "officer %s: signed file %s (%s) as '%.200s' serial %s, the officer "
-			"table says '%.200s' serial %s", col_text(st, F_OFFICER),
-			col_text(st, F_ID), col_text(st, F_NAME), v, sa, col_text(st, F_O_SUBJECT),
+	serial_norm(audit_text(st, F_O_SERIAL), sb, sizeof(sb));
+	if (strcmp(v, audit_text(st, F_O_SUBJECT)) != 0 || strcmp(sa, sb) != 0)
+		audit_finding(a, "officer %s: signed file %s (%s) as '%.200s' serial %s, the officer "
+			"table says '%.200s' serial %s", audit_text(st, F_OFFICER),
+			audit_text(st, F_ID), audit_text(st, F_NAME), v, sa, audit_text(st, F_O_SUBJECT),
 			sb);
 }
 
@@ -1179,9 +868,9 @@ static int ack_check(struct auditor *a, sqlite3_stmt *st, const char *spool_dir,
 	struct err se;
 	int got;
 
-	if (snprintf(path, sizeof(path), "%s/%s/%s", spool_dir, col_text(st, F_DIR),
-		     col_text(st, F_ACK)) >= (int)sizeof(path))
-		return err_set(e, ERR_IO, "path too long for file %s", col_text(st, F_ID));
+	if (snprintf(path, sizeof(path), "%s/%s/%s", spool_dir, audit_text(st, F_DIR),
+		     audit_text(st, F_ACK)) >= (int)sizeof(path))
+		return err_set(e, ERR_IO, "path too long for file %s", audit_text(st, F_ID));
 	snprintf(p7s, sizeof(p7s), "%s.p7s", path);
 	got = ack_head(path, head, ACK_HEAD, e);
 	if (got <= 0) {
@@ -1193,8 +882,8 @@ static int ack_check(struct auditor *a, sqlite3_stmt *st, const char *spool_dir,
 			       "hub's certificate and trust anchors");
 	err_clear(&se);
 	if (sig_verify_file(t, path, p7s, hub, 1, (time_t)now, &signer, &se) < 0) {
-		finding(a, "file %s (%s): its acknowledgement '%s' is not the hub's: %s",
-			col_text(st, F_ID), col_text(st, F_NAME), path, se.msg);
+		audit_finding(a, "file %s (%s): its acknowledgement '%s' is not the hub's: %s",
+			audit_text(st, F_ID), audit_text(st, F_NAME), path, se.msg);
 		return 0;
 	}
 	a->c->acks++;
@@ -1213,7 +902,7 @@ int audit_acks(struct ledger *l, const char *spool_dir, struct sig_trust *t,
 
 	if (head == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory");
-	if (prepare(l, "SELECT f.id, f.name, f.sha256, f.size, f.status, f.received, f.accepted,"
+	if (audit_prepare(l, "SELECT f.id, f.name, f.sha256, f.size, f.status, f.received, f.accepted,"
 		       " f.rejected, f.duplicate, f.ack_name, f.archive_dir,"
 		       " coalesce(f.signer_subject, ''), coalesce(f.signer_serial, ''),"
 		       " f.officer_id, o.subject, o.serial"

@@ -1,6 +1,7 @@
 /*
- * audit - what `audit verify` checks beyond the hash chain (history_verify):
- * that the ledger's tables say what its events and row logs say.
+ * audit - what `audit verify` checks beyond the hash chain (history_verify,
+ * walked by audit_chain): that the ledger's tables say what its events and
+ * row logs say.
  *
  * audit_tickets replays the events ticket by ticket, in seq order, through
  * the state machine (statemachine_next) and the deadline arithmetic
@@ -47,25 +48,26 @@ struct audit_counts {
 	long findings;
 };
 
+/* Where a check says what it found: each finding is counted in c->findings
+ * and handed to found(ctx, text). */
+struct auditor {
+	audit_found_fn *found;
+	void *ctx;
+	struct audit_counts *c;
+};
+
+void audit_finding(struct auditor *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Column i as text, "" for NULL. */
+const char *audit_text(sqlite3_stmt *st, int i);
+/* sql prepared on the ledger's connection; ERR_IO naming the audit otherwise. */
+int audit_prepare(struct ledger *l, const char *sql, sqlite3_stmt **st, struct err *e);
+
 /*
  * One read transaction around the whole audit: every check sees the same
  * commit, also while a run writes (WAL).  audit_end ends it.
  */
 int audit_begin(struct ledger *l, struct err *e);
 void audit_end(struct ledger *l);
-
-/*
- * One walk along the hash chain (history_verify), which checks on the way
- * what the events say of the rows outside it: each event's file and officer
- * are rows of their tables (the officer with the event's role and PUJK);
- * each attachment row is one the event's detail lists, with its hash, size
- * and type, and each one listed has its row; no attachment row belongs to
- * an event the chain does not hold; and a processed file's accepted count is
- * its number of events.  A broken chain (an event that does not match its
- * hash, a gap) is one finding, and the walk ends there.
- */
-int audit_events(struct ledger *l, audit_found_fn *found, void *ctx, struct audit_counts *c,
-		 struct err *e);
 
 int audit_tickets(struct ledger *l, struct calendar *cal, const struct config *cfg,
 		  audit_found_fn *found, void *ctx, struct audit_counts *c, struct err *e);
