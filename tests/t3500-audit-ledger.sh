@@ -147,6 +147,23 @@ test_expect_success 'a ticket row no event made, and events with no row, are nam
 	EOF
 '
 
+test_expect_success 'events whose file or officer the tables no longer hold are named' '
+	fresh &&
+	id=$(ledger "SELECT id FROM file WHERE name = '\''RSP_BANKA_20261128_000001.xml'\''") &&
+	seqs=$(ledger "SELECT group_concat(seq, '\'' '\'') FROM event WHERE file_id = $id") &&
+	test -n "$seqs" &&
+	seq=${seqs%% *} &&
+	officer=$(ledger "SELECT officer_id FROM event WHERE seq = $seq") &&
+	actor=$(ledger "SELECT actor FROM event WHERE seq = $seq") &&
+	ledger "DELETE FROM file WHERE id = $id" &&
+	ledger "DELETE FROM officer WHERE id = $officer" &&
+	for s in $seqs; do
+		echo "event $s: brought by file $id, which the file table does not hold"
+	done >expect &&
+	echo "event $seq: made by officer $officer (BANKA $actor), which the officer table does not hold as such" >>expect &&
+	finds <expect
+'
+
 # the DER of another officer's certificate, as an SQL blob
 der_of() {
 	echo "X'$(openssl x509 -in "$1" -outform DER | od -An -tx1 | tr -d " \n")'"
