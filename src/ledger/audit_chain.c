@@ -179,7 +179,7 @@ static void walk_attachments(struct walk *w, const struct history_event *ev)
 		}
 		w->att_rc = sqlite3_step(w->att);
 	}
-	if (w->n_rows == 0 && strstr(ev->detail, "\"attachments\"") == NULL)
+	if (w->n_rows == 0 && (ev->detail == NULL || strstr(ev->detail, "\"attachments\"") == NULL))
 		return;
 	sqlite3_bind_text(w->listed, 1, ev->detail, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(w->listed)) == SQLITE_ROW) {
@@ -222,12 +222,14 @@ static void walk_links(struct walk *w, const struct history_event *ev)
 	if (ev->officer_id != 0) {
 		const struct walk_officer *o = bsearch(&ev->officer_id, w->officers,
 						       w->n_officers, sizeof(*o), by_id);
+		/* a column of a rewritten table may be NULL (its hash may still match) */
+		const char *actor = ev->actor ? ev->actor : "";
+		const char *pujk = ev->pujk_code ? ev->pujk_code : "";
 
-		if (o == NULL || strcmp(o->role, ev->actor) != 0 ||
-		    strcmp(o->pujk, ev->pujk_code) != 0)
+		if (o == NULL || strcmp(o->role, actor) != 0 || strcmp(o->pujk, pujk) != 0)
 			audit_finding(&w->a, "event %" PRId64 ": made by officer %" PRId64 " (%s %s), "
-				"which the officer table does not hold as such", ev->seq,
-				ev->officer_id, ev->pujk_code, ev->actor);
+				      "which the officer table does not hold as such", ev->seq,
+				      ev->officer_id, pujk, actor);
 	}
 }
 
